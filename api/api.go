@@ -1,0 +1,302 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"offres"
+	"offres/indexer"
+	"offres/search"
+)
+
+// Searcher answers searches and suggestions.
+type Searcher interface {
+	Search(ctx context.Context, r search.Request) (offres.Result, error)
+	Suggest(ctx context.Context, prefix string, limit int) ([]offres.Suggestion, error)
+}
+
+// Offers reads and writes the catalogue.
+type Offers interface {
+	Get(ctx context.Context, id string) (offres.Offer, error)
+	Import(ctx context.Context, name string, r io.Reader) (indexer.Summary, []indexer.Record, error)
+	Delete(ctx context.Context, id string) error
+	Today() offres.Date
+	Ready(ctx context.Context) error
+}
+
+// Options bound the server. Zero fields take the defaults below.
+type Options struct {
+	// AdminToken guards the write routes; when empty they always answer 401.
+	AdminToken     string
+	BodyLimit      int           // bytes; default 8 MiB
+	ReadTimeout    time.Duration // default 10 s
+	WriteTimeout   time.Duration // default 30 s
+	IdleTimeout    time.Duration // default 60 s
+	RequestTimeout time.Duration // deadline of each handler; default 5 s
+	ImportTimeout  time.Duration // deadline of POST /offers; default 60 s
+	Logger         *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.BodyLimit <= 0 {
+		o.BodyLimit = 8 << 20
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 10 * time.Second
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 30 * time.Second
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 60 * time.Second
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 5 * time.Second
+	}
+	if o.ImportTimeout <= 0 {
+		o.ImportTimeout = 60 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Deps are what the API serves.
+type Deps struct {
+	Search Searcher
+	Offers Offers
+}
+
+type server struct {
+	Deps
+	opts       Options
+	adminHash  [32]byte
+	adminValid bool
+}
+
+// New builds the fiber app.
+func New(deps Deps, opts Options) *fiber.App {
+	opts.defaults()
+	s := &server{Deps: deps, opts: opts}
+	if opts.AdminToken != "" {
+		s.adminHash, s.adminValid = sha256.Sum256([]byte(opts.AdminToken)), true
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "offres",
+		BodyLimit:             opts.BodyLimit,
+		ReadTimeout:           opts.ReadTimeout,
+		WriteTimeout:          opts.WriteTimeout,
+		IdleTimeout:           opts.IdleTimeout,
+		ReadBufferSize:        8192,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+	})
+	app.Use(s.logRequests)
+	for _, r := range s.routes() {
+		handlers := []fiber.Handler{allowParams(r.params)}
+		if r.access == accessAdmin {
+			handlers = append(handlers, s.requireAdmin)
+		}
+		app.Add(r.method, r.path, append(handlers, r.handler)...)
+	}
+	app.Use(func(c *fiber.Ctx) error {
+		return fiber.NewError(fiber.StatusNotFound, "route inconnue")
+	})
+	return app
+}
+
+// Access classes of routes.
+type access string
+
+const (
+	accessPublic access = "public"
+	accessAdmin  access = "admin"
+)
+
+type route struct {
+	method, path string
+	access       access
+	params       []string // accepted query parameters
+	handler      fiber.Handler
+}
+
+// routes is the one table of the API: every route, its access class and
+// its accepted query parameters.
+func (s *server) routes() []route {
+	searchParams := append([]string{"q", "limit", "page", "sort", "include_closed", "fuzzy"}, offres.FacetNames...)
+	return []route{
+		{fiber.MethodGet, "/healthz", accessPublic, nil, s.healthz},
+		{fiber.MethodGet, "/readyz", accessPublic, nil, s.readyz},
+		{fiber.MethodGet, "/api/v1/openapi.json", accessPublic, nil, s.openapi},
+		{fiber.MethodGet, "/api/v1/search", accessPublic, searchParams, s.search},
+		{fiber.MethodGet, "/api/v1/suggest", accessPublic, []string{"q", "limit"}, s.suggest},
+		{fiber.MethodGet, "/api/v1/offers/:id", accessPublic, nil, s.getOffer},
+		{fiber.MethodPost, "/api/v1/offers", accessAdmin, nil, s.postOffers},
+		{fiber.MethodDelete, "/api/v1/offers/:id", accessAdmin, nil, s.deleteOffer},
+	}
+}
+
+// allowParams rejects query parameters the route does not know, so a typo
+// (« categori=A ») is an error rather than a silently ignored filter.
+func allowParams(allowed []string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var unknown string
+		c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
+			if unknown != "" {
+				return
+			}
+			for _, a := range allowed {
+				if string(k) == a {
+					return
+				}
+			}
+			unknown = string(k)
+		})
+		if unknown != "" {
+			return offres.Invalidf("paramètre inconnu : %q", unknown)
+		}
+		return c.Next()
+	}
+}
+
+func (s *server) requireAdmin(c *fiber.Ctx) error {
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	sum := sha256.Sum256([]byte(token))
+	if !ok || !s.adminValid || subtle.ConstantTimeCompare(sum[:], s.adminHash[:]) != 1 {
+		return &offres.UserError{Kind: offres.ErrUnauthorized, Message: "jeton d'administration manquant ou invalide"}
+	}
+	return c.Next()
+}
+
+// ctx returns the handler's context with its deadline. fiber's user context
+// is not cancelled when a client goes away, so the deadline is what bounds
+// the work.
+func (s *server) ctx(c *fiber.Ctx, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.UserContext(), d)
+}
+
+// Log keys.
+const (
+	logKeyMethod   = "method"
+	logKeyRoute    = "route"
+	logKeyStatus   = "status"
+	logKeyDuration = "duration_ms"
+	logKeyErr      = "err"
+)
+
+func (s *server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			return herr
+		}
+	}
+	s.opts.Logger.Info("request",
+		logKeyMethod, c.Method(),
+		logKeyRoute, c.Route().Path,
+		logKeyStatus, c.Response().StatusCode(),
+		logKeyDuration, time.Since(start).Milliseconds())
+	return nil
+}
+
+// errorBody is the JSON of every error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Rejected lists the records an import refused, when that is the error.
+	Rejected []rejection `json:"rejected,omitempty"`
+}
+
+// handleError maps errors to statuses and French messages, in one place.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	status, code, msg := fiber.StatusInternalServerError, "internal", "erreur interne du service"
+	var fe *fiber.Error
+	var ue *offres.UserError
+	switch {
+	case errors.As(err, &fe):
+		status, code, msg = fe.Code, codeOf(fe.Code), frenchStatus(fe.Code, fe.Message)
+	case errors.Is(err, offres.ErrInvalid):
+		status, code, msg = fiber.StatusBadRequest, "invalid_request", "requête invalide"
+	case errors.Is(err, offres.ErrNotFound):
+		status, code, msg = fiber.StatusNotFound, "not_found", "offre introuvable"
+	case errors.Is(err, offres.ErrUnauthorized):
+		status, code, msg = fiber.StatusUnauthorized, "unauthorized", "authentification requise"
+	case errors.Is(err, offres.ErrUnavailable):
+		status, code, msg = fiber.StatusServiceUnavailable, "unavailable", "service momentanément indisponible"
+	case errors.Is(err, context.DeadlineExceeded):
+		status, code, msg = fiber.StatusGatewayTimeout, "timeout", "la requête a pris trop de temps"
+	}
+	if errors.As(err, &ue) {
+		msg = ue.Message
+	}
+	if status >= 500 {
+		s.opts.Logger.Error("request failed", logKeyRoute, c.Path(), logKeyErr, err)
+	}
+	body := errorBody{Error: errorDetail{Code: code, Message: msg}}
+	var ie *importError
+	if errors.As(err, &ie) {
+		body.Error.Rejected = ie.rejected
+	}
+	return c.Status(status).JSON(body)
+}
+
+func codeOf(status int) string {
+	switch status {
+	case fiber.StatusBadRequest:
+		return "invalid_request"
+	case fiber.StatusUnauthorized:
+		return "unauthorized"
+	case fiber.StatusNotFound:
+		return "not_found"
+	case fiber.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case fiber.StatusRequestEntityTooLarge:
+		return "body_too_large"
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return "headers_too_large"
+	case fiber.StatusRequestTimeout:
+		return "timeout"
+	case fiber.StatusUnsupportedMediaType:
+		return "unsupported_media_type"
+	}
+	if status >= 500 {
+		return "internal"
+	}
+	return "error"
+}
+
+func frenchStatus(status int, fallback string) string {
+	switch status {
+	case fiber.StatusNotFound:
+		return "route inconnue"
+	case fiber.StatusMethodNotAllowed:
+		return "méthode non autorisée sur cette route"
+	case fiber.StatusRequestEntityTooLarge:
+		return "corps de requête trop volumineux"
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return "en-têtes trop volumineux"
+	case fiber.StatusRequestTimeout:
+		return "la requête a pris trop de temps"
+	case fiber.StatusUnsupportedMediaType:
+		return "type de contenu non pris en charge"
+	case fiber.StatusBadRequest:
+		return "requête invalide"
+	}
+	if status >= 500 {
+		return "erreur interne du service"
+	}
+	return fallback
+}

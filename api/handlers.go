@@ -1,0 +1,236 @@
+package api
+
+import (
+	"bytes"
+	_ "embed"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"offres"
+	"offres/search"
+)
+
+func (s *server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (s *server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	if err := s.Offers.Ready(ctx); err != nil {
+		s.opts.Logger.Warn("not ready", logKeyErr, err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "storage": "embedded"})
+	}
+	return c.JSON(fiber.Map{"status": "ready", "storage": "embedded"})
+}
+
+//go:embed openapi.json
+var openapiJSON []byte
+
+func (s *server) openapi(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(openapiJSON)
+}
+
+func (s *server) search(c *fiber.Ctx) error {
+	r := search.Request{Text: c.Query("q"), Sort: c.Query("sort")}
+	var err error
+	if r.Limit, err = intParam(c, "limit"); err != nil {
+		return err
+	}
+	if r.Page, err = intParam(c, "page"); err != nil {
+		return err
+	}
+	if r.IncludeClosed, err = boolParam(c, "include_closed", false); err != nil {
+		return err
+	}
+	fuzzy, err := boolParam(c, "fuzzy", true)
+	if err != nil {
+		return err
+	}
+	r.NoFuzzy = !fuzzy
+	for _, f := range offres.FacetNames {
+		for _, v := range c.Context().QueryArgs().PeekMulti(f) {
+			if r.Filters == nil {
+				r.Filters = map[string][]string{}
+			}
+			r.Filters[f] = append(r.Filters[f], string(v))
+		}
+	}
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	res, err := s.Search.Search(ctx, r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *server) suggest(c *fiber.Ctx) error {
+	limit, err := intParam(c, "limit")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	out, err := s.Search.Suggest(ctx, c.Query("q"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"suggestions": out})
+}
+
+// offerView is an offer as the API shows it: its fields and its deadline
+// status today.
+type offerView struct {
+	offres.Offer
+	DeadlineStatus offres.DeadlineStatus `json:"deadline_status"`
+	DaysLeft       *int                  `json:"days_left"`
+}
+
+func (s *server) getOffer(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	o, err := s.Offers.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := offerView{Offer: o}
+	var days int
+	v.DeadlineStatus, days = o.Status(s.Offers.Today())
+	if v.DeadlineStatus != offres.StatusUnknown {
+		v.DaysLeft = &days
+	}
+	return c.JSON(v)
+}
+
+func (s *server) deleteOffer(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	if err := s.Offers.Delete(ctx, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// rejection is a record an import refused.
+type rejection struct {
+	Position string `json:"position"`
+	Reason   string `json:"reason"`
+}
+
+// importError is an import where nothing was accepted.
+type importError struct{ rejected []rejection }
+
+func (e *importError) Error() string { return "no offer accepted" }
+func (e *importError) Unwrap() error {
+	return &offres.UserError{Kind: offres.ErrInvalid, Message: "aucune offre acceptée : voir la liste des refus"}
+}
+
+// maxRejections bounds the rejections echoed in a response.
+const maxRejections = 100
+
+func (s *server) postOffers(c *fiber.Ctx) error {
+	name, err := bodyName(c.Get(fiber.HeaderContentType))
+	if err != nil {
+		return err
+	}
+	// The body is copied: fiber reuses its buffer after the handler returns.
+	body := bytes.Clone(c.Body())
+	if len(bytes.TrimSpace(body)) == 0 {
+		return offres.Invalidf("corps de requête vide")
+	}
+	ctx, cancel := s.ctx(c, s.opts.ImportTimeout)
+	defer cancel()
+	sum, rejected, err := s.Offers.Import(ctx, name, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	var list []rejection
+	for _, r := range rejected[:min(len(rejected), maxRejections)] {
+		list = append(list, rejection{Position: r.Pos, Reason: r.Err.Error()})
+	}
+	if sum.Indexed+sum.Updated+sum.Unchanged == 0 && len(list) > 0 {
+		return &importError{rejected: list}
+	}
+	status := fiber.StatusOK
+	if sum.Indexed > 0 {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(fiber.Map{"summary": sum, "rejected": nonNil(list)})
+}
+
+func nonNil(l []rejection) []rejection {
+	if l == nil {
+		return []rejection{}
+	}
+	return l
+}
+
+// bodyName gives the importer a file name that says the body's format.
+func bodyName(contentType string) (string, error) {
+	mt, _, _ := strings.Cut(strings.ToLower(contentType), ";")
+	switch strings.TrimSpace(mt) {
+	case "", fiber.MIMEApplicationJSON:
+		return "body.json", nil
+	case "application/x-ndjson", "application/ndjson", "application/jsonl":
+		return "body.ndjson", nil
+	case "application/ld+json":
+		return "body.jsonld", nil
+	case fiber.MIMETextHTML:
+		return "body.html", nil
+	case fiber.MIMETextPlain, "text/markdown":
+		return "body.txt", nil
+	case "text/csv":
+		return "body.csv", nil
+	}
+	return "", &offres.UserError{Kind: offres.ErrInvalid,
+		Message: "type de contenu " + contentType + " non pris en charge : JSON, NDJSON, JSON-LD, HTML, texte ou CSV"}
+}
+
+// idParam returns the offer id of the path, URL-unescaped: ids may contain
+// "/" (sent as %2F), spaces or accents.
+func idParam(c *fiber.Ctx) (string, error) {
+	raw := c.Params("id")
+	id, err := url.PathUnescape(raw)
+	if err != nil || id == "" || !utf8.ValidString(id) || len(id) > offres.MaxIDLen {
+		return "", offres.Invalidf("identifiant d'offre invalide")
+	}
+	return strings.Clone(id), nil
+}
+
+func intParam(c *fiber.Ctx, name string) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, offres.Invalidf("le paramètre %s doit être un entier", name)
+	}
+	return n, nil
+}
+
+func boolParam(c *fiber.Ctx, name string, def bool) (bool, error) {
+	switch c.Query(name) {
+	case "":
+		return def, nil
+	case "true", "1", "yes", "oui":
+		return true, nil
+	case "false", "0", "no", "non":
+		return false, nil
+	}
+	return false, offres.Invalidf("le paramètre %s doit valoir true ou false", name)
+}

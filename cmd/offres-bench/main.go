@@ -1,0 +1,229 @@
+// Command offres-bench measures offres on a generated corpus: import
+// throughput through the real importer (parse, catalogue, full-text index),
+// search and suggestion latency percentiles, and the peak resident memory of
+// the process. It prints a Markdown table for the README.
+//
+//	go run ./cmd/offres-bench --testdata ../shared/data --offers 10000
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"offres"
+	"offres/demo"
+	"offres/engine"
+	"offres/indexer"
+	"offres/search"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "offres-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("offres-bench", flag.ContinueOnError)
+	testdata := fs.String("testdata", envOr("OFFRES_TESTDATA", "../shared/data"), "shared test data (OFFRES_TESTDATA)")
+	n := fs.Int("offers", 10_000, "size of the generated corpus")
+	rounds := fs.Int("rounds", 20, "passes over the query lists")
+	dir := fs.String("data", "", "data directory (a temporary one when empty)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	base, err := baseOffers(*testdata)
+	if err != nil {
+		return err
+	}
+	corpus := generate(base, *n)
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "offres-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		*dir = d
+	}
+	eng, err := engine.Open(ctx, engine.Options{Dir: *dir})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+
+	start := time.Now()
+	sum, rejected, err := eng.Import(ctx, "bench.ndjson", bytes.NewReader(corpus))
+	if err != nil {
+		return err
+	}
+	importTime := time.Since(start)
+	if len(rejected) > 0 {
+		return fmt.Errorf("%d generated offers rejected, first: %s: %v", len(rejected), rejected[0].Pos, rejected[0].Err)
+	}
+
+	svc := eng.Search()
+	typical := lat(*rounds, typicalQueries, func(q string) error {
+		_, err := svc.Search(ctx, search.Request{Text: q})
+		return err
+	})
+	faceted := lat(*rounds, typicalQueries, func(q string) error {
+		_, err := svc.Search(ctx, search.Request{Text: q, Filters: map[string][]string{
+			offres.FacetCategory: {"A", "B"}, offres.FacetCommune: {"Nouméa", "Le Mont-Dore", "Dumbéa"},
+		}, Sort: offres.SortDeadline})
+		return err
+	})
+	suggest := lat(*rounds*5, prefixes, func(p string) error {
+		_, err := svc.Suggest(ctx, p, 8)
+		return err
+	})
+	if typical.err != nil || faceted.err != nil || suggest.err != nil {
+		return fmt.Errorf("query: %v %v %v", typical.err, faceted.err, suggest.err)
+	}
+
+	fmt.Fprintf(out, "corpus: %d offers generated from %d shared and demo offers; %s; GOMAXPROCS=%d\n\n",
+		*n, len(base), runtime.Version(), runtime.GOMAXPROCS(0))
+	fmt.Fprintln(out, "| measure | result |")
+	fmt.Fprintln(out, "|---|---|")
+	fmt.Fprintf(out, "| import (parse + catalogue + full-text, batches of %d) | %d offers in %s = **%.0f offers/s** (%s) |\n",
+		indexer.DefaultBatchSize, *n, importTime.Round(time.Millisecond), float64(*n)/importTime.Seconds(), sum)
+	typical.row(out, "search, typical queries")
+	faceted.row(out, "search, faceted (2 filters, sort by deadline)")
+	suggest.row(out, "suggest")
+	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", peakRSS())
+	return nil
+}
+
+var typicalQueries = []string{
+	"infirmier", "développeur", "chef de projet", "comptable", "aide soignant", "technicien informatique",
+	"assistant administratif", "juriste marchés publics", "éducateur spécialisé", "agent d'entretien",
+	"ingénieur", "médecin", "conducteur de travaux", "secrétaire", "Nouméa", "infirmeir", "developpeur web",
+	"ressources humaines", "maintenance", "commercial", "enseignant", "gestionnaire", "DSIN", "ATSEM",
+}
+
+var prefixes = []string{"in", "inf", "infir", "dev", "déve", "comp", "chef d", "tech", "agent", "ass", "méd", "ing"}
+
+type latencies struct {
+	d   []time.Duration
+	err error
+}
+
+func lat(rounds int, inputs []string, fn func(string) error) latencies {
+	var l latencies
+	for _, in := range inputs { // warm-up
+		if l.err = fn(in); l.err != nil {
+			return l
+		}
+	}
+	for r := 0; r < rounds; r++ {
+		for _, in := range inputs {
+			t := time.Now()
+			if l.err = fn(in); l.err != nil {
+				return l
+			}
+			l.d = append(l.d, time.Since(t))
+		}
+	}
+	sort.Slice(l.d, func(i, j int) bool { return l.d[i] < l.d[j] })
+	return l
+}
+
+func (l latencies) pct(p float64) time.Duration {
+	return l.d[int(p*float64(len(l.d)-1))]
+}
+
+func (l latencies) row(w io.Writer, name string) {
+	fmt.Fprintf(w, "| %s (%d requests, sequential) | p50 %s, **p99 %s**, max %s |\n", name, len(l.d),
+		round(l.pct(0.5)), round(l.pct(0.99)), round(l.d[len(l.d)-1]))
+}
+
+func round(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
+}
+
+func peakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+// baseOffers reads the shared offer files, the seed and the demo corpus.
+func baseOffers(testdata string) ([]offres.Offer, error) {
+	var out []offres.Offer
+	files := []string{
+		filepath.Join(testdata, "offers", "france-travail-2024.json"),
+		filepath.Join(testdata, "offers", "place-emploi-public-2021.csv"),
+		filepath.Join(testdata, "..", "seeds", "000_37dfd39003512f88.txt"),
+	}
+	for _, f := range files {
+		r, err := os.Open(f)
+		if err != nil {
+			return nil, fmt.Errorf("%w (set --testdata or OFFRES_TESTDATA)", err)
+		}
+		err = indexer.Parse(f, bufio.NewReader(r), func(rec indexer.Record) error {
+			if rec.Err == nil {
+				out = append(out, rec.Offer)
+			}
+			return nil
+		})
+		r.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	d, err := demo.Load()
+	if err != nil {
+		return nil, err
+	}
+	return append(out, d...), nil
+}
+
+// generate writes n offers as NDJSON, cycling through base with new ids,
+// communes of the Province Sud and deadlines spread over two years.
+func generate(base []offres.Offer, n int) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	sud := []offres.Commune{}
+	for _, c := range offres.Communes {
+		if c.Province == offres.ProvinceSud {
+			sud = append(sud, c)
+		}
+	}
+	day0 := time.Date(2026, 1, 1, 0, 0, 0, 0, offres.Noumea)
+	for i := 0; i < n; i++ {
+		o := base[i%len(base)]
+		o.ID = fmt.Sprintf("%s#%d", o.ID, i)
+		c := sud[i%len(sud)]
+		o.Location = offres.Location{Commune: c.Name, Province: c.Province}
+		o.Deadline = offres.DateOf(day0.AddDate(0, 0, (i*37)%730))
+		o.Category = string("ABC"[i%3])
+		enc.Encode(o)
+	}
+	return buf.Bytes()
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

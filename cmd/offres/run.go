@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"offres/api"
+	"offres/demo"
+	"offres/engine"
+	"offres/indexer"
+)
+
+// env is what a command may touch of its process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// errUsage marks a command-line mistake (exit code 2).
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `offres — recherche dans les offres d'emploi de la Province Sud
+
+usage:
+  offres index [--data DIR] PATH...        importer des offres (fichiers ou dossiers)
+  offres serve [--addr :8080] [--data DIR] servir l'API
+  offres search [--data DIR] [--json] "q"  rechercher depuis le terminal
+  offres demo [--data DIR] [--addr :8080]  importer le corpus de démonstration et le servir
+  offres reindex [--data DIR]              reconstruire l'index plein texte depuis le catalogue
+  offres version                           afficher la version
+
+Les options reprennent les variables OFFRES_DATA, OFFRES_ADDR, OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL.
+`
+
+func run(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return fmt.Errorf("missing command: %w", errUsage)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "index":
+		return runIndex(ctx, rest, e)
+	case "serve":
+		return runServe(ctx, rest, e, false)
+	case "demo":
+		return runServe(ctx, rest, e, true)
+	case "search":
+		return runSearch(ctx, rest, e)
+	case "reindex":
+		return runReindex(ctx, rest, e)
+	case "version", "--version", "-version":
+		fmt.Fprintln(e.stdout, "offres", version())
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
+	fmt.Fprint(e.stderr, usage)
+	return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
+}
+
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// common are the flags every command shares.
+type common struct {
+	data     string
+	logLevel string
+}
+
+func (c *common) register(fs *flag.FlagSet, e env) {
+	fs.StringVar(&c.data, "data", envOr(e, "OFFRES_DATA", "./data"), "data directory (OFFRES_DATA)")
+	fs.StringVar(&c.logLevel, "log-level", envOr(e, "OFFRES_LOG_LEVEL", "info"), "debug, info, warn or error (OFFRES_LOG_LEVEL)")
+}
+
+func (c *common) logger(e env) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error: %w", c.logLevel, errUsage)
+	}
+	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
+func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger, error) {
+	log, err := c.logger(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err := engine.Open(ctx, engine.Options{Dir: c.data, Logger: log})
+	return eng, log, err
+}
+
+func envOr(e env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func newFlags(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("offres "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%v: %w", err, errUsage)
+	}
+	return nil
+}
+
+func runIndex(ctx context.Context, args []string, e env) error {
+	var c common
+	fs := newFlags("index", e)
+	c.register(fs, e)
+	batch := fs.Int("batch", indexer.DefaultBatchSize, "offers per batch")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("index: give at least one file or folder: %w", errUsage)
+	}
+	files, err := indexer.Files(fs.Args())
+	if err != nil {
+		return err
+	}
+	eng, _, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	im := eng.Importer()
+	im.BatchSize = *batch
+	im.Reject = func(r indexer.Record) { fmt.Fprintf(e.stderr, "%s: rejected: %v\n", r.Pos, r.Err) }
+	bar := newProgress(e.stderr, files, *quiet)
+	im.Progress = bar.add
+	start := time.Now()
+	sum, err := im.ImportFiles(ctx, files)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	n := sum.Indexed + sum.Updated + sum.Unchanged
+	fmt.Fprintf(e.stdout, "import: %s (%d files, %s, %.0f offers/s)\n", sum, len(files),
+		elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
+	return nil
+}
+
+func runReindex(ctx context.Context, args []string, e env) error {
+	var c common
+	fs := newFlags("reindex", e)
+	c.register(fs, e)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	eng, _, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	start := time.Now()
+	if err := eng.Reindex(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "reindex: done in %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
+	var c common
+	name := "serve"
+	if withDemo {
+		name = "demo"
+	}
+	fs := newFlags(name, e)
+	c.register(fs, e)
+	addr := fs.String("addr", envOr(e, "OFFRES_ADDR", ":8080"), "listen address (OFFRES_ADDR)")
+	if withDemo {
+		fs.Lookup("data").DefValue = "a temporary directory"
+		c.data = ""
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if withDemo && c.data == "" {
+		dir, err := os.MkdirTemp("", "offres-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		c.data = dir
+	}
+	eng, log, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	if withDemo {
+		sum, _, err := eng.Import(ctx, "demo.json", strings.NewReader(string(demo.Offers)))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "demo corpus: %s\n", sum)
+	}
+	app := api.New(api.Deps{Search: eng.Search(), Offers: eng}, api.Options{
+		AdminToken: e.getenv("OFFRES_ADMIN_TOKEN"),
+		Logger:     log,
+	})
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listen(*addr) }()
+	fmt.Fprintf(e.stdout, "offres: listening on %s (data %s) — try /api/v1/search?q=infirmier\n", *addr, c.data)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

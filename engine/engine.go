@@ -1,0 +1,203 @@
+// Package engine assembles the embedded storage mode: the offers catalogue
+// (boltstore), the full-text index (fulltext), the search service and the
+// importer, over one data directory. It owns the start-up checks: a
+// full-text index that will not open, or that disagrees with the catalogue,
+// is rebuilt from the catalogue.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"offres"
+	"offres/boltstore"
+	"offres/fulltext"
+	"offres/indexer"
+	"offres/search"
+)
+
+// Options configure an engine.
+type Options struct {
+	// Dir is the data directory; created when missing.
+	Dir string
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// BatchSize is the number of offers written per batch (indexer default when zero).
+	BatchSize int
+	Logger    *slog.Logger
+}
+
+// Engine is offres on its embedded storage.
+type Engine struct {
+	store  *boltstore.Store
+	text   *fulltext.Index
+	search *search.Service
+	opts   Options
+	log    *slog.Logger
+}
+
+// Log keys.
+const (
+	logKeyDir   = "dir"
+	logKeyCount = "offers"
+	logKeyErr   = "err"
+)
+
+// Open opens the data directory, rebuilding the full-text index from the
+// catalogue when it is missing, will not open, or is out of step.
+func Open(ctx context.Context, opts Options) (*Engine, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	store, err := boltstore.Open(filepath.Join(opts.Dir, "offers.db"))
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{store: store, opts: opts, log: opts.Logger}
+	if err := e.openText(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *Engine) textDir() string { return filepath.Join(e.opts.Dir, "fulltext") }
+
+func (e *Engine) openText(ctx context.Context) error {
+	text, err := fulltext.Open(e.textDir(), fulltext.Options{})
+	if errors.Is(err, fulltext.ErrCorrupt) {
+		aside := fmt.Sprintf("%s.corrupt-%d", e.textDir(), e.opts.Now().Unix())
+		e.log.Warn("full-text index will not open: set aside and rebuilt", logKeyDir, aside, logKeyErr, err)
+		if err := os.Rename(e.textDir(), aside); err != nil {
+			return fmt.Errorf("set aside full-text index: %w", err)
+		}
+		text, err = fulltext.Open(e.textDir(), fulltext.Options{})
+	}
+	if err != nil {
+		return err
+	}
+	e.text = text
+	e.search = search.New(text, search.Options{Now: e.opts.Now})
+	stored, err := e.store.Count(ctx)
+	if err != nil {
+		return err
+	}
+	indexed, err := text.Count()
+	if err != nil {
+		return err
+	}
+	if uint64(stored) != indexed {
+		e.log.Info("rebuilding the full-text index from the catalogue", logKeyCount, stored)
+		return e.reindex(ctx)
+	}
+	return e.store.Scan(ctx, func(o offres.Offer) error {
+		e.search.Learn([]offres.Offer{o})
+		return nil
+	})
+}
+
+// Reindex rebuilds the full-text index and suggestions from the catalogue.
+func (e *Engine) Reindex(ctx context.Context) error {
+	if err := e.text.Close(); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(e.textDir()); err != nil {
+		return err
+	}
+	text, err := fulltext.Open(e.textDir(), fulltext.Options{})
+	if err != nil {
+		return err
+	}
+	e.text = text
+	e.search = search.New(text, search.Options{Now: e.opts.Now})
+	return e.reindex(ctx)
+}
+
+func (e *Engine) reindex(ctx context.Context) error {
+	size := e.opts.BatchSize
+	if size <= 0 {
+		size = indexer.DefaultBatchSize
+	}
+	batch := make([]offres.Offer, 0, size)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := e.search.Upsert(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	err := e.store.Scan(ctx, func(o offres.Offer) error {
+		batch = append(batch, o)
+		if len(batch) == size {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	return flush()
+}
+
+// Search is the search service.
+func (e *Engine) Search() *search.Service { return e.search }
+
+// Importer returns an importer writing to this engine.
+func (e *Engine) Importer() *indexer.Importer {
+	return &indexer.Importer{Catalog: e.store, Index: e.search, BatchSize: e.opts.BatchSize}
+}
+
+// Import imports one source, returning the summary and the rejected records.
+func (e *Engine) Import(ctx context.Context, name string, r io.Reader) (indexer.Summary, []indexer.Record, error) {
+	var rejected []indexer.Record
+	im := e.Importer()
+	im.Reject = func(rec indexer.Record) { rejected = append(rejected, rec) }
+	sum, err := im.Import(ctx, name, r)
+	return sum, rejected, err
+}
+
+// Get returns one offer.
+func (e *Engine) Get(ctx context.Context, id string) (offres.Offer, error) {
+	return e.store.Get(ctx, id)
+}
+
+// Delete removes one offer from the catalogue, then from the index.
+func (e *Engine) Delete(ctx context.Context, id string) error {
+	if err := e.store.Delete(ctx, id); err != nil {
+		return err
+	}
+	return e.search.Delete(ctx, []string{id})
+}
+
+// Today is the current date in Nouméa.
+func (e *Engine) Today() offres.Date { return offres.Today(e.opts.Now) }
+
+// Ready reports whether the engine can serve: the catalogue and the index
+// answer.
+func (e *Engine) Ready(ctx context.Context) error {
+	if _, err := e.store.Count(ctx); err != nil {
+		return fmt.Errorf("catalogue: %w", errors.Join(offres.ErrUnavailable, err))
+	}
+	if _, err := e.text.Count(); err != nil {
+		return fmt.Errorf("full-text index: %w", errors.Join(offres.ErrUnavailable, err))
+	}
+	return nil
+}
+
+// Close closes the index and the catalogue.
+func (e *Engine) Close() error {
+	return errors.Join(e.text.Close(), e.store.Close())
+}

@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"offres"
+	"offres/demo"
+	"offres/search"
+)
+
+func fixedNow() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, offres.Noumea) }
+
+func openDemo(t *testing.T, dir string) *Engine {
+	t.Helper()
+	e, err := Open(context.Background(), Options{Dir: dir, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func searchTotal(t *testing.T, e *Engine, q string) int {
+	t.Helper()
+	res, err := e.Search().Search(context.Background(), search.Request{Text: q, IncludeClosed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Total
+}
+
+// TestReopenAndRebuild checks that the index survives a restart and is
+// rebuilt from the catalogue when it is missing or will not open.
+func TestReopenAndRebuild(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	e := openDemo(t, dir)
+	sum, _, err := e.Import(ctx, "demo.json", bytes.NewReader(demo.Offers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := searchTotal(t, e, "")
+	if all != sum.Indexed || all < 60 {
+		t.Fatalf("indexed %d, search finds %d", sum.Indexed, all)
+	}
+	want := searchTotal(t, e, "infirmier")
+	if want == 0 {
+		t.Fatal("no infirmier in the demo corpus")
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		break_ func(t *testing.T)
+	}{
+		{"plain reopen", func(t *testing.T) {}},
+		{"index removed", func(t *testing.T) {
+			if err := os.RemoveAll(filepath.Join(dir, "fulltext")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"index corrupt", func(t *testing.T) {
+			ft := filepath.Join(dir, "fulltext")
+			if err := os.RemoveAll(ft); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(ft, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(ft, "index_meta.json"), []byte("{garbage"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.break_(t)
+			e := openDemo(t, dir)
+			defer e.Close()
+			if got := searchTotal(t, e, "infirmier"); got != want {
+				t.Fatalf("after reopen: %d hits for infirmier, want %d", got, want)
+			}
+			sg, err := e.Search().Suggest(ctx, "infi", 5)
+			if err != nil || len(sg) == 0 {
+				t.Fatalf("suggestions after reopen: %v %v", sg, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command of the README: sets up what the tests need on a fresh
+# Debian machine, then runs every test (with -race), the committed fuzz
+# corpora as regression tests, and vet.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+export PATH="/usr/local/go/bin:$PATH"
+command -v go >/dev/null || { echo "test.sh: Go is not installed (want Go ≥ 1.26 at /usr/local/go)" >&2; exit 1; }
+
+# Shared test data lives beside the repository, never in it.
+if [ -z "${OFFRES_TESTDATA:-}" ]; then
+  for d in "$root/../shared/data" "/work/shared/data"; do
+    if [ -d "$d/offers" ]; then OFFRES_TESTDATA=$(cd "$d" && pwd); break; fi
+  done
+fi
+export OFFRES_TESTDATA="${OFFRES_TESTDATA:-$root/../shared/data}"
+# In CI a missing data set is a failure, not a skip.
+if [ "${CI:-}" = "true" ]; then export OFFRES_REQUIRE_TESTDATA=1; fi
+echo "test.sh: test data at $OFFRES_TESTDATA (required: ${OFFRES_REQUIRE_TESTDATA:-0})"
+
+go version
+go mod download
+go vet ./...
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "test.sh: not gofmt'ed: $unformatted" >&2; exit 1; fi
+
+# -count=1: every run really runs. Fuzz targets replay their committed corpus.
+go test -race -count=1 -timeout 20m ./...
+echo "test.sh: all tests passed"

@@ -1,0 +1,181 @@
+package search
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"offres"
+)
+
+// KeywordIndex is the full-text index the service searches and keeps current.
+type KeywordIndex interface {
+	Search(ctx context.Context, q offres.Query) (offres.Result, error)
+	Upsert(ctx context.Context, offers []offres.Offer) error
+	Delete(ctx context.Context, ids []string) error
+}
+
+// Options configure the service. The zero value is usable.
+type Options struct {
+	// Now gives the current time; deadlines are judged on its date in Nouméa.
+	Now func() time.Time
+	// SuggestLimit is the default number of suggestions (8 when zero).
+	SuggestLimit int
+}
+
+// Service is the search capability of offres.
+type Service struct {
+	index   KeywordIndex
+	suggest *Suggester
+	now     func() time.Time
+	limit   int
+}
+
+// New returns a service over index. Call Load (or Upsert) to feed the
+// suggester with the offers already indexed.
+func New(index KeywordIndex, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.SuggestLimit <= 0 {
+		opts.SuggestLimit = 8
+	}
+	return &Service{index: index, suggest: NewSuggester(), now: opts.Now, limit: opts.SuggestLimit}
+}
+
+// Today is the current date in Nouméa.
+func (s *Service) Today() offres.Date { return offres.Today(s.now) }
+
+// Request is a search request as a client states it.
+type Request struct {
+	Text          string
+	Filters       map[string][]string
+	IncludeClosed bool
+	Sort          string
+	Page          int
+	Limit         int
+	// NoFuzzy disables typo tolerance.
+	NoFuzzy bool
+}
+
+// Search validates the request and runs it.
+func (s *Service) Search(ctx context.Context, r Request) (offres.Result, error) {
+	q, err := s.query(r)
+	if err != nil {
+		return offres.Result{}, err
+	}
+	return s.index.Search(ctx, q)
+}
+
+func (s *Service) query(r Request) (offres.Query, error) {
+	text := strings.TrimSpace(r.Text)
+	if !utf8.ValidString(text) {
+		return offres.Query{}, offres.Invalidf("la requête n'est pas un texte UTF-8 valide")
+	}
+	if utf8.RuneCountInString(text) > offres.MaxQueryLen {
+		return offres.Query{}, offres.Invalidf("la requête dépasse %d caractères", offres.MaxQueryLen)
+	}
+	q := offres.Query{
+		Text:          text,
+		IncludeClosed: r.IncludeClosed,
+		Sort:          r.Sort,
+		Page:          r.Page,
+		Limit:         r.Limit,
+		Fuzzy:         !r.NoFuzzy,
+		Today:         s.Today(),
+	}
+	switch q.Sort {
+	case "":
+		q.Sort = offres.SortRelevance
+	case offres.SortRelevance, offres.SortDeadline, offres.SortPublished:
+	default:
+		return q, offres.Invalidf("tri %q inconnu : utilisez relevance, deadline ou published", r.Sort)
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Page < 1 || q.Page > offres.MaxPage {
+		return q, offres.Invalidf("page %d invalide : entre 1 et %d", r.Page, offres.MaxPage)
+	}
+	if q.Limit == 0 {
+		q.Limit = offres.DefaultLimit
+	}
+	if q.Limit < 1 || q.Limit > offres.MaxPageSize {
+		return q, offres.Invalidf("limit %d invalide : entre 1 et %d", r.Limit, offres.MaxPageSize)
+	}
+	if len(r.Filters) > 0 {
+		q.Filters = make(map[string][]string, len(r.Filters))
+		for name, values := range r.Filters {
+			if !isFacet(name) {
+				return q, offres.Invalidf("filtre %q inconnu", name)
+			}
+			for _, v := range values {
+				v = strings.TrimSpace(v)
+				if v == "" || len(v) > offres.MaxQueryLen || !utf8.ValidString(v) {
+					return q, offres.Invalidf("valeur invalide pour le filtre %s", name)
+				}
+				q.Filters[name] = append(q.Filters[name], v)
+			}
+			if len(q.Filters[name]) > offres.MaxFacetSize {
+				return q, offres.Invalidf("le filtre %s accepte au plus %d valeurs", name, offres.MaxFacetSize)
+			}
+		}
+	}
+	return q, nil
+}
+
+func isFacet(name string) bool {
+	for _, f := range offres.FacetNames {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Suggest completes a prefix of at least two characters.
+func (s *Service) Suggest(ctx context.Context, prefix string, limit int) ([]offres.Suggestion, error) {
+	prefix = strings.TrimSpace(prefix)
+	switch n := utf8.RuneCountInString(prefix); {
+	case !utf8.ValidString(prefix):
+		return nil, offres.Invalidf("le préfixe n'est pas un texte UTF-8 valide")
+	case n < 2:
+		return nil, offres.Invalidf("saisissez au moins 2 caractères")
+	case n > offres.MaxSuggestLen:
+		return nil, offres.Invalidf("le préfixe dépasse %d caractères", offres.MaxSuggestLen)
+	}
+	if limit == 0 {
+		limit = s.limit
+	}
+	if limit < 1 || limit > 20 {
+		return nil, offres.Invalidf("limit %d invalide : entre 1 et 20", limit)
+	}
+	out := s.suggest.Suggest(prefix, limit)
+	if out == nil {
+		out = []offres.Suggestion{}
+	}
+	return out, nil
+}
+
+// Upsert indexes offers and updates the suggestions. It satisfies
+// indexer.Index, so imports keep both current.
+func (s *Service) Upsert(ctx context.Context, offers []offres.Offer) error {
+	if err := s.index.Upsert(ctx, offers); err != nil {
+		return err
+	}
+	s.suggest.Add(offers)
+	return nil
+}
+
+// Delete removes offers from the index and the suggestions.
+func (s *Service) Delete(ctx context.Context, ids []string) error {
+	if err := s.index.Delete(ctx, ids); err != nil {
+		return err
+	}
+	s.suggest.Remove(ids)
+	return nil
+}
+
+// Learn feeds the suggester offers that are already indexed (at start-up).
+func (s *Service) Learn(offers []offres.Offer) { s.suggest.Add(offers) }
