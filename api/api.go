@@ -107,9 +107,8 @@ func New(deps Deps, opts Options) *fiber.App {
 		}
 		app.Add(r.method, r.path, append(handlers, r.handler)...)
 	}
-	app.Use(func(c *fiber.Ctx) error {
-		return fiber.NewError(fiber.StatusNotFound, "route inconnue")
-	})
+	// Unknown routes fall through to fiber's 404 (or 405 when the path exists
+	// for another method), rendered by handleError.
 	return app
 }
 
