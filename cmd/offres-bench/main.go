@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -41,6 +42,7 @@ func run(args []string, out io.Writer) error {
 	n := fs.Int("offers", 10_000, "size of the generated corpus")
 	rounds := fs.Int("rounds", 20, "passes over the query lists")
 	dir := fs.String("data", "", "data directory (a temporary one when empty)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,12 +66,23 @@ func run(args []string, out io.Writer) error {
 	}
 	defer eng.Close()
 
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	sum, rejected, err := eng.Import(ctx, "bench.ndjson", bytes.NewReader(corpus))
 	if err != nil {
 		return err
 	}
 	importTime := time.Since(start)
+	pprof.StopCPUProfile()
 	if len(rejected) > 0 {
 		return fmt.Errorf("%d generated offers rejected, first: %s: %v", len(rejected), rejected[0].Pos, rejected[0].Err)
 	}
