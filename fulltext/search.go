@@ -1,0 +1,330 @@
+package fulltext
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"offres"
+)
+
+// Highlighting.
+const (
+	fragmentSize         = 160 // bytes of text around the matches
+	maxFragmentsPerField = 3
+)
+
+// Search runs the query: text relevance, filters, facets, sort, page, and
+// highlights. It honours ctx; a malformed query returns offres.ErrInvalid.
+func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, error) {
+	if err := ix.normalize(&q); err != nil {
+		return offres.Result{}, err
+	}
+	reader, err := ix.reader()
+	if err != nil {
+		return offres.Result{}, fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
+
+	text := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader})
+	scoring := text
+	if scoring == nil {
+		scoring = offersQuery()
+	}
+	filter, err := filterQuery(&q)
+	if err != nil {
+		return offres.Result{}, err
+	}
+	// Built by hand: NewBooleanQuery would wrap scoring in a conjunction of
+	// one, a layer every matching offer goes through.
+	bq := &query.BooleanQuery{Must: scoring, Filter: filter}
+	req := bleve.NewSearchRequestOptions(bq, q.Limit, (q.Page-1)*q.Limit, false)
+	req.SortByCustom(sortOrder(q.Sort, text != nil))
+	req.Facets = facetRequests()
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return offres.Result{}, searchError(ctx, err)
+	}
+
+	out := offres.Result{
+		Total:  int(res.Total),
+		Page:   q.Page,
+		Limit:  q.Limit,
+		Hits:   make([]offres.Hit, 0, len(res.Hits)),
+		Facets: facetValues(res.Facets, q.Today),
+	}
+	if len(res.Hits) == 0 {
+		return out, nil
+	}
+	var locations map[string]search.FieldTermLocationMap
+	if text != nil {
+		if locations, err = ix.matchLocations(ctx, text, res.Hits); err != nil {
+			return offres.Result{}, err
+		}
+	}
+	for _, dm := range res.Hits {
+		doc, err := reader.Document(dm.ID)
+		if err != nil {
+			return offres.Result{}, fmt.Errorf("search: load %q: %w", dm.ID, err)
+		}
+		if doc == nil { // deleted since the search
+			out.Total--
+			continue
+		}
+		out.Hits = append(out.Hits, ix.hit(dm, doc, q.Today, locations[dm.ID]))
+	}
+	return out, nil
+}
+
+// matchLocations returns where the text query matches in each of the hits,
+// for highlighting. Asking for locations in the main search would read the
+// term vectors of every matching offer; here only the page's are read.
+func (ix *Index) matchLocations(ctx context.Context, text query.Query, hits search.DocumentMatchCollection) (map[string]search.FieldTermLocationMap, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
+	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	req.IncludeLocations = true
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	locs := make(map[string]search.FieldTermLocationMap, len(res.Hits))
+	for _, h := range res.Hits {
+		locs[h.ID] = h.Locations
+	}
+	return locs, nil
+}
+
+func searchError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return fmt.Errorf("search: %w", err)
+}
+
+// reader returns a reader of the current index snapshot.
+func (ix *Index) reader() (index.IndexReader, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
+// snapshotTerms answers textQuery from an index snapshot.
+type snapshotTerms struct {
+	ctx context.Context
+	r   index.IndexReader
+}
+
+var _ termIndex = snapshotTerms{}
+
+func (s snapshotTerms) docFreq(term string) uint64 {
+	var n uint64
+	for _, f := range textFields {
+		tfr, err := s.r.TermFieldReader(s.ctx, []byte(term), f.name, false, false, false)
+		if err != nil {
+			continue
+		}
+		n += tfr.Count()
+		_ = tfr.Close()
+	}
+	return n
+}
+
+func (s snapshotTerms) fuzzy(term string, fuzziness int) []fuzzyTerm {
+	fr, ok := s.r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil
+	}
+	var out []fuzzyTerm
+	for _, f := range textFields {
+		dict, _, err := fr.FieldDictFuzzyAutomaton(f.name, term, fuzziness, "")
+		if err != nil {
+			continue
+		}
+		found := []fuzzyTerm{{field: f.name, term: term}}
+		for e, err := dict.Next(); err == nil && e != nil; e, err = dict.Next() {
+			if e.Term != term {
+				found = append(found, fuzzyTerm{field: f.name, term: e.Term, distance: int(e.EditDistance)})
+			}
+		}
+		_ = dict.Close()
+		slices.SortStableFunc(found, func(a, b fuzzyTerm) int { return a.distance - b.distance })
+		out = append(out, found[:min(len(found), maxFuzzyTerms)]...)
+	}
+	return out
+}
+
+// normalize checks q and fills its defaults.
+func (ix *Index) normalize(q *offres.Query) error {
+	q.Text = strings.TrimSpace(q.Text)
+	switch {
+	case len(q.Text) > offres.MaxQueryLen:
+		return fmt.Errorf("query longer than %d bytes: %w", offres.MaxQueryLen, offres.ErrInvalid)
+	case q.Page < 0 || q.Page > offres.MaxPage:
+		return fmt.Errorf("page %d out of 1..%d: %w", q.Page, offres.MaxPage, offres.ErrInvalid)
+	case q.Limit < 0 || q.Limit > offres.MaxPageSize:
+		return fmt.Errorf("limit %d out of 1..%d: %w", q.Limit, offres.MaxPageSize, offres.ErrInvalid)
+	}
+	switch q.Sort {
+	case "":
+		q.Sort = offres.SortRelevance
+	case offres.SortRelevance, offres.SortDeadline, offres.SortPublished:
+	default:
+		return fmt.Errorf("unknown sort %q: %w", q.Sort, offres.ErrInvalid)
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Limit == 0 {
+		q.Limit = offres.DefaultLimit
+	}
+	if q.Today.IsZero() {
+		q.Today = offres.Today(ix.opts.Now)
+	} else if q.Today.MonthOnly() || q.Today.Validate() != nil {
+		return fmt.Errorf("today %q is not a full date: %w", q.Today, offres.ErrInvalid)
+	}
+	return nil
+}
+
+// sortOrder returns the bleve sort for one of the offres.Sort* orders.
+// Relevance without text is recency. Offers equal on every key keep the
+// index order: a tie-break on ids would cost a stored-field read per
+// matching offer.
+func sortOrder(sort string, hasText bool) search.SortOrder {
+	score := &search.SortScore{Desc: true}
+	// See fieldDocValues: its smallest term orders by deadline, then
+	// publication; its largest by publication, then deadline.
+	deadline := &search.SortField{Field: fieldDocValues, Type: search.SortFieldAsString, Mode: search.SortFieldMin}
+	published := &search.SortField{Field: fieldDocValues, Type: search.SortFieldAsString, Mode: search.SortFieldMax, Desc: true}
+	switch {
+	case sort == offres.SortDeadline:
+		return search.SortOrder{deadline, score}
+	case sort == offres.SortPublished || !hasText:
+		return search.SortOrder{published, score}
+	default:
+		return search.SortOrder{score, deadline}
+	}
+}
+
+// maxFacetTerms bounds the distinct facet terms counted in
+// fieldDocValues: more than any realistic index holds (the facet values,
+// and a few hundred deadline days).
+const maxFacetTerms = 1_000_000
+
+// facetRequests asks for the counts of all the facet terms of
+// fieldDocValues, which facetValues splits into the facets.
+func facetRequests() bleve.FacetsRequest {
+	fr := bleve.NewFacetRequest(fieldDocValues, maxFacetTerms)
+	fr.SetPrefixFilter(facetPrefix)
+	return bleve.FacetsRequest{fieldDocValues: fr}
+}
+
+// facetValues turns the facet term counts of fieldDocValues into the
+// facets, keyed by offres.FacetNames: values by count, largest first (then
+// by value), at most offres.MaxFacetSize; deadline days in status buckets.
+func facetValues(results search.FacetResults, today offres.Date) map[string][]offres.FacetValue {
+	out := make(map[string][]offres.FacetValue, len(offres.FacetNames))
+	for _, name := range offres.FacetNames {
+		out[name] = []offres.FacetValue{}
+	}
+	fr := results[fieldDocValues]
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	ranges := make([]dayRange, len(deadlineStatuses))
+	for i, s := range deadlineStatuses {
+		ranges[i], _ = statusRange(s, today)
+	}
+	status := make([]int, len(deadlineStatuses))
+	for _, t := range fr.Terms.Terms() {
+		name, value, _ := strings.Cut(strings.TrimPrefix(t.Term, facetPrefix), facetSep)
+		if name != offres.FacetDeadline {
+			out[name] = append(out[name], offres.FacetValue{Value: value, Count: t.Count})
+			continue
+		}
+		for i, r := range ranges {
+			if r.contains(value) {
+				status[i] += t.Count
+				break
+			}
+		}
+	}
+	for _, name := range termFacets {
+		values := out[name]
+		slices.SortFunc(values, func(a, b offres.FacetValue) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		out[name] = values[:min(len(values), offres.MaxFacetSize)]
+	}
+	for i, s := range deadlineStatuses {
+		if status[i] > 0 {
+			out[offres.FacetDeadline] = append(out[offres.FacetDeadline], offres.FacetValue{Value: string(s), Count: status[i]})
+		}
+	}
+	return out
+}
+
+// hit builds a Hit from the search match, the stored document and where
+// the query matched it.
+func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, today offres.Date, locs search.FieldTermLocationMap) offres.Hit {
+	h := offres.Hit{ID: dm.ID, Score: dm.Score}
+	doc.VisitFields(func(f index.Field) {
+		tf, ok := f.(index.TextField)
+		if !ok {
+			return
+		}
+		switch f.Name() {
+		case fieldTitle:
+			h.Title = tf.Text()
+		case offres.FacetEmployer:
+			h.Employer = tf.Text()
+		case offres.FacetDirection:
+			h.Direction = tf.Text()
+		case offres.FacetCommune:
+			h.Commune = tf.Text()
+		case offres.FacetCategory:
+			h.Category = tf.Text()
+		case offres.FacetContract:
+			h.ContractType = tf.Text()
+		case fieldDeadline:
+			h.Deadline, _ = offres.ParseDate(tf.Text())
+		case fieldPublished:
+			h.PublishedAt, _ = offres.ParseDate(tf.Text())
+		}
+	})
+	status, days := offres.DeadlineStatusOf(h.Deadline, today)
+	h.DeadlineStatus = status
+	if status != offres.StatusUnknown {
+		h.DaysLeft = &days
+	}
+	if len(locs) > 0 {
+		dm.Locations = locs
+		for _, field := range highlightFields {
+			if len(dm.Locations[field]) == 0 {
+				continue
+			}
+			frags := ix.highlighter.BestFragmentsInField(dm, doc, field, maxFragmentsPerField)
+			if len(frags) > 0 {
+				if h.Highlights == nil {
+					h.Highlights = make(map[string][]string, len(highlightFields))
+				}
+				h.Highlights[field] = frags
+			}
+		}
+	}
+	return h
+}
