@@ -25,7 +25,7 @@ type Index interface {
 }
 
 // DefaultBatchSize is the number of offers written per batch.
-const DefaultBatchSize = 500
+const DefaultBatchSize = 2000
 
 // Importer writes parsed offers to the catalogue, then the index, in batches.
 // An offer whose content hash is already stored is left alone, so

@@ -42,7 +42,9 @@ func run(args []string, out io.Writer) error {
 	n := fs.Int("offers", 10_000, "size of the generated corpus")
 	rounds := fs.Int("rounds", 20, "passes over the query lists")
 	dir := fs.String("data", "", "data directory (a temporary one when empty)")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file")
+	settle := fs.Duration("settle", 0, "pause between the import and the queries")
+	batch := fs.Int("batch", indexer.DefaultBatchSize, "offers per import batch")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +54,9 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	corpus := generate(base, *n)
+	if p := os.Getenv("OFFRES_BENCH_DUMP"); p != "" {
+		os.WriteFile(p, corpus, 0o644)
+	}
 	if *dir == "" {
 		d, err := os.MkdirTemp("", "offres-bench-")
 		if err != nil {
@@ -60,7 +65,7 @@ func run(args []string, out io.Writer) error {
 		defer os.RemoveAll(d)
 		*dir = d
 	}
-	eng, err := engine.Open(ctx, engine.Options{Dir: *dir})
+	eng, err := engine.Open(ctx, engine.Options{Dir: *dir, BatchSize: *batch})
 	if err != nil {
 		return err
 	}
@@ -82,11 +87,11 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	importTime := time.Since(start)
-	pprof.StopCPUProfile()
 	if len(rejected) > 0 {
 		return fmt.Errorf("%d generated offers rejected, first: %s: %v", len(rejected), rejected[0].Pos, rejected[0].Err)
 	}
 
+	time.Sleep(*settle)
 	svc := eng.Search()
 	typical := lat(*rounds, typicalQueries, func(q string) error {
 		_, err := svc.Search(ctx, search.Request{Text: q})
@@ -102,6 +107,7 @@ func run(args []string, out io.Writer) error {
 		_, err := svc.Suggest(ctx, p, 8)
 		return err
 	})
+	pprof.StopCPUProfile()
 	if typical.err != nil || faceted.err != nil || suggest.err != nil {
 		return fmt.Errorf("query: %v %v %v", typical.err, faceted.err, suggest.err)
 	}
@@ -111,7 +117,7 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintln(out, "| measure | result |")
 	fmt.Fprintln(out, "|---|---|")
 	fmt.Fprintf(out, "| import (parse + catalogue + full-text, batches of %d) | %d offers in %s = **%.0f offers/s** (%s) |\n",
-		indexer.DefaultBatchSize, *n, importTime.Round(time.Millisecond), float64(*n)/importTime.Seconds(), sum)
+		*batch, *n, importTime.Round(time.Millisecond), float64(*n)/importTime.Seconds(), sum)
 	typical.row(out, "search, typical queries")
 	faceted.row(out, "search, faceted (2 filters, sort by deadline)")
 	suggest.row(out, "suggest")
