@@ -38,6 +38,7 @@ const (
 	FormatHTML          Format = "html"          // a web page: its JobPosting JSON-LD, else its text
 	FormatText          Format = "text"          // a French plain-text or Markdown posting
 	FormatPEPCSV        Format = "pepcsv"        // the Place de l'emploi public CSV export
+	FormatEmploiNC      Format = "emploinc"      // the emploi.gouv.nc CSV export: fields, no description
 )
 
 // headSize is how much of a source DetectFormat looks at.
@@ -70,10 +71,13 @@ func DetectFormat(name string, head []byte) (Format, error) {
 		}
 		return "", fmt.Errorf("%s: not a JSON object or array: %w", name, offres.ErrInvalid)
 	case ".csv", ".psv":
-		if pepHeaderRE.Match(head) {
+		switch {
+		case pepHeaderRE.Match(head):
 			return FormatPEPCSV, nil
+		case emploiNCHeaderRE.Match(head):
+			return FormatEmploiNC, nil
 		}
-		return "", fmt.Errorf("%s: csv without the Place de l'emploi public columns: %w", name, offres.ErrInvalid)
+		return "", fmt.Errorf("%s: csv without the columns of Place de l'emploi public or emploi.gouv.nc: %w", name, offres.ErrInvalid)
 	}
 	return sniffFormat(name, head)
 }
@@ -90,6 +94,8 @@ func sniffFormat(name string, head []byte) (Format, error) {
 		return FormatHTML, nil
 	case pepHeaderRE.Match(trimmed):
 		return FormatPEPCSV, nil
+	case emploiNCHeaderRE.Match(trimmed):
+		return FormatEmploiNC, nil
 	case isText(head):
 		return FormatText, nil
 	}
@@ -177,6 +183,8 @@ func parseAs(f Format, name string, r io.Reader, emit func(Record) error) error 
 		return parseText(e, r)
 	case FormatPEPCSV:
 		return parsePEPCSV(e, r)
+	case FormatEmploiNC:
+		return parseEmploiNC(e, r)
 	}
 	return fmt.Errorf("%s: unknown format %q: %w", name, f, offres.ErrInvalid)
 }

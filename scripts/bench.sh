@@ -16,4 +16,6 @@ export OFFRES_TESTDATA OFFRES_REQUIRE_TESTDATA=1
 go build -o /tmp/offres-bench ./cmd/offres-bench
 /tmp/offres-bench --offers "${OFFERS:-10000}"
 echo
-go test -run='^$' -bench=. -benchtime="${BENCHTIME:-1x}" ./fulltext/ ./search/ ./indexer/
+go test -run='^$' -bench=Upsert -benchtime=3x ./fulltext/
+go test -run='^$' -bench=Search -benchtime=200x ./fulltext/
+go test -run='^$' -bench=Parse ./indexer/

@@ -38,7 +38,8 @@ func runCmd(t *testing.T, args ...string) (string, string, error) {
 	return out.String(), errb.String(), err
 }
 
-// TestIndexSharedFiles imports the three shared offer files and the seed:
+// TestIndexSharedFiles imports the three shared offer files (France Travail,
+// Place de l'emploi public, emploi.gouv.nc) and the seed:
 // zero rejections expected, and re-importing changes nothing.
 func TestIndexSharedFiles(t *testing.T) {
 	td := testdataDir(t)
@@ -46,13 +47,14 @@ func TestIndexSharedFiles(t *testing.T) {
 	paths := []string{
 		filepath.Join(td, "offers", "france-travail-2024.json"),
 		filepath.Join(td, "offers", "place-emploi-public-2021.csv"),
+		filepath.Join(td, "nc", "emploi-nc-2020.csv"),
 		filepath.Join(td, "..", "seeds"),
 	}
 	out, stderr, err := runCmd(t, append([]string{"index", "--data", data, "--quiet"}, paths...)...)
 	if err != nil {
 		t.Fatalf("index: %v\n%s", err, stderr)
 	}
-	if !strings.Contains(out, " 0 rejected") || !strings.Contains(out, "1088 indexed") {
+	if !strings.Contains(out, " 0 rejected") || !strings.Contains(out, "1228 indexed") {
 		t.Fatalf("summary: %s\nstderr: %s", out, stderr)
 	}
 	out, _, err = runCmd(t, append([]string{"index", "--data", data, "--quiet"}, paths...)...)
