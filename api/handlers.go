@@ -37,7 +37,8 @@ func (s *server) openapi(c *fiber.Ctx) error {
 }
 
 func (s *server) search(c *fiber.Ctx) error {
-	r := search.Request{Text: c.Query("q"), Sort: c.Query("sort")}
+	// Copies: fiber's strings point into its request buffer, reused after the handler.
+	r := search.Request{Text: strings.Clone(c.Query("q")), Sort: strings.Clone(c.Query("sort"))}
 	var err error
 	if r.Limit, err = intParam(c, "limit"); err != nil {
 		return err
@@ -77,7 +78,7 @@ func (s *server) suggest(c *fiber.Ctx) error {
 	}
 	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
 	defer cancel()
-	out, err := s.Search.Suggest(ctx, c.Query("q"), limit)
+	out, err := s.Search.Suggest(ctx, strings.Clone(c.Query("q")), limit)
 	if err != nil {
 		return err
 	}

@@ -15,9 +15,17 @@ import (
 	"offres"
 )
 
-var bucketOffers = []byte("offers")
+var (
+	bucketOffers = []byte("offers")
+	// bucketPending holds the ids written to the catalogue whose derived
+	// indexes may not have caught up yet: marked in the transaction that
+	// writes or deletes the offer, settled once the indexes have it.
+	bucketPending = []byte("pending")
+)
 
-// Store is the offers catalogue.
+// Store is the offers catalogue. It also remembers which offers the derived
+// indexes may lack (see Pending), so a crash between the catalogue write and
+// the index write is repaired at the next start.
 type Store struct {
 	db  *bbolt.DB
 	now func() time.Time
@@ -37,8 +45,12 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open catalogue %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(bucketOffers)
-		return err
+		for _, b := range [][]byte{bucketOffers, bucketPending} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		db.Close()
@@ -73,7 +85,7 @@ func (s *Store) Hashes(ctx context.Context, ids []string) (map[string]string, er
 	return out, err
 }
 
-// Put stores offers in one transaction.
+// Put stores offers in one transaction and marks them pending.
 func (s *Store) Put(ctx context.Context, offers []offres.Offer) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -89,6 +101,9 @@ func (s *Store) Put(ctx context.Context, offers []offres.Offer) error {
 			}
 			if err := b.Put([]byte(o.ID), v); err != nil {
 				return fmt.Errorf("put offer %q: %w", o.ID, err)
+			}
+			if err := tx.Bucket(bucketPending).Put([]byte(o.ID), nil); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -108,14 +123,43 @@ func (s *Store) Get(ctx context.Context, id string) (offres.Offer, error) {
 	return r.Offer, err
 }
 
-// Delete removes one offer, or returns an error wrapping offres.ErrNotFound.
+// Delete removes one offer and marks it pending, or returns an error
+// wrapping offres.ErrNotFound.
 func (s *Store) Delete(ctx context.Context, id string) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketOffers)
 		if b.Get([]byte(id)) == nil {
 			return fmt.Errorf("offer %q: %w", id, offres.ErrNotFound)
 		}
-		return b.Delete([]byte(id))
+		if err := b.Delete([]byte(id)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketPending).Put([]byte(id), nil)
+	})
+}
+
+// Pending returns the ids written or deleted since they were last settled.
+func (s *Store) Pending(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketPending).ForEach(func(k, _ []byte) error {
+			ids = append(ids, string(k))
+			return nil
+		})
+	})
+	return ids, err
+}
+
+// Settle records that the derived indexes have caught up with these ids.
+func (s *Store) Settle(ctx context.Context, ids []string) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketPending)
+		for _, id := range ids {
+			if err := b.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

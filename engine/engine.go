@@ -102,10 +102,60 @@ func (e *Engine) openText(ctx context.Context) error {
 		e.log.Info("rebuilding the full-text index from the catalogue", logKeyCount, stored)
 		return e.reindex(ctx)
 	}
-	return e.store.Scan(ctx, func(o offres.Offer) error {
+	err = e.store.Scan(ctx, func(o offres.Offer) error {
 		e.search.Learn([]offres.Offer{o})
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return e.catchUp(ctx)
+}
+
+// catchUp brings the index up to the catalogue for the offers written or
+// deleted by a process that stopped before its index write (a crash, a
+// kill -9): the catalogue marks them pending in the same transaction.
+func (e *Engine) catchUp(ctx context.Context) error {
+	ids, err := e.store.Pending(ctx)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	var present []offres.Offer
+	var gone []string
+	for _, id := range ids {
+		o, err := e.store.Get(ctx, id)
+		switch {
+		case err == nil:
+			present = append(present, o)
+		case errors.Is(err, offres.ErrNotFound):
+			gone = append(gone, id)
+		default:
+			return err
+		}
+	}
+	e.log.Info("catching up the full-text index", logKeyCount, len(ids))
+	if err := e.search.Upsert(ctx, present); err != nil {
+		return fmt.Errorf("catch up: %w", err)
+	}
+	if err := e.search.Delete(ctx, gone); err != nil {
+		return fmt.Errorf("catch up: %w", err)
+	}
+	return e.store.Settle(ctx, ids)
+}
+
+// indexWriter is the importer's index: the search service, then settling the
+// offers in the catalogue once they are indexed.
+type indexWriter struct{ e *Engine }
+
+func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
+	if err := w.e.search.Upsert(ctx, offers); err != nil {
+		return err
+	}
+	ids := make([]string, len(offers))
+	for i := range offers {
+		ids[i] = offers[i].ID
+	}
+	return w.e.store.Settle(ctx, ids)
 }
 
 // Reindex rebuilds the full-text index and suggestions from the catalogue.
@@ -149,7 +199,14 @@ func (e *Engine) reindex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	pending, err := e.store.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	return e.store.Settle(ctx, pending)
 }
 
 // Search is the search service.
@@ -157,7 +214,7 @@ func (e *Engine) Search() *search.Service { return e.search }
 
 // Importer returns an importer writing to this engine.
 func (e *Engine) Importer() *indexer.Importer {
-	return &indexer.Importer{Catalog: e.store, Index: e.search, BatchSize: e.opts.BatchSize}
+	return &indexer.Importer{Catalog: e.store, Index: indexWriter{e}, BatchSize: e.opts.BatchSize}
 }
 
 // Import imports one source, returning the summary and the rejected records.
@@ -179,7 +236,10 @@ func (e *Engine) Delete(ctx context.Context, id string) error {
 	if err := e.store.Delete(ctx, id); err != nil {
 		return err
 	}
-	return e.search.Delete(ctx, []string{id})
+	if err := e.search.Delete(ctx, []string{id}); err != nil {
+		return err
+	}
+	return e.store.Settle(ctx, []string{id})
 }
 
 // Today is the current date in Nouméa.

@@ -92,3 +92,73 @@ func TestReopenAndRebuild(t *testing.T) {
 		})
 	}
 }
+
+// TestCatchUpAfterCrash writes to the catalogue without the index write that
+// normally follows, as a process killed between the two would, and checks
+// that the next start brings the index up to date.
+func TestCatchUpAfterCrash(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	e := openDemo(t, dir)
+	if _, _, err := e.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := e.store.Pending(ctx); err != nil || len(p) != 0 {
+		t.Fatalf("pending after a complete import: %v %v", p, err)
+	}
+	changed, err := e.Get(ctx, "3134-25-0308/SR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed.Title = "Chef de projet géomatique"
+	added := offres.Offer{ID: "CRASH-1", Title: "Océanographe côtier", Description: "Suivi du lagon.", Deadline: offres.Date{Year: 2027, Month: 6, Day: 1}}
+	// The catalogue half of an import and of a delete, and no index half.
+	if err := e.store.Put(ctx, []offres.Offer{changed, added}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.Delete(ctx, "PS-2026-0640/DSIN"); err != nil {
+		t.Fatal(err)
+	}
+	if searchTotal(t, e, "oceanographe") != 0 {
+		t.Fatal("the index was written: the test does not simulate a crash")
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e = openDemo(t, dir)
+	defer e.Close()
+	for q, want := range map[string]int{"oceanographe": 1, "geomatique": 1, "chef de projet digital": 1} {
+		res, err := e.Search().Search(ctx, search.Request{Text: q, IncludeClosed: true, NoFuzzy: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		for _, h := range res.Hits {
+			if h.ID == "CRASH-1" || h.ID == "3134-25-0308/SR" && h.Title == changed.Title {
+				got++
+			}
+			if h.ID == "PS-2026-0640/DSIN" {
+				t.Errorf("%q: deleted offer still found", q)
+			}
+			if h.Title == "Chef de projet digital" {
+				t.Errorf("%q: the index still has the old title", q)
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %d caught-up hits, want %d (%+v)", q, got, want, res.Hits)
+		}
+	}
+	res, err := e.Search().Search(ctx, search.Request{Text: "PS-2026-0640/DSIN", IncludeClosed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.ID == "PS-2026-0640/DSIN" {
+			t.Error("deleted offer still in the index")
+		}
+	}
+	if p, err := e.store.Pending(ctx); err != nil || len(p) != 0 {
+		t.Fatalf("pending after catching up: %v %v", p, err)
+	}
+}
