@@ -22,6 +22,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(uint8(3), `<script type="application/ld+json">[{"@type":"JobPosting","url":"u","title":"t","description":"d"}]</script>`)
 	f.Add(uint8(3), `<h1>Titre</h1><p>Référence : R</p><h2>Missions</h2><ul><li>a</li></ul>`)
 	f.Add(uint8(4), "Par_ref_offre|Libelle_metier_OGR|Description\n1|TITRE H/F|Missions :\\nx\n2|x\n")
+	f.Add(uint8(4), "url,numeroOffre,titreOffre,communeEmploi,experience,datePublication\nu,'1','Comptable',\"'Mont-Dore (Le)'\",'2 ans',2020/06/12\nu,'2'\n")
 	f.Add(uint8(5), "**Intitulé : T**\n- **Référence :** R\n## Profil\nx")
 	f.Fuzz(func(t *testing.T, kind uint8, src string) {
 		name := fuzzNames[int(kind)%len(fuzzNames)]
