@@ -14,9 +14,10 @@
 // (employer, direction, cadre d'emploi, commune, contract, reference) are
 // searched with query-time boosts, title highest, scored with BM25. The
 // user's text is analyzed, never parsed: each term is searched over the
-// fields, offers matching every term rank first, typos are tolerated on
-// rare terms when the query asks for it, and an exact reference puts its
-// offer first (see textQuery).
+// fields (with its synonyms and, on rare terms when the query asks for it,
+// its typo variants), and an offer must match every term; only when no
+// offer does are the offers matching some of them returned, those matching
+// more first. An exact reference puts its offer first (see textQuery).
 //
 // # Synonyms
 //

@@ -99,31 +99,43 @@ type fuzzyTerm struct {
 	distance    int
 }
 
-// textQuery builds the scoring query of the user's text, or returns nil when
-// the text has no searchable term. The text is analyzed, never parsed: no
-// character has a special meaning.
+// textQueries are the two readings of the user's text.
+type textQueries struct {
+	// all requires every term (each with its fuzzy variants and lexicon
+	// alternatives): what a search box is expected to do.
+	all query.Query
+	// any requires one term, the offers matching more ranking first: the
+	// fallback when no offer has all the terms. Nil when it would not
+	// differ from all.
+	any query.Query
+}
+
+// textQuery builds the scoring queries of the user's text, or returns nil
+// queries when the text has no searchable term. The text is analyzed, never
+// parsed: no character has a special meaning.
 //
-// The query is a disjunction (an offer needs one of its clauses), which
-// bleve scales by the share of clauses that match, of:
+// Each term becomes a clause: the term over the text fields, boosted by
+// field, with its fuzzy variants when fuzzy and the term is rare in the
+// index (a term found in many offers is no typo, and fuzzy matching is the
+// most expensive part of a search). A lexicon member found in the text
+// (« IDE », « infirmier diplômé d'État ») replaces the clauses of its terms
+// by the disjunction of those clauses and of its multi-word alternatives
+// (see synonyms.go).
 //
-//   - for each term, the term over the text fields, boosted by field, and
-//     its fuzzy variants when fuzzy and the term is rare in the index (a
-//     term found in many offers is no typo, and fuzzy matching is the most
-//     expensive part of a search);
-//   - when there are several terms, the conjunction of the term clauses, so
-//     that offers matching every term rank first, and the conjunction of
-//     the terms in the title;
-//   - for each lexicon member found in the text, its multi-word
-//     alternatives (see synonyms.go), once per member;
-//   - the exact reference: the offer whose id is the text comes first.
-func (ix *Index) textQuery(text string, fuzzy bool, idx termIndex) query.Query {
+// The all query is the conjunction of these clauses, plus, as a should
+// clause, every term in the title. The any query is their disjunction
+// (bleve scales a disjunction by the share of clauses that match), plus the
+// conjunction of the clauses and the title clause, so that offers matching
+// every term rank first. Both accept the exact reference: the offer whose
+// id is the text comes first.
+func (ix *Index) textQuery(text string, fuzzy bool, idx termIndex) textQueries {
 	terms := ix.analyzeQuery(text)
 	strs := make([]string, len(terms))
 	for i, t := range terms {
 		strs[i] = t.term
 	}
 
-	var clauses []query.Query
+	clauses := make([]query.Query, 0, len(terms))
 	for _, t := range terms {
 		exact := fieldsQuery(textFields, func(field string) query.Query {
 			q := query.NewTermQuery(t.term)
@@ -137,34 +149,105 @@ func (ix *Index) textQuery(text string, fuzzy bool, idx termIndex) query.Query {
 		}
 		clauses = append(clauses, fuzzyQuery(exact, idx.fuzzy(t.term, f)))
 	}
-	all := slices.Clip(clauses)
-	if len(clauses) > 1 {
-		conj := query.NewConjunctionQuery(clauses)
-		conj.SetBoost(allTermsBoost)
+	expansions := ix.thes.expand(strs, queryWords(text))
+
+	var title query.Query
+	if len(terms) > 1 {
 		inTitle := make([]query.Query, len(terms))
 		for i, t := range terms {
 			tq := query.NewTermQuery(t.term)
 			tq.SetField(fieldTitle)
 			inTitle[i] = tq
 		}
-		title := query.NewConjunctionQuery(inTitle)
-		title.SetBoost(titleTermsBoost)
-		all = append(all, conj, title)
+		c := query.NewConjunctionQuery(inTitle)
+		c.SetBoost(titleTermsBoost)
+		title = c
 	}
-	for _, e := range ix.thes.expand(strs, queryWords(text)) {
-		all = append(all, alternativesQuery(e))
+
+	var out textQueries
+	if parts := allParts(clauses, expansions); len(parts) > 0 {
+		var all query.Query = query.NewConjunctionQuery(parts)
+		if len(parts) == 1 {
+			all = parts[0]
+		}
+		if title != nil {
+			bq := &query.BooleanQuery{Must: all, Should: query.NewDisjunctionQuery([]query.Query{title})}
+			all = bq
+		}
+		out.all = all
 	}
-	if len(all) == 0 {
-		return nil
+	if len(clauses) > 1 || (len(clauses) == 1 && len(expansions) > 0 && out.all == nil) {
+		anyParts := slices.Clip(clauses)
+		if len(clauses) > 1 {
+			conj := query.NewConjunctionQuery(clauses)
+			conj.SetBoost(allTermsBoost)
+			anyParts = append(anyParts, conj, title)
+		}
+		for _, e := range expansions {
+			anyParts = append(anyParts, alternativesQuery(e))
+		}
+		out.any = disjunction(anyParts)
 	}
-	q := disjunction(all)
 	if key := offres.FoldKey(text); key != "" && len(key) <= offres.MaxIDLen {
-		id := query.NewTermQuery(key)
-		id.SetField(fieldIDKey)
-		id.SetBoost(idBoost)
-		q = query.NewDisjunctionQuery([]query.Query{id, q})
+		withID := func(q query.Query) query.Query {
+			if q == nil {
+				return nil
+			}
+			id := query.NewTermQuery(key)
+			id.SetField(fieldIDKey)
+			id.SetBoost(idBoost)
+			return query.NewDisjunctionQuery([]query.Query{id, q})
+		}
+		out.all, out.any = withID(out.all), withID(out.any)
 	}
-	return q
+	return out
+}
+
+// allParts returns the required clauses of the all query: the term clauses,
+// those of the terms a lexicon member covers joined with the member's
+// alternatives (the longest members first; a member overlapping one already
+// placed is left to the any query), and the acronyms found among the raw
+// words.
+func allParts(clauses []query.Query, expansions []expansion) []query.Query {
+	type span struct{ start, n int }
+	alts := map[span][]query.Query{}
+	var spans []span
+	var parts []query.Query
+	for _, e := range expansions {
+		if e.n == 0 {
+			parts = append(parts, alternativesQuery(e))
+			continue
+		}
+		sp := span{e.start, e.n}
+		if _, ok := alts[sp]; !ok {
+			spans = append(spans, sp)
+		}
+		alts[sp] = append(alts[sp], alternativesQuery(e))
+	}
+	slices.SortStableFunc(spans, func(a, b span) int { return b.n - a.n })
+	covered := make([]bool, len(clauses))
+	at := map[int]query.Query{}
+	for _, sp := range spans {
+		if slices.Contains(covered[sp.start:sp.start+sp.n], true) {
+			continue
+		}
+		for i := sp.start; i < sp.start+sp.n; i++ {
+			covered[i] = true
+		}
+		words := clauses[sp.start]
+		if sp.n > 1 {
+			words = query.NewConjunctionQuery(slices.Clone(clauses[sp.start : sp.start+sp.n]))
+		}
+		at[sp.start] = query.NewDisjunctionQuery(append([]query.Query{words}, alts[sp]...))
+	}
+	for i := range clauses {
+		if q, ok := at[i]; ok {
+			parts = append(parts, q)
+		} else if !covered[i] {
+			parts = append(parts, clauses[i])
+		}
+	}
+	return parts
 }
 
 // fuzzyQuery returns the disjunction of exact and of the fuzzy variants of

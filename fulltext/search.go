@@ -32,24 +32,23 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	}
 	defer reader.Close()
 
-	text := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader})
-	scoring := text
-	if scoring == nil {
-		scoring = offersQuery()
-	}
+	texts := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader})
 	filter, err := filterQuery(&q)
 	if err != nil {
 		return offres.Result{}, err
 	}
-	// Built by hand: NewBooleanQuery would wrap scoring in a conjunction of
-	// one, a layer every matching offer goes through.
-	bq := &query.BooleanQuery{Must: scoring, Filter: filter}
-	req := bleve.NewSearchRequestOptions(bq, q.Limit, (q.Page-1)*q.Limit, false)
-	req.SortByCustom(sortOrder(q.Sort, text != nil))
-	req.Facets = facetRequests()
-	res, err := ix.bi.SearchInContext(ctx, req)
+	// Every term first; when no offer has them all, any of them.
+	text := texts.all
+	if text == nil {
+		text = texts.any
+	}
+	res, err := ix.run(ctx, q, text, filter)
+	if err == nil && res.Total == 0 && texts.all != nil && texts.any != nil {
+		text = texts.any
+		res, err = ix.run(ctx, q, text, filter)
+	}
 	if err != nil {
-		return offres.Result{}, searchError(ctx, err)
+		return offres.Result{}, err
 	}
 
 	out := offres.Result{
@@ -80,6 +79,26 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		out.Hits = append(out.Hits, ix.hit(dm, doc, q.Today, locations[dm.ID]))
 	}
 	return out, nil
+}
+
+// run searches the offers matching text (all offers when nil) and filter,
+// with the page, sort and facets of q.
+func (ix *Index) run(ctx context.Context, q offres.Query, text, filter query.Query) (*bleve.SearchResult, error) {
+	scoring := text
+	if scoring == nil {
+		scoring = offersQuery()
+	}
+	// Built by hand: NewBooleanQuery would wrap scoring in a conjunction of
+	// one, a layer every matching offer goes through.
+	bq := &query.BooleanQuery{Must: scoring, Filter: filter}
+	req := bleve.NewSearchRequestOptions(bq, q.Limit, (q.Page-1)*q.Limit, false)
+	req.SortByCustom(sortOrder(q.Sort, text != nil))
+	req.Facets = facetRequests()
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	return res, nil
 }
 
 // matchLocations returns where the text query matches in each of the hits,

@@ -123,13 +123,18 @@ func TestExactOutranksFuzzy(t *testing.T) {
 	})
 }
 
-func TestAllTermsRankFirst(t *testing.T) {
+func TestAllTermsRequired(t *testing.T) {
 	backends(t, func(t *testing.T, ix *Index) {
 		// IDE-1 has "infirmier" in its title; IDE-2 has both terms (nuit,
 		// and IDE for infirmier); COMPTA-1 and AS-1 have "nuit" only.
 		ids := hitIDs(runSearch(t, ix, offres.Query{Text: "infirmier nuit"}))
+		if !slices.Equal(ids, []string{"IDE-2"}) {
+			t.Errorf("Search(infirmier nuit) = %q, want only IDE-2, the offer with both terms", ids)
+		}
+		// No offer has every term: those with some of them, the most first.
+		ids = hitIDs(runSearch(t, ix, offres.Query{Text: "infirmier nuit volcanologue"}))
 		if len(ids) < 3 || ids[0] != "IDE-2" {
-			t.Errorf("Search(infirmier nuit) = %q, want IDE-2 first", ids)
+			t.Errorf("Search(infirmier nuit volcanologue) = %q, want the partial matches, IDE-2 first", ids)
 		}
 	})
 }

@@ -171,6 +171,9 @@ func (th *thesaurus) definitions() []*bleve.SynonymDefinition {
 type expansion struct {
 	self *member // the member found
 	alts []*member
+	// start and n locate the member among the analyzed query terms; n is 0
+	// for an acronym found among the raw words (a stop word once analyzed).
+	start, n int
 }
 
 // expand finds the lexicon members among the analyzed query terms and the
@@ -190,7 +193,7 @@ func (th *thesaurus) expand(terms []string, words []string) []expansion {
 			// members; the multi-word ones are left to us.
 			alts := g.alternatives(ref.member, n == 1)
 			if len(alts) > 0 {
-				out = append(out, expansion{self: m, alts: alts})
+				out = append(out, expansion{self: m, alts: alts, start: i, n: n})
 			}
 		}
 	}
