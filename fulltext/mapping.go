@@ -16,7 +16,7 @@ import (
 // written with another version is reported as ErrCorrupt so that the caller
 // rebuilds it. Bump it with any change to the mapping, the analyzer or the
 // document layout.
-const schemaVersion = "offres-fulltext-1"
+const schemaVersion = "offres-fulltext-2" // 2: no term vectors on the body
 
 // Field names. The stored keyword fields of the facets (commune, category,
 // contract_type, employer, direction) carry the names of offres.FacetNames.
@@ -127,11 +127,15 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 
 	for _, f := range textFields {
 		fm := &mapping.FieldMapping{
-			Type:               "text",
-			Analyzer:           analyzerName,
-			Index:              true,
-			Store:              f.name != fieldMeta, // meta is not highlighted
-			IncludeTermVectors: true,                // phrase queries (multi-word synonyms), highlights
+			Type:     "text",
+			Analyzer: analyzerName,
+			Index:    true,
+			Store:    f.name != fieldMeta, // meta is not highlighted
+			// Term vectors serve phrase queries (multi-word synonyms, on the
+			// short fields) and highlights. The body has none: they were a
+			// quarter of the indexing time (cmd/offres-bench), and its
+			// highlights are found by analyzing the page's hits (bodyLocations).
+			IncludeTermVectors: f.name != fieldText,
 			SynonymSource:      synonymSource,
 		}
 		doc.AddFieldMappingsAt(f.name, fm)

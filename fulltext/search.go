@@ -62,7 +62,12 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		return out, nil
 	}
 	var locations map[string]search.FieldTermLocationMap
+	var queryTerms map[string]bool
 	if text != nil {
+		queryTerms = make(map[string]bool)
+		for _, t := range ix.analyzeQuery(q.Text) {
+			queryTerms[t.term] = true
+		}
 		if locations, err = ix.matchLocations(ctx, text, res.Hits); err != nil {
 			return offres.Result{}, err
 		}
@@ -76,9 +81,57 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 			out.Total--
 			continue
 		}
-		out.Hits = append(out.Hits, ix.hit(dm, doc, q.Today, locations[dm.ID]))
+		locs := locations[dm.ID]
+		if text != nil {
+			locs = ix.bodyLocations(doc, queryTerms, locs)
+		}
+		out.Hits = append(out.Hits, ix.hit(dm, doc, q.Today, locs))
 	}
 	return out, nil
+}
+
+// bodyLocations adds to locs where the body of doc holds a term of the
+// query or a term the query matched in the other fields of doc (its
+// synonyms and typo variants found there). The body has no term vectors:
+// it is analyzed here, for the page's hits only.
+func (ix *Index) bodyLocations(doc index.Document, queryTerms map[string]bool, locs search.FieldTermLocationMap) search.FieldTermLocationMap {
+	var body string
+	doc.VisitFields(func(f index.Field) {
+		if tf, ok := f.(index.TextField); ok && f.Name() == fieldText {
+			body = tf.Text()
+		}
+	})
+	if body == "" {
+		return locs
+	}
+	matched := func(term string) bool {
+		if queryTerms[term] {
+			return true
+		}
+		for _, tl := range locs {
+			if _, ok := tl[term]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	found := search.TermLocationMap{}
+	for _, tok := range ix.analyzer.Analyze([]byte(body)) {
+		term := string(tok.Term)
+		if matched(term) {
+			found[term] = append(found[term], &search.Location{
+				Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End),
+			})
+		}
+	}
+	if len(found) == 0 {
+		return locs
+	}
+	if locs == nil {
+		locs = search.FieldTermLocationMap{}
+	}
+	locs[fieldText] = found
+	return locs
 }
 
 // run searches the offers matching text (all offers when nil) and filter,

@@ -531,6 +531,31 @@ func TestHighlightsFragmentsPerField(t *testing.T) {
 	}
 }
 
+// TestBodyHighlightsFollowMatches: the body has no term vectors; its
+// highlights come from the query terms and from the variants the query
+// matched in the other fields (here a typo matched in the title).
+func TestBodyHighlightsFollowMatches(t *testing.T) {
+	ix, err := OpenMemory(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	o := offres.Offer{ID: "B-1", Title: "Infirmier", Description: "Poste d'infirmier de nuit au dispensaire."}
+	if err := ix.Upsert(context.Background(), []offres.Offer{o}); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"infirmiers dispensaire", "infirmeir"} {
+		res := runSearch(t, ix, offres.Query{Text: text, Fuzzy: true})
+		if len(res.Hits) != 1 {
+			t.Fatalf("%q: %d hits", text, len(res.Hits))
+		}
+		got := strings.Join(res.Hits[0].Highlights["text"], " ")
+		if !strings.Contains(got, "<mark>d&#39;infirmier</mark>") && !strings.Contains(got, "<mark>infirmier</mark>") {
+			t.Errorf("%q: body highlights %q", text, got)
+		}
+	}
+}
+
 func TestSearchCancelled(t *testing.T) {
 	ix := newTestIndex(t, false)
 	ctx, cancel := context.WithCancel(context.Background())
