@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -92,8 +94,10 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 
 // bodyLocations adds to locs where the body of doc holds a term of the
 // query or a term the query matched in the other fields of doc (its
-// synonyms and typo variants found there). The body has no term vectors:
-// it is analyzed here, for the page's hits only.
+// synonyms and typo variants found there). The body has no term vectors, so
+// it is scanned here, for the page's hits only: a word is analyzed only when
+// its folded form starts like one of the terms (analyzed terms are folded
+// words with a suffix cut off), which keeps a long body cheap.
 func (ix *Index) bodyLocations(doc index.Document, queryTerms map[string]bool, locs search.FieldTermLocationMap) search.FieldTermLocationMap {
 	var body string
 	doc.VisitFields(func(f index.Field) {
@@ -101,28 +105,51 @@ func (ix *Index) bodyLocations(doc index.Document, queryTerms map[string]bool, l
 			body = tf.Text()
 		}
 	})
-	if body == "" {
+	targets := make(map[string]bool, len(queryTerms))
+	for t := range queryTerms {
+		targets[t] = true
+	}
+	for _, tl := range locs {
+		for t := range tl {
+			targets[t] = true
+		}
+	}
+	if body == "" || len(targets) == 0 {
 		return locs
 	}
-	matched := func(term string) bool {
-		if queryTerms[term] {
-			return true
-		}
-		for _, tl := range locs {
-			if _, ok := tl[term]; ok {
-				return true
-			}
-		}
-		return false
+	prefixes := make(map[string]bool, len(targets))
+	for t := range targets {
+		prefixes[t[:min(len(t), candidatePrefix)]] = true
 	}
 	found := search.TermLocationMap{}
-	for _, tok := range ix.analyzer.Analyze([]byte(body)) {
-		term := string(tok.Term)
-		if matched(term) {
-			found[term] = append(found[term], &search.Location{
-				Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End),
-			})
+	pos := uint64(0)
+	for start := 0; start < len(body); {
+		r, size := utf8.DecodeRuneInString(body[start:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			start += size
+			continue
 		}
+		end := start + size
+		for end < len(body) {
+			r, size := utf8.DecodeRuneInString(body[end:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				break
+			}
+			end += size
+		}
+		pos++
+		word := body[start:end]
+		folded := offres.Fold(word)
+		if prefixes[folded[:min(len(folded), candidatePrefix)]] || len(folded) < candidatePrefix && prefixes[folded] {
+			for _, tok := range ix.analyzer.Analyze([]byte(word)) {
+				if term := string(tok.Term); targets[term] {
+					found[term] = append(found[term], &search.Location{
+						Pos: pos, Start: uint64(start + tok.Start), End: uint64(start + tok.End),
+					})
+				}
+			}
+		}
+		start = end
 	}
 	if len(found) == 0 {
 		return locs
@@ -133,6 +160,10 @@ func (ix *Index) bodyLocations(doc index.Document, queryTerms map[string]bool, l
 	locs[fieldText] = found
 	return locs
 }
+
+// candidatePrefix is how many bytes of a folded word must match the start
+// of a term for bodyLocations to analyze the word.
+const candidatePrefix = 3
 
 // run searches the offers matching text (all offers when nil) and filter,
 // with the page, sort and facets of q.
