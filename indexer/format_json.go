@@ -270,24 +270,5 @@ func parseOwnJSON(e *emitter, r io.Reader) error {
 const maxLine = 4 << 20
 
 func parseNDJSON(e *emitter, r io.Reader) error {
-	lines := newLineReader(r, maxLine)
-	for n := 1; ; n++ {
-		line, err := lines.next()
-		pos := e.pos("line", n)
-		switch {
-		case errors.Is(err, io.EOF):
-			return nil
-		case errors.Is(err, errLineTooLong):
-			err = e.rejectf(pos, "line longer than %d bytes", maxLine)
-		case err != nil:
-			return fmt.Errorf("read %s: %w", e.name, err)
-		case isBlankLine(line):
-			continue
-		default:
-			err = e.ownRecord(pos, line)
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return e.eachLine(newLineReader(r, maxLine), 1, e.ownRecord)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 )
 
@@ -52,3 +53,28 @@ func (l *lineReader) next() ([]byte, error) {
 }
 
 func isBlankLine(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+
+// eachLine calls fn with every non-blank line left in lines and its
+// position, numbering lines from first. A line over maxLine is rejected and
+// the reading goes on; a read error stops it.
+func (e *emitter) eachLine(lines *lineReader, first int, fn func(pos string, line []byte) error) error {
+	for n := first; ; n++ {
+		line, err := lines.next()
+		pos := e.pos("line", n)
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.Is(err, errLineTooLong):
+			err = e.rejectf(pos, "line longer than %d bytes", maxLine)
+		case err != nil:
+			return fmt.Errorf("read %s: %w", e.name, err)
+		case isBlankLine(line):
+			continue
+		default:
+			err = fn(pos, line)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}

@@ -32,27 +32,12 @@ func parsePEPCSV(e *emitter, r io.Reader) error {
 			return fmt.Errorf("%s: no column %s: %w", e.name, c, offres.ErrInvalid)
 		}
 	}
-	for n := 2; ; n++ {
-		line, err := lines.next()
-		pos := e.pos("line", n)
-		switch {
-		case errors.Is(err, io.EOF):
-			return nil
-		case errors.Is(err, errLineTooLong):
-			err = e.rejectf(pos, "line longer than %d bytes", maxLine)
-		case err != nil:
-			return fmt.Errorf("read %s: %w", e.name, err)
-		case isBlankLine(line):
-			continue
-		case !utf8.Valid(line):
-			err = e.reject(pos, errInvalidUTF8)
-		default:
-			err = e.pepRow(pos, cols, strings.Split(string(line), "|"))
+	return e.eachLine(lines, 2, func(pos string, line []byte) error {
+		if !utf8.Valid(line) {
+			return e.reject(pos, errInvalidUTF8)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return e.pepRow(pos, cols, strings.Split(string(line), "|"))
+	})
 }
 
 func pepHeader(line string) map[string]int {
