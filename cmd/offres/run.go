@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -9,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"offres/api"
@@ -229,7 +229,7 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	}
 	defer eng.Close()
 	if withDemo {
-		sum, _, err := eng.Import(ctx, "demo.json", strings.NewReader(string(demo.Offers)))
+		sum, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers))
 		if err != nil {
 			return err
 		}
