@@ -16,9 +16,21 @@ if [ -z "${OFFRES_TESTDATA:-}" ]; then
   done
 fi
 export OFFRES_TESTDATA="${OFFRES_TESTDATA:-$root/../shared/data}"
-# In CI a missing data set is a failure, not a skip.
-if [ "${CI:-}" = "true" ]; then export OFFRES_REQUIRE_TESTDATA=1; fi
+# In CI a missing data set or database is a failure, not a skip.
+if [ "${CI:-}" = "true" ]; then export OFFRES_REQUIRE_TESTDATA=1 OFFRES_REQUIRE_DATABASE=1; fi
 echo "test.sh: test data at $OFFRES_TESTDATA (required: ${OFFRES_REQUIRE_TESTDATA:-0})"
+
+# A throwaway PostgreSQL with pgvector (installed and built when missing, as root).
+if [ -z "${OFFRES_TEST_DATABASE_URL:-}" ]; then
+  if setup=$("$root/scripts/pg-setup.sh" start); then
+    eval "$setup"
+    trap '"$root/scripts/pg-setup.sh" stop "$OFFRES_PG_DIR"' EXIT
+  elif [ "${OFFRES_REQUIRE_DATABASE:-}" = 1 ]; then
+    echo "test.sh: could not set up PostgreSQL with pgvector" >&2; exit 1
+  else
+    echo "test.sh: no PostgreSQL: the database tests will skip" >&2
+  fi
+fi
 
 go version
 go mod download
