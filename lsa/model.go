@@ -1,0 +1,159 @@
+package lsa
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+)
+
+// ModelPrefix starts every model id; the format version follows it.
+const ModelPrefix = "offres-lsa"
+
+// Model is a trained LSA model. It is immutable, hence safe for concurrent
+// use.
+type Model struct {
+	an         analyzer
+	ngramShare float32 // share of a text vector's squared norm given to n-grams
+	docs       int     // training documents
+	classic    bool    // proj is V_k Σ_k⁻¹ rather than V_k
+
+	ids   []uint32  // the vocabulary: feature ids, ascending; the column of a feature is its index
+	idf   []float32 // per column
+	sigma []float32 // singular values, descending
+	dims  int
+	proj  []float32 // len(ids) × dims, row-major: V_k, or V_k Σ_k⁻¹ when classic
+
+	col  map[uint32]int32 // feature id → column
+	name string           // ModelPrefix-v<version>-<8 hex>
+	pool sync.Pool        // *scratch
+}
+
+// scratch holds the buffers of one Embed call.
+type scratch struct {
+	counts map[uint32]int32
+	vec    []entry
+	acc    []float64
+}
+
+// entry is one non-zero of a weighted text vector.
+type entry struct {
+	col  int32
+	v    float32
+	kind uint32 // kindWord or kindNgram
+}
+
+// Model returns the model's id, "offres-lsa-v1-" and the first 8 hex
+// digits of the SHA-256 of its serialised form: store it next to vectors,
+// so that vectors of different models are never compared.
+func (m *Model) Model() string { return m.name }
+
+// Dimensions returns the length of the vectors.
+func (m *Model) Dimensions() int { return m.dims }
+
+// Features returns the size of the vocabulary (hashed features kept).
+func (m *Model) Features() int { return len(m.ids) }
+
+// Embed returns one unit vector per text, in the order of texts: the
+// text's TF-IDF vector q folded into the latent space, qᵀ V_k Σ_k⁻¹, then
+// rescaled by Σ_k (so qᵀ V_k; not with Options.ClassicFoldIn) and
+// L2-normalised. A text none of whose features the model knows (an empty
+// text, punctuation, stop words only, a vocabulary never seen in training)
+// gives the zero vector: callers must read it as "no semantic signal" and
+// not rank by it (its cosine with anything is 0, not a similarity).
+// Embed checks ctx every few hundred texts.
+func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	s := m.getScratch()
+	defer m.pool.Put(s)
+	for i, t := range texts {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("lsa: embed: %w", err)
+			}
+		}
+		out[i] = m.embed(t, s)
+	}
+	return out, nil
+}
+
+func (m *Model) getScratch() *scratch {
+	if s, ok := m.pool.Get().(*scratch); ok {
+		return s
+	}
+	return &scratch{counts: map[uint32]int32{}, acc: make([]float64, m.dims)}
+}
+
+func (m *Model) embed(text string, s *scratch) []float32 {
+	clear(s.counts)
+	m.an.count(text, s.counts)
+	s.vec = weigh(sortedCounts(s.counts), m.lookup, m.ngramShare, s.vec[:0])
+	out := make([]float32, m.dims)
+	if len(s.vec) == 0 {
+		return out
+	}
+	acc := s.acc
+	clear(acc)
+	for _, e := range s.vec {
+		row := m.proj[int(e.col)*m.dims : (int(e.col)+1)*m.dims]
+		v := float64(e.v)
+		for j, p := range row {
+			acc[j] += v * float64(p)
+		}
+	}
+	var norm float64
+	for _, a := range acc {
+		norm += a * a
+	}
+	if norm == 0 || math.IsNaN(norm) {
+		return out
+	}
+	inv := 1 / math.Sqrt(norm)
+	for j, a := range acc {
+		out[j] = float32(a * inv)
+	}
+	return out
+}
+
+func (m *Model) lookup(id uint32) (int32, float32, bool) {
+	c, ok := m.col[id]
+	if !ok {
+		return 0, 0, false
+	}
+	return c, m.idf[c], true
+}
+
+// weigh turns the sorted counts of a text into its TF-IDF vector, keeping
+// the features lookup knows: weight (1 + ln tf) × idf, then the word part
+// and the n-gram part are each L2-normalised and scaled so that the n-grams
+// hold ngramShare of the squared norm (all of it, or none, when the other
+// part is empty). The vector is a unit vector, or empty.
+func weigh(tcs []termCount, lookup func(uint32) (int32, float32, bool), ngramShare float32, dst []entry) []entry {
+	var norm [2]float64
+	for _, tc := range tcs {
+		col, idf, ok := lookup(tc.id)
+		if !ok {
+			continue
+		}
+		w := (1 + float32(math.Log(float64(tc.tf)))) * idf
+		dst = append(dst, entry{col, w, tc.id & 1})
+		norm[tc.id&1] += float64(w) * float64(w)
+	}
+	if len(dst) == 0 {
+		return dst
+	}
+	var scale [2]float64
+	switch {
+	case norm[kindWord] == 0:
+		scale[kindNgram] = 1 / math.Sqrt(norm[kindNgram])
+	case norm[kindNgram] == 0:
+		scale[kindWord] = 1 / math.Sqrt(norm[kindWord])
+	default:
+		scale[kindWord] = math.Sqrt(1-float64(ngramShare)) / math.Sqrt(norm[kindWord])
+		scale[kindNgram] = math.Sqrt(float64(ngramShare)) / math.Sqrt(norm[kindNgram])
+	}
+	for i := range dst {
+		dst[i].v = float32(float64(dst[i].v) * scale[dst[i].kind])
+	}
+	return dst
+}
