@@ -17,3 +17,9 @@ type Passage struct {
 // SummaryKind marks the summary passage of an offer. It is not a section
 // kind: offers never carry it in their sections.
 const SummaryKind SectionKind = "summary"
+
+// EmbeddedPassage is a passage with its vector in some embedding model.
+type EmbeddedPassage struct {
+	Passage
+	Vector []float32
+}

@@ -42,6 +42,27 @@ type Query struct {
 	Fuzzy bool
 	// Today is the day in Nouméa against which deadlines are judged.
 	Today Date
+	// IDs, when not empty, restricts the result to these offers, in this
+	// order (the fused ranking of a hybrid search): the filters still
+	// apply, Text then only highlights and Sort is ignored.
+	IDs []string
+}
+
+// Search modes.
+const (
+	ModeKeyword  = "keyword"
+	ModeSemantic = "semantic"
+	ModeHybrid   = "hybrid"
+)
+
+// PassageMatch is the passage of an offer closest to a query.
+type PassageMatch struct {
+	ID      string      `json:"id"`
+	Kind    SectionKind `json:"kind"`
+	Heading string      `json:"heading,omitempty"`
+	Text    string      `json:"text"`
+	// Score is the cosine similarity of the passage and the query.
+	Score float64 `json:"score"`
 }
 
 // Hit is one offer in a result list.
@@ -59,6 +80,9 @@ type Hit struct {
 	DaysLeft       *int                `json:"days_left"`
 	PublishedAt    Date                `json:"published_at"`
 	Highlights     map[string][]string `json:"highlights,omitempty"`
+	// Passage is the offer's passage closest to the query, in semantic and
+	// hybrid searches.
+	Passage *PassageMatch `json:"passage,omitempty"`
 }
 
 // FacetValue is one value of a facet with its count.
@@ -69,6 +93,9 @@ type FacetValue struct {
 
 // Result is a page of hits with totals and facets.
 type Result struct {
+	// Mode is the search mode that produced the result (ModeKeyword when
+	// a semantic search was asked for but could not run).
+	Mode   string                  `json:"mode,omitempty"`
 	Total  int                     `json:"total"`
 	Page   int                     `json:"page"`
 	Limit  int                     `json:"limit"`

@@ -21,6 +21,7 @@ import (
 type Searcher interface {
 	Search(ctx context.Context, r search.Request) (offres.Result, error)
 	Suggest(ctx context.Context, prefix string, limit int) ([]offres.Suggestion, error)
+	Similar(ctx context.Context, id string, limit int, includeClosed bool) (offres.Result, error)
 }
 
 // Offers reads and writes the catalogue.
@@ -130,7 +131,7 @@ type route struct {
 // routes is the one table of the API: every route, its access class and
 // its accepted query parameters.
 func (s *server) routes() []route {
-	searchParams := append([]string{"q", "limit", "page", "sort", "include_closed", "fuzzy"}, offres.FacetNames...)
+	searchParams := append([]string{"q", "limit", "page", "sort", "include_closed", "fuzzy", "mode"}, offres.FacetNames...)
 	return []route{
 		{fiber.MethodGet, "/healthz", accessPublic, nil, s.healthz},
 		{fiber.MethodGet, "/readyz", accessPublic, nil, s.readyz},
@@ -138,6 +139,7 @@ func (s *server) routes() []route {
 		{fiber.MethodGet, "/api/v1/search", accessPublic, searchParams, s.search},
 		{fiber.MethodGet, "/api/v1/suggest", accessPublic, []string{"q", "limit"}, s.suggest},
 		{fiber.MethodGet, "/api/v1/offers/:id", accessPublic, nil, s.getOffer},
+		{fiber.MethodGet, "/api/v1/offers/:id/similar", accessPublic, []string{"limit", "include_closed"}, s.similar},
 		{fiber.MethodPost, "/api/v1/offers", accessAdmin, nil, s.postOffers},
 		{fiber.MethodDelete, "/api/v1/offers/:id", accessAdmin, nil, s.deleteOffer},
 	}

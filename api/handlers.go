@@ -38,7 +38,7 @@ func (s *server) openapi(c *fiber.Ctx) error {
 
 func (s *server) search(c *fiber.Ctx) error {
 	// Copies: fiber's strings point into its request buffer, reused after the handler.
-	r := search.Request{Text: strings.Clone(c.Query("q")), Sort: strings.Clone(c.Query("sort"))}
+	r := search.Request{Text: strings.Clone(c.Query("q")), Sort: strings.Clone(c.Query("sort")), Mode: strings.Clone(c.Query("mode"))}
 	var err error
 	if r.Limit, err = intParam(c, "limit"); err != nil {
 		return err
@@ -65,6 +65,31 @@ func (s *server) search(c *fiber.Ctx) error {
 	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
 	defer cancel()
 	res, err := s.Search.Search(ctx, r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *server) similar(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(c, "limit")
+	if err != nil {
+		return err
+	}
+	closed, err := boolParam(c, "include_closed", false)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	if _, err := s.Offers.Get(ctx, id); err != nil {
+		return err
+	}
+	res, err := s.Search.Similar(ctx, id, limit, closed)
 	if err != nil {
 		return err
 	}

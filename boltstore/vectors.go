@@ -355,3 +355,76 @@ func (s *Store) CachedVectors(ctx context.Context, model string, hashes []string
 	}
 	return out, nil
 }
+
+// PassagesOf returns the stored passages of model of these offers, with
+// their vectors, by offer; offers without passages are absent.
+func (s *Store) PassagesOf(ctx context.Context, model string, offerIDs []string) (map[string][]offres.EmbeddedPassage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]offres.EmbeddedPassage, len(offerIDs))
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(passagesBucket(model))
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for _, offerID := range offerIDs {
+			if offerID == "" || strings.ContainsRune(offerID, 0) {
+				continue
+			}
+			prefix := offerPrefix(offerID)
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				p, vec, err := decodePassage(v)
+				if err != nil {
+					return fmt.Errorf("passage %q of model %q: %w", k, model, err)
+				}
+				out[offerID] = append(out[offerID], offres.EmbeddedPassage{Passage: p, Vector: vec})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DropModel removes the passages and the embedding cache of a model: after
+// a retrained built-in model replaces it, its vectors are dead weight.
+func (s *Store) DropModel(ctx context.Context, model string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		for _, name := range [][]byte{passagesBucket(model), embCacheBucket(model)} {
+			if tx.Bucket(name) != nil {
+				if err := tx.DeleteBucket(name); err != nil {
+					return err
+				}
+			}
+		}
+		if b := tx.Bucket(bucketVectorModels); b != nil {
+			return b.Delete([]byte(model))
+		}
+		return nil
+	})
+}
+
+// EmbeddedOffers returns the offers that have passages of model.
+func (s *Store) EmbeddedOffers(ctx context.Context, model string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(passagesBucket(model))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, _ []byte) error {
+			if i := bytes.IndexByte(k, 0); i > 0 {
+				out[string(k[:i])] = true
+			}
+			return nil
+		})
+	})
+	return out, err
+}

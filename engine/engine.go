@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"offres"
@@ -20,6 +21,8 @@ import (
 	"offres/fulltext"
 	"offres/indexer"
 	"offres/search"
+	"offres/semantic"
+	"offres/vectors"
 )
 
 // Options configure an engine.
@@ -31,6 +34,17 @@ type Options struct {
 	// BatchSize is the number of offers written per batch (indexer default when zero).
 	BatchSize int
 	Logger    *slog.Logger
+	// Embedder is the embedding model: an OpenAI-compatible endpoint. Nil:
+	// the built-in model, trained from the catalogue.
+	Embedder semantic.Embedder
+	// RetrainDrift retrains the built-in model when the passages stored
+	// differ by more than this share from those it was trained on
+	// (DefaultRetrainDrift when zero).
+	RetrainDrift float64
+	// ANN configures the in-memory vector index.
+	ANN vectors.Options
+	// Hybrid tunes semantic and hybrid search.
+	Hybrid search.HybridOptions
 }
 
 // Engine is offres on its embedded storage.
@@ -38,8 +52,11 @@ type Engine struct {
 	store  *boltstore.Store
 	text   *fulltext.Index
 	search *search.Service
+	sem    *semantic.Layer
 	opts   Options
 	log    *slog.Logger
+
+	refreshMu sync.Mutex // one Refresh or training at a time
 }
 
 // Log keys.
@@ -66,11 +83,27 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{store: store, opts: opts, log: opts.Logger}
+	e.sem = semantic.New(nil, store, semantic.Options{ANN: opts.ANN})
 	if err := e.openText(ctx); err != nil {
 		store.Close()
 		return nil, err
 	}
+	err = e.openSemantic(ctx)
+	if err == nil {
+		err = e.catchUp(ctx)
+	}
+	if err == nil {
+		err = e.Refresh(ctx)
+	}
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
 	return e, nil
+}
+
+func (e *Engine) newService(text *fulltext.Index) *search.Service {
+	return search.New(text, search.Options{Now: e.opts.Now, Semantic: e.sem, Hybrid: e.opts.Hybrid, Logger: e.log})
 }
 
 func (e *Engine) textDir() string { return filepath.Join(e.opts.Dir, "fulltext") }
@@ -89,7 +122,7 @@ func (e *Engine) openText(ctx context.Context) error {
 		return err
 	}
 	e.text = text
-	e.search = search.New(text, search.Options{Now: e.opts.Now})
+	e.search = e.newService(text)
 	stored, err := e.store.Count(ctx)
 	if err != nil {
 		return err
@@ -106,10 +139,7 @@ func (e *Engine) openText(ctx context.Context) error {
 		e.search.Learn([]offres.Offer{o})
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return e.catchUp(ctx)
+	return err
 }
 
 // catchUp brings the index up to the catalogue for the offers written or
@@ -140,6 +170,12 @@ func (e *Engine) catchUp(ctx context.Context) error {
 	if err := e.search.Delete(ctx, gone); err != nil {
 		return fmt.Errorf("catch up: %w", err)
 	}
+	if err := e.sem.Delete(ctx, gone); err != nil {
+		return fmt.Errorf("catch up: %w", err)
+	}
+	if err := e.sem.Upsert(ctx, present); err != nil {
+		e.log.Warn("embedding failed while catching up: Refresh retries", logKeyErr, err)
+	}
 	return e.store.Settle(ctx, ids)
 }
 
@@ -150,6 +186,13 @@ type indexWriter struct{ e *Engine }
 func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
 	if err := w.e.search.Upsert(ctx, offers); err != nil {
 		return err
+	}
+	if err := w.e.sem.Upsert(ctx, offers); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// Keyword search has them; Refresh embeds them later.
+		w.e.log.Warn("embedding failed: offers found by keyword only until the next refresh", logKeyCount, len(offers), logKeyErr, err)
 	}
 	ids := make([]string, len(offers))
 	for i := range offers {
@@ -171,8 +214,11 @@ func (e *Engine) Reindex(ctx context.Context) error {
 		return err
 	}
 	e.text = text
-	e.search = search.New(text, search.Options{Now: e.opts.Now})
-	return e.reindex(ctx)
+	e.search = e.newService(text)
+	if err := e.reindex(ctx); err != nil {
+		return err
+	}
+	return e.Retrain(ctx)
 }
 
 func (e *Engine) reindex(ctx context.Context) error {
@@ -217,13 +263,17 @@ func (e *Engine) Importer() *indexer.Importer {
 	return &indexer.Importer{Catalog: e.store, Index: indexWriter{e}, BatchSize: e.opts.BatchSize}
 }
 
-// Import imports one source, returning the summary and the rejected records.
+// Import imports one source, returning the summary and the rejected
+// records, then refreshes the vectors (see Refresh).
 func (e *Engine) Import(ctx context.Context, name string, r io.Reader) (indexer.Summary, []indexer.Record, error) {
 	var rejected []indexer.Record
 	im := e.Importer()
 	im.Reject = func(rec indexer.Record) { rejected = append(rejected, rec) }
 	sum, err := im.Import(ctx, name, r)
-	return sum, rejected, err
+	if err != nil {
+		return sum, rejected, err
+	}
+	return sum, rejected, e.Refresh(ctx)
 }
 
 // Get returns one offer.
@@ -231,12 +281,15 @@ func (e *Engine) Get(ctx context.Context, id string) (offres.Offer, error) {
 	return e.store.Get(ctx, id)
 }
 
-// Delete removes one offer from the catalogue, then from the index.
+// Delete removes one offer from the catalogue, then from the indexes.
 func (e *Engine) Delete(ctx context.Context, id string) error {
 	if err := e.store.Delete(ctx, id); err != nil {
 		return err
 	}
 	if err := e.search.Delete(ctx, []string{id}); err != nil {
+		return err
+	}
+	if err := e.sem.Delete(ctx, []string{id}); err != nil {
 		return err
 	}
 	return e.store.Settle(ctx, []string{id})
@@ -261,3 +314,7 @@ func (e *Engine) Ready(ctx context.Context) error {
 func (e *Engine) Close() error {
 	return errors.Join(e.text.Close(), e.store.Close())
 }
+
+// Model returns the id of the embedding model in use, "" before the
+// built-in model's first training.
+func (e *Engine) Model() string { return e.sem.Model() }

@@ -26,7 +26,7 @@ func openDemo(t *testing.T, dir string) *Engine {
 
 func searchTotal(t *testing.T, e *Engine, q string) int {
 	t.Helper()
-	res, err := e.Search().Search(context.Background(), search.Request{Text: q, IncludeClosed: true})
+	res, err := e.Search().Search(context.Background(), search.Request{Text: q, IncludeClosed: true, Mode: offres.ModeKeyword})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestCatchUpAfterCrash(t *testing.T) {
 	e = openDemo(t, dir)
 	defer e.Close()
 	for q, want := range map[string]int{"oceanographe": 1, "geomatique": 1, "chef de projet digital": 1} {
-		res, err := e.Search().Search(ctx, search.Request{Text: q, IncludeClosed: true, NoFuzzy: true})
+		res, err := e.Search().Search(ctx, search.Request{Text: q, IncludeClosed: true, NoFuzzy: true, Mode: offres.ModeKeyword})
 		if err != nil {
 			t.Fatal(err)
 		}

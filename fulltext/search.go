@@ -39,6 +39,13 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	if err != nil {
 		return offres.Result{}, err
 	}
+	if len(q.IDs) > 0 {
+		highlight := texts.any
+		if highlight == nil {
+			highlight = texts.all
+		}
+		return ix.searchIDs(ctx, reader, q, highlight, filter)
+	}
 	// Every term first; when no offer has them all, any of them.
 	text := texts.all
 	if text == nil {
@@ -63,6 +70,18 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	if len(res.Hits) == 0 {
 		return out, nil
 	}
+	if err := ix.fillHits(ctx, reader, &out, q, text, res.Hits); err != nil {
+		return offres.Result{}, err
+	}
+	return out, nil
+}
+
+// fillHits appends to out the hits of the matches, with their highlights
+// for text (none when nil).
+func (ix *Index) fillHits(ctx context.Context, reader index.IndexReader, out *offres.Result, q offres.Query, text query.Query, matches search.DocumentMatchCollection) error {
+	if len(matches) == 0 {
+		return nil
+	}
 	var locations map[string]search.FieldTermLocationMap
 	var queryTerms map[string]bool
 	if text != nil {
@@ -70,14 +89,19 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		for _, t := range ix.analyzeQuery(q.Text) {
 			queryTerms[t.term] = true
 		}
-		if locations, err = ix.matchLocations(ctx, text, res.Hits); err != nil {
-			return offres.Result{}, err
+		ids := make([]string, len(matches))
+		for i, h := range matches {
+			ids[i] = h.ID
+		}
+		var err error
+		if locations, err = ix.matchLocations(ctx, text, ids); err != nil {
+			return err
 		}
 	}
-	for _, dm := range res.Hits {
+	for _, dm := range matches {
 		doc, err := reader.Document(dm.ID)
 		if err != nil {
-			return offres.Result{}, fmt.Errorf("search: load %q: %w", dm.ID, err)
+			return fmt.Errorf("search: load %q: %w", dm.ID, err)
 		}
 		if doc == nil { // deleted since the search
 			out.Total--
@@ -89,7 +113,168 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		}
 		out.Hits = append(out.Hits, ix.hit(dm, doc, q.Today, locs))
 	}
+	return nil
+}
+
+// searchIDs is Search restricted to q.IDs, in their order (or in q.Sort's
+// when it is not relevance): the offers among them that pass the filter,
+// counted and faceted, then the page. text only highlights.
+func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offres.Query, text, filter query.Query) (offres.Result, error) {
+	ids := make([]string, 0, len(q.IDs))
+	seen := make(map[string]bool, len(q.IDs))
+	for _, id := range q.IDs {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	must := query.Query(query.NewDocIDQuery(ids))
+	if filter != nil {
+		must = query.NewConjunctionQuery([]query.Query{must, filter})
+	}
+	bq := &query.BooleanQuery{Must: offersQuery(), Filter: must}
+	if q.Sort != offres.SortRelevance {
+		// Another order than the ranking: bleve sorts and pages.
+		req := bleve.NewSearchRequestOptions(bq, q.Limit, (q.Page-1)*q.Limit, false)
+		req.SortByCustom(sortOrder(q.Sort, false))
+		req.Facets = facetRequests()
+		res, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return offres.Result{}, searchError(ctx, err)
+		}
+		out := offres.Result{Total: int(res.Total), Page: q.Page, Limit: q.Limit, Hits: []offres.Hit{}, Facets: facetValues(res.Facets, q.Today)}
+		if err := ix.fillHits(ctx, reader, &out, q, text, res.Hits); err != nil {
+			return offres.Result{}, err
+		}
+		return out, nil
+	}
+	req := bleve.NewSearchRequestOptions(bq, len(ids), 0, false)
+	req.Facets = facetRequests()
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return offres.Result{}, searchError(ctx, err)
+	}
+	passed := make(map[string]bool, len(res.Hits))
+	for _, h := range res.Hits {
+		passed[h.ID] = true
+	}
+	out := offres.Result{
+		Total:  len(passed),
+		Page:   q.Page,
+		Limit:  q.Limit,
+		Hits:   []offres.Hit{},
+		Facets: facetValues(res.Facets, q.Today),
+	}
+	skip := (q.Page - 1) * q.Limit
+	var page search.DocumentMatchCollection
+	for _, id := range ids {
+		if !passed[id] {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		if len(page) == q.Limit {
+			break
+		}
+		page = append(page, &search.DocumentMatch{ID: id})
+	}
+	if err := ix.fillHits(ctx, reader, &out, q, text, page); err != nil {
+		return offres.Result{}, err
+	}
 	return out, nil
+}
+
+// exactCheck is how many of the first offers of a ranking Rank checks for
+// an exact match: an offer whose reference or title is the query ranks
+// among the first by keyword relevance (the title weighs most).
+const exactCheck = 10
+
+// Rank returns the ids of at most n offers matching q's text and filters,
+// by keyword relevance (every term, or any of them when no offer has them
+// all; all offers by recency when there is no text), and those among the
+// first exactCheck whose reference or title is the query itself, after
+// offres.FoldKey. It loads no document but those.
+func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) ([]string, map[string]bool, error) {
+	q.Page, q.Limit = 1, 1
+	q.IDs = nil
+	if err := ix.normalize(&q); err != nil {
+		return nil, nil, err
+	}
+	if n <= 0 {
+		return nil, nil, nil
+	}
+	reader, err := ix.reader()
+	if err != nil {
+		return nil, nil, fmt.Errorf("rank: %w", err)
+	}
+	defer reader.Close()
+	texts := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader})
+	filter, err := filterQuery(&q)
+	if err != nil {
+		return nil, nil, err
+	}
+	q.Limit = n
+	text := texts.all
+	if text == nil {
+		text = texts.any
+	}
+	res, err := ix.rank(ctx, q, text, filter)
+	if err == nil && res.Total == 0 && texts.all != nil && texts.any != nil {
+		res, err = ix.rank(ctx, q, texts.any, filter)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]string, len(res.Hits))
+	exact := map[string]bool{}
+	key := offres.FoldKey(q.Text)
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+		if i >= exactCheck || key == "" {
+			continue
+		}
+		if offres.FoldKey(h.ID) == key {
+			exact[h.ID] = true
+			continue
+		}
+		doc, err := reader.Document(h.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("rank: load %q: %w", h.ID, err)
+		}
+		if doc != nil && offres.FoldKey(storedText(doc, fieldTitle)) == key {
+			exact[h.ID] = true
+		}
+	}
+	return ids, exact, nil
+}
+
+// rank is run without facets.
+func (ix *Index) rank(ctx context.Context, q offres.Query, text, filter query.Query) (*bleve.SearchResult, error) {
+	scoring := text
+	if scoring == nil {
+		scoring = offersQuery()
+	}
+	bq := &query.BooleanQuery{Must: scoring, Filter: filter}
+	req := bleve.NewSearchRequestOptions(bq, q.Limit, 0, false)
+	req.SortByCustom(sortOrder(q.Sort, text != nil))
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	return res, nil
+}
+
+// storedText returns the stored text of a field of doc.
+func storedText(doc index.Document, field string) string {
+	var out string
+	doc.VisitFields(func(f index.Field) {
+		if tf, ok := f.(index.TextField); ok && f.Name() == field {
+			out = tf.Text()
+		}
+	})
+	return out
 }
 
 // bodyLocations adds to locs where the body of doc holds a term of the
@@ -188,11 +373,7 @@ func (ix *Index) run(ctx context.Context, q offres.Query, text, filter query.Que
 // matchLocations returns where the text query matches in each of the hits,
 // for highlighting. Asking for locations in the main search would read the
 // term vectors of every matching offer; here only the page's are read.
-func (ix *Index) matchLocations(ctx context.Context, text query.Query, hits search.DocumentMatchCollection) (map[string]search.FieldTermLocationMap, error) {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
+func (ix *Index) matchLocations(ctx context.Context, text query.Query, ids []string) (map[string]search.FieldTermLocationMap, error) {
 	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.IncludeLocations = true

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -196,8 +197,16 @@ func NewEmbedder(cfg EmbedConfig) (*Embedder, error) {
 	return e, nil
 }
 
-// Model returns the model's name.
-func (e *Embedder) Model() string { return e.cfg.Model }
+// Model identifies the vectors' space: the model's name, followed by
+// "@" and the dimension when EmbedConfig.Dimensions asks for one (the same
+// model truncated to other dimensions gives vectors that must not be
+// compared).
+func (e *Embedder) Model() string {
+	if e.cfg.Dimensions > 0 {
+		return e.cfg.Model + "@" + strconv.Itoa(e.cfg.Dimensions)
+	}
+	return e.cfg.Model
+}
 
 // Dimensions returns the vectors' dimension: EmbedConfig.Dimensions when
 // set, otherwise learnt from the first response (0 until then).

@@ -157,3 +157,6 @@ func weigh(tcs []termCount, lookup func(uint32) (int32, float32, bool), ngramSha
 	}
 	return dst
 }
+
+// Docs returns the number of texts the model was trained on.
+func (m *Model) Docs() int { return m.docs }

@@ -20,8 +20,11 @@
 //   - pending: the ids written or deleted whose derived indexes may not have
 //     caught up yet (as boltstore's pending bucket).
 //   - chunks: the passages of an offer with their embedding (a pgvector
-//     vector of any dimension) and the model that made it; deleted with
-//     their offer.
+//     vector of any dimension), keyed by the model that made it and the
+//     passage id; deleted with their offer.
+//   - vector_models: the dimension of each model's vectors.
+//   - embedding_models: the built-in embedding model's data, shared by the
+//     processes of the database; at most one row is current.
 //   - schema_migrations: the migrations applied.
 //
 // Ids use the "C" collation: they sort byte-wise, as in the embedded

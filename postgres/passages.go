@@ -14,6 +14,7 @@ import (
 	"github.com/pgvector/pgvector-go"
 
 	"offres"
+	"offres/vectors"
 )
 
 // modelRE bounds the model ids that may appear in SQL text: the per-model
@@ -31,22 +32,24 @@ func checkModel(model string, dims int) error {
 	return nil
 }
 
-// PassageContentHash identifies a passage's text for the embedding cache.
-func PassageContentHash(text string) string {
-	sum := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(sum[:16])
-}
-
-// PutPassages replaces the passages of the given offers by these, with their
-// vectors for model, in one transaction. vecs is keyed by passage id; a
-// passage without a vector is stored without one.
+// PutPassages replaces the passages of model of the given offers by these,
+// with their vectors, in one transaction; an offer mapped to no passages
+// loses those it had. The passages of other models stay. vecs is keyed by
+// passage id; a passage without a vector is stored without one (and is then
+// neither searched, listed nor counted). The embedding cache (CachedVectors)
+// finds each vector under vectors.ContentHash(vectors.PassageText(p)).
+//
+// Wrapping offres.ErrInvalid: a model id or dims out of bounds, dims not
+// the dimension the model was first stored with, a passage of another offer
+// than it is listed under, a vector of the wrong dimension, all zeros or not
+// finite.
 func (s *Store) PutPassages(ctx context.Context, model string, dims int, byOffer map[string][]offres.Passage, vecs map[string][]float32) error {
 	if err := checkModel(model, dims); err != nil {
 		return err
 	}
 	b := &pgx.Batch{}
 	for offerID, passages := range byOffer {
-		b.Queue(`DELETE FROM chunks WHERE offer_id = $1`, offerID)
+		b.Queue(`DELETE FROM chunks WHERE offer_id = $1 AND model = $2`, offerID, model)
 		for _, p := range passages {
 			if p.OfferID != offerID {
 				return fmt.Errorf("passage %q belongs to %q, not %q: %w", p.ID, p.OfferID, offerID, offres.ErrInvalid)
@@ -56,20 +59,44 @@ func (s *Store) PutPassages(ctx context.Context, model string, dims int, byOffer
 				if len(v) != dims {
 					return fmt.Errorf("passage %q: %d dimensions, want %d: %w", p.ID, len(v), dims, offres.ErrInvalid)
 				}
+				if _, ok := vectors.Normalize(v); !ok {
+					return fmt.Errorf("passage %q: vector is zero or not finite: %w", p.ID, offres.ErrInvalid)
+				}
 				emb = pgvector.NewVector(v)
 			}
 			b.Queue(`INSERT INTO chunks (id, offer_id, kind, heading, text, content_hash, model, embedding)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-				p.ID, p.OfferID, string(p.Kind), p.Heading, p.Text, PassageContentHash(p.Text), model, emb)
+				p.ID, p.OfferID, string(p.Kind), p.Heading, p.Text, vectors.ContentHash(vectors.PassageText(p)), model, emb)
 		}
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := setModelDims(ctx, tx, model, dims); err != nil {
+			return err
+		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 	return wrap(ctx, "put passages", err)
 }
 
-// DeletePassages removes the passages of an offer.
+// setModelDims records the dimension of model's vectors, or checks dims
+// against the one recorded. A concurrent first PutPassages of the same
+// model makes the insert wait for it, then read its row.
+func setModelDims(ctx context.Context, tx pgx.Tx, model string, dims int) error {
+	_, err := tx.Exec(ctx, `INSERT INTO vector_models (model, dims) VALUES ($1, $2) ON CONFLICT (model) DO NOTHING`, model, dims)
+	if err != nil {
+		return err
+	}
+	var stored int
+	if err := tx.QueryRow(ctx, `SELECT dims FROM vector_models WHERE model = $1`, model).Scan(&stored); err != nil {
+		return err
+	}
+	if stored != dims {
+		return fmt.Errorf("model %q has dimension %d, not %d: %w", model, stored, dims, offres.ErrInvalid)
+	}
+	return nil
+}
+
+// DeletePassages removes the passages of an offer, of every model.
 func (s *Store) DeletePassages(ctx context.Context, offerID string) error {
 	_, err := s.pool.Exec(ctx, `DELETE FROM chunks WHERE offer_id = $1`, offerID)
 	return wrap(ctx, "delete passages", err)
@@ -78,31 +105,50 @@ func (s *Store) DeletePassages(ctx context.Context, offerID string) error {
 // ScanPassages calls fn for every passage stored with a vector of model, in
 // id order.
 func (s *Store) ScanPassages(ctx context.Context, model string, fn func(p offres.Passage, vec []float32) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT id, offer_id, kind, coalesce(heading, ''), text, embedding
+	rows, err := s.pool.Query(ctx, `SELECT `+passageColumns+`
 		FROM chunks WHERE model = $1 AND embedding IS NOT NULL ORDER BY id`, model)
 	if err != nil {
 		return wrap(ctx, "scan passages", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p offres.Passage
-		var kind string
-		var v pgvector.Vector
-		if err := rows.Scan(&p.ID, &p.OfferID, &kind, &p.Heading, &p.Text, &v); err != nil {
+		p, v, err := scanPassage(rows)
+		if err != nil {
 			return wrap(ctx, "scan passages", err)
 		}
-		p.Kind = offres.SectionKind(kind)
-		if err := fn(p, v.Slice()); err != nil {
+		if err := fn(p, v); err != nil {
 			return err
 		}
 	}
 	return wrap(ctx, "scan passages", rows.Err())
 }
 
+// passageColumns are the columns scanPassage reads, in its order.
+const passageColumns = `id, offer_id, kind, coalesce(heading, ''), text, embedding`
+
+// scanPassage reads a row of passageColumns.
+func scanPassage(rows pgx.Rows) (offres.Passage, []float32, error) {
+	var p offres.Passage
+	var kind string
+	var v pgvector.Vector
+	if err := rows.Scan(&p.ID, &p.OfferID, &kind, &p.Heading, &p.Text, &v); err != nil {
+		return p, nil, err
+	}
+	p.Kind = offres.SectionKind(kind)
+	return p, v.Slice(), nil
+}
+
 // CachedVectors returns the vectors already computed by model for these
-// content hashes (PassageContentHash), so that re-indexing unchanged text
-// costs no embedding call.
+// content hashes, vectors.ContentHash(vectors.PassageText(p)) as
+// PutPassages keys them, so that re-indexing unchanged text costs no
+// embedding call; the hashes not found are absent from the result. The
+// cache is the stored passages themselves: unlike the embedded store's, it
+// forgets the vectors of an offer's passages once they are deleted or
+// replaced.
 func (s *Store) CachedVectors(ctx context.Context, model string, hashes []string) (map[string][]float32, error) {
+	if len(hashes) == 0 {
+		return map[string][]float32{}, ctx.Err()
+	}
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (content_hash) content_hash, embedding
 		FROM chunks WHERE model = $1 AND content_hash = ANY($2) AND embedding IS NOT NULL`, model, hashes)
 	if err != nil {
@@ -170,6 +216,10 @@ type SearchOptions struct {
 	OfferIDs []string
 }
 
+// maxSearchK bounds the k of a vector search: hnsw.ef_search, which must be
+// at least k for the index to find k passages, goes up to 1000.
+const maxSearchK = 1000
+
 // PassageHit is a passage found by vector search, with its cosine similarity.
 type PassageHit struct {
 	ID, OfferID string
@@ -183,8 +233,8 @@ func (s *Store) SearchPassages(ctx context.Context, model string, q []float32, k
 	if err := checkModel(model, dims); err != nil {
 		return nil, err
 	}
-	if k < 1 || k > 1000 {
-		return nil, fmt.Errorf("k %d out of 1..1000: %w", k, offres.ErrInvalid)
+	if k < 1 || k > maxSearchK {
+		return nil, fmt.Errorf("k %d out of 1..%d: %w", k, maxSearchK, offres.ErrInvalid)
 	}
 	ef := o.EfSearch
 	if ef <= 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"offres"
+	"offres/vectors"
 )
 
 // unit returns a normalised 3-dimensional vector.
@@ -107,8 +108,8 @@ func TestPassagesAndVectorSearch(t *testing.T) {
 	}
 
 	// The cache finds vectors by content hash.
-	h := PassageContentHash(byOffer[a][0].Text)
-	cached, err := s.CachedVectors(ctx, model, []string{h, PassageContentHash("absent")})
+	h := vectors.ContentHash(vectors.PassageText(byOffer[a][0]))
+	cached, err := s.CachedVectors(ctx, model, []string{h, vectors.ContentHash("absent")})
 	if err != nil || len(cached) != 1 || len(cached[h]) != 3 {
 		t.Fatalf("cache: %v %v", cached, err)
 	}

@@ -588,7 +588,7 @@ func TestChunksCascade(t *testing.T) {
 		t.Fatalf("chunks left = %q, want only those of %q", left, offers[1].ID)
 	}
 	// A chunk cannot point at an offer that is not there.
-	_, err = s.pool.Exec(ctx, `INSERT INTO chunks (id, offer_id, kind, text, content_hash) VALUES ('x', $1, 'summary', 't', 'h')`, id)
+	_, err = s.pool.Exec(ctx, `INSERT INTO chunks (id, offer_id, kind, text, content_hash, model) VALUES ('x', $1, 'summary', 't', 'h', 'test-3d')`, id)
 	if err == nil {
 		t.Fatal("chunk of a deleted offer accepted")
 	}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,6 +15,9 @@ type KeywordIndex interface {
 	Search(ctx context.Context, q offres.Query) (offres.Result, error)
 	Upsert(ctx context.Context, offers []offres.Offer) error
 	Delete(ctx context.Context, ids []string) error
+	// Rank returns the ids of at most n offers matching q's text and
+	// filters by relevance, and those whose reference or title is the query.
+	Rank(ctx context.Context, q offres.Query, n int) ([]string, map[string]bool, error)
 }
 
 // Options configure the service. The zero value is usable.
@@ -22,14 +26,21 @@ type Options struct {
 	Now func() time.Time
 	// SuggestLimit is the default number of suggestions (8 when zero).
 	SuggestLimit int
+	// Semantic, when not nil, enables semantic and hybrid search.
+	Semantic Semantic
+	Hybrid   HybridOptions
+	Logger   *slog.Logger
 }
 
 // Service is the search capability of offres.
 type Service struct {
-	index   KeywordIndex
-	suggest *Suggester
-	now     func() time.Time
-	limit   int
+	index    KeywordIndex
+	suggest  *Suggester
+	now      func() time.Time
+	limit    int
+	semantic Semantic
+	hybrid   HybridOptions
+	log      *slog.Logger
 }
 
 // New returns a service over index. Call Load (or Upsert) to feed the
@@ -41,7 +52,13 @@ func New(index KeywordIndex, opts Options) *Service {
 	if opts.SuggestLimit <= 0 {
 		opts.SuggestLimit = 8
 	}
-	return &Service{index: index, suggest: NewSuggester(), now: opts.Now, limit: opts.SuggestLimit}
+	if opts.Logger == nil {
+		opts.Logger = discardLogger
+	}
+	return &Service{
+		index: index, suggest: NewSuggester(), now: opts.Now, limit: opts.SuggestLimit,
+		semantic: opts.Semantic, hybrid: opts.Hybrid.withDefaults(), log: opts.Logger,
+	}
 }
 
 // Today is the current date in Nouméa.
@@ -57,6 +74,8 @@ type Request struct {
 	Limit         int
 	// NoFuzzy disables typo tolerance.
 	NoFuzzy bool
+	// Mode is offres.ModeKeyword, ModeSemantic or ModeHybrid (the default).
+	Mode string
 }
 
 // Search validates the request and runs it.
@@ -65,7 +84,14 @@ func (s *Service) Search(ctx context.Context, r Request) (offres.Result, error) 
 	if err != nil {
 		return offres.Result{}, err
 	}
-	return s.index.Search(ctx, q)
+	mode, err := s.mode(r, q)
+	if err != nil {
+		return offres.Result{}, err
+	}
+	if mode == offres.ModeKeyword {
+		return s.keywordSearch(ctx, q)
+	}
+	return s.semanticSearch(ctx, q, mode)
 }
 
 func (s *Service) query(r Request) (offres.Query, error) {

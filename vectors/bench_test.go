@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -55,4 +56,145 @@ func BenchmarkSearch(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkANN compares the exact and the approximate search, top 10 over
+// 100,000 passages of 256 dimensions, on clustered vectors (300 centres)
+// and on uniform random ones, the approximate search's worst case. It
+// reports the recall@10 of each against the exact search, and the median
+// and 99th percentile latency.
+//
+//	go test -run '^$' -bench BenchmarkANN -benchtime 2000x ./vectors/
+func BenchmarkANN(b *testing.B) {
+	const n, dims = 100_000, 256
+	for _, data := range []string{"clustered", "uniform"} {
+		r := rand.New(rand.NewPCG(11, 11))
+		var items []Item
+		queries := make([][]float32, 200)
+		if data == "clustered" {
+			c := newClustered(r, dims, 300, 1.5)
+			items = c.items(n, n/10)
+			for i := range queries {
+				queries[i] = c.vec()
+			}
+		} else {
+			items = randItems(r, n, dims, n/10)
+			for i := range queries {
+				queries[i] = randVec(r, dims)
+			}
+		}
+		exact := NewWithOptions("bench", dims, Options{ANNThreshold: -1})
+		ann := New("bench", dims)
+		for _, ix := range []*Index{exact, ann} {
+			if err := ix.Put(items); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := ann.WaitTraining(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		items = nil
+		half := func(offerID string) bool { return offerID[len(offerID)-1]%2 == 0 }
+		for _, filter := range []string{"none", "half"} {
+			var allowed func(string) bool
+			if filter == "half" {
+				allowed = half
+			}
+			truth := searchAll(b, exact, queries, 10, allowed)
+			for _, mode := range []string{"exact", "ann"} {
+				ix := exact
+				if mode == "ann" {
+					ix = ann
+				}
+				b.Run(fmt.Sprintf("%s/filter=%s/%s", data, filter, mode), func(b *testing.B) {
+					benchSearch(b, ix, queries, allowed)
+					b.ReportMetric(recall(searchAll(b, ix, queries, 10, allowed), truth), "recall@10")
+				})
+			}
+		}
+	}
+}
+
+// benchSearch times top-10 searches of the queries in turn, reporting the
+// median and 99th percentile latency besides ns/op.
+func benchSearch(b *testing.B, ix *Index, queries [][]float32, allowed func(string) bool) {
+	ctx := context.Background()
+	var lat []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := ix.Search(ctx, queries[i%len(queries)], 10, -1, allowed); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+		i++
+	}
+	slices.Sort(lat)
+	ms := func(q float64) float64 {
+		return float64(lat[int(q*float64(len(lat)-1))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(ms(0.50), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+}
+
+// BenchmarkTrain measures the training of the approximate index over
+// 100,000 clustered passages of 256 dimensions (316 lists), started by the
+// Put that crosses the threshold: the time from that Put's return to the
+// end of the training (train-ms), the Put's own time, which includes
+// copying the training sample under the write lock (put-ms), and the
+// longest wait of a reader for the lock during the training (pause-ms),
+// which is how long a search can be held up. ns/op is the Put and the
+// training.
+//
+//	go test -run '^$' -bench BenchmarkTrain -benchtime 3x ./vectors/
+func BenchmarkTrain(b *testing.B) {
+	const n, dims = 100_000, 256
+	items := newClustered(rand.New(rand.NewPCG(12, 12)), dims, 300, 1.5).items(n, n/10)
+	ctx := context.Background()
+	var put, train, pause time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		ix := NewWithOptions("bench", dims, Options{ANNThreshold: n - 1})
+		if err := ix.Put(items[:n-1]); err != nil {
+			b.Fatal(err)
+		}
+		stop := make(chan struct{})
+		var worst time.Duration
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				start := time.Now()
+				ix.Len()
+				worst = max(worst, time.Since(start))
+				time.Sleep(50 * time.Microsecond)
+			}
+		})
+		b.StartTimer()
+		start := time.Now()
+		if err := ix.Put(items[n-1:]); err != nil {
+			b.Fatal(err)
+		}
+		put += time.Since(start)
+		if err := ix.WaitTraining(ctx); err != nil {
+			b.Fatal(err)
+		}
+		train += time.Since(start)
+		b.StopTimer()
+		close(stop)
+		wg.Wait()
+		pause = max(pause, worst)
+		if ix.ann == nil {
+			b.Fatal("not trained")
+		}
+		b.StartTimer()
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(put)/float64(b.N), "put-ms")
+	b.ReportMetric(ms(train-put)/float64(b.N), "train-ms")
+	b.ReportMetric(ms(pause), "pause-ms")
 }

@@ -2,7 +2,6 @@ package vectors
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -26,13 +25,15 @@ type Hit struct {
 	Score   float32 // cosine similarity, in [-1, 1]
 }
 
-// Index is an exact nearest-neighbour index over the vectors of one model
-// and dimension. Vectors are L2-normalised on the way in, so a score is the
-// cosine similarity. It is safe for concurrent use: searches share a read
-// lock, writes take the write lock.
+// Index is a nearest-neighbour index over the vectors of one model and
+// dimension. Vectors are L2-normalised on the way in, so a score is the
+// cosine similarity. Searches are exact up to Options.ANNThreshold
+// passages, approximate beyond (see ann.go). It is safe for concurrent use:
+// searches share a read lock, writes take the write lock.
 type Index struct {
 	model string
 	dims  int
+	opts  Options // resolved: no zero means a default
 
 	mu sync.RWMutex
 	// Row i is data[i*dims:(i+1)*dims], ids[i], offers[i]. Rows are
@@ -42,17 +43,29 @@ type Index struct {
 	offers  []string
 	row     map[string]int      // passage id → row
 	byOffer map[string][]string // offer id → its passage ids
+
+	ann       *ivf      // the approximate index, nil until trained
+	job       *trainJob // the training in progress, if any
+	trainedAt int       // rows when the last training started, 0 if none
 }
 
-// New returns an empty index for vectors of the given model and dimension.
-// It panics when dims is not positive.
+// New returns an empty index for vectors of the given model and dimension,
+// with the default options. It panics when dims is not positive.
 func New(model string, dims int) *Index {
+	return NewWithOptions(model, dims, Options{})
+}
+
+// NewWithOptions returns an empty index for vectors of the given model and
+// dimension. It panics when dims is not positive, or opts.Lists or
+// opts.Probes is negative.
+func NewWithOptions(model string, dims int, opts Options) *Index {
 	if dims <= 0 {
 		panic(fmt.Sprintf("vectors.New: dimension %d is not positive", dims))
 	}
 	return &Index{
 		model:   model,
 		dims:    dims,
+		opts:    opts.resolve(),
 		row:     make(map[string]int),
 		byOffer: make(map[string][]string),
 	}
@@ -91,15 +104,39 @@ func (ix *Index) Put(items []Item) error {
 		}
 		norm[i] = v
 	}
+	// The items' lists in the approximate index, computed before taking
+	// the write lock: a quantiser never changes once trained.
+	ix.mu.RLock()
+	var q *quantiser
+	if ix.ann != nil {
+		q = ix.ann.q
+	}
+	ix.mu.RUnlock()
+	nearest := func(q *quantiser) []assigned {
+		if q == nil {
+			return nil
+		}
+		return q.nearestAll(len(norm), func(i int) []float32 { return norm[i] })
+	}
+	lists := nearest(q)
+
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.ann != nil && ix.ann.q != q {
+		lists = nearest(ix.ann.q) // trained again meanwhile
+	}
 	for i, it := range items {
+		ix.touch(it.ID)
 		if r, ok := ix.row[it.ID]; ok {
 			copy(ix.vec(r), norm[i])
 			if old := ix.offers[r]; old != it.OfferID {
 				ix.unlinkOffer(old, it.ID)
 				ix.offers[r] = it.OfferID
 				ix.byOffer[it.OfferID] = append(ix.byOffer[it.OfferID], it.ID)
+			}
+			if ix.ann != nil {
+				ix.ann.unlist(r)
+				ix.ann.add(r, lists[i])
 			}
 			continue
 		}
@@ -108,7 +145,11 @@ func (ix *Index) Put(items []Item) error {
 		ix.ids = append(ix.ids, it.ID)
 		ix.offers = append(ix.offers, it.OfferID)
 		ix.byOffer[it.OfferID] = append(ix.byOffer[it.OfferID], it.ID)
+		if ix.ann != nil {
+			ix.ann.add(len(ix.ids)-1, lists[i])
+		}
 	}
+	ix.maybeTrain()
 	return nil
 }
 
@@ -122,6 +163,9 @@ func (ix *Index) DeleteOffer(offerID string) int {
 		ix.deleteRow(ix.row[id])
 	}
 	delete(ix.byOffer, offerID)
+	if len(ids) > 0 {
+		ix.maybeTrain()
+	}
 	return len(ids)
 }
 
@@ -135,7 +179,11 @@ func (ix *Index) vec(r int) []float32 {
 func (ix *Index) deleteRow(r int) {
 	last := len(ix.ids) - 1
 	delete(ix.row, ix.ids[r])
+	if ix.ann != nil {
+		ix.ann.deleteRow(r, last)
+	}
 	if r != last {
+		ix.touch(ix.ids[last])
 		copy(ix.vec(r), ix.vec(last))
 		ix.ids[r], ix.offers[r] = ix.ids[last], ix.offers[last]
 		ix.row[ix.ids[r]] = r
@@ -201,34 +249,19 @@ func (ix *Index) Search(ctx context.Context, q []float32, k int, minScore float3
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	n := len(ix.ids)
-	shards := min(runtime.GOMAXPROCS(0), n*ix.dims/minShardFloats)
-	if shards <= 1 {
-		top := topK{k: k, ids: ix.ids}
-		if err := ix.scan(ctx, &top, qn, 0, n, minScore, allowed); err != nil {
-			return nil, err
-		}
-		return top.hits(ix.offers), nil
+	if ix.ann != nil && n > ix.opts.ANNThreshold {
+		return ix.searchANN(ctx, qn, k, minScore, allowed)
 	}
-	// Large index: scan contiguous shards in parallel, then merge their
-	// top k. The scan is bound by memory bandwidth as much as by
-	// arithmetic, so the gain is below the number of cores, but real.
-	tops := make([]topK, shards)
-	errs := make([]error, shards)
-	var wg sync.WaitGroup
-	for s := range shards {
-		tops[s] = topK{k: k, ids: ix.ids}
-		lo, hi := s*n/shards, (s+1)*n/shards
-		wg.Go(func() { errs[s] = ix.scan(ctx, &tops[s], qn, lo, hi, minScore, allowed) })
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, ctx.Err()
-	}
-	top := tops[0]
-	for _, t := range tops[1:] {
-		for _, c := range t.heap {
-			top.offer(c.score, c.row)
-		}
+	// A large index is scanned in contiguous shards in parallel. The scan
+	// is bound by memory bandwidth as much as by arithmetic, so the gain is
+	// below the number of cores, but real.
+	shards := max(1, min(runtime.GOMAXPROCS(0), n*ix.dims/minShardFloats))
+	top := topK{k: k, ids: ix.ids}
+	err := gather(ctx, &top, shards, func(s int, t *topK) error {
+		return ix.scan(ctx, t, qn, s*n/shards, (s+1)*n/shards, minScore, allowed)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return top.hits(ix.offers), nil
 }

@@ -10,12 +10,14 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"offres/api"
 	"offres/demo"
 	"offres/engine"
 	"offres/indexer"
+	"offres/llm"
 )
 
 // env is what a command may touch of its process.
@@ -41,10 +43,14 @@ usage:
   offres serve [--addr :8080] [--data DIR] servir l'API
   offres search [--data DIR] [--json] "q"  rechercher depuis le terminal
   offres demo [--data DIR] [--addr :8080]  importer le corpus de démonstration et le servir
-  offres reindex [--data DIR]              reconstruire l'index plein texte depuis le catalogue
+  offres reindex [--data DIR]              reconstruire l'index plein texte et les vecteurs depuis le catalogue
+  offres eval --queries Q.tsv --qrels QRELS [--mode keyword,semantic,hybrid]
+                                           mesurer la qualité (nDCG@10, P@10, MRR@10, Recall@100)
   offres version                           afficher la version
 
 Les options reprennent les variables OFFRES_DATA, OFFRES_ADDR, OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL.
+Modèle d'embeddings : intégré par défaut (LSA entraîné sur le catalogue) ; un service compatible OpenAI
+avec OFFRES_EMBED_MODEL, OFFRES_EMBED_BASE_URL, OFFRES_EMBED_API_KEY, OFFRES_EMBED_DIMENSIONS.
 `
 
 func run(ctx context.Context, args []string, e env) error {
@@ -64,6 +70,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runSearch(ctx, rest, e)
 	case "reindex":
 		return runReindex(ctx, rest, e)
+	case "eval":
+		return runEval(ctx, rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintln(e.stdout, "offres", version())
 		return nil
@@ -113,8 +121,44 @@ func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger,
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err := engine.Open(ctx, engine.Options{Dir: c.data, Logger: log})
+	emb, err := embedder(e, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := engine.Options{Dir: c.data, Logger: log}
+	if emb != nil {
+		opts.Embedder = emb
+	}
+	eng, err := engine.Open(ctx, opts)
 	return eng, log, err
+}
+
+// embedder returns the OpenAI-compatible embedder that OFFRES_EMBED_MODEL
+// names, or nil for the built-in model.
+func embedder(e env, log *slog.Logger) (*llm.Embedder, error) {
+	model := e.getenv("OFFRES_EMBED_MODEL")
+	if model == "" {
+		return nil, nil
+	}
+	cfg := llm.EmbedConfig{
+		BaseURL: e.getenv("OFFRES_EMBED_BASE_URL"),
+		APIKey:  e.getenv("OFFRES_EMBED_API_KEY"),
+		Model:   model,
+		Logger:  log,
+	}
+	if v := e.getenv("OFFRES_EMBED_DIMENSIONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("OFFRES_EMBED_DIMENSIONS %q is not an integer: %w", v, errUsage)
+		}
+		cfg.Dimensions = n
+	}
+	emb, err := llm.NewEmbedder(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", err, errUsage)
+	}
+	log.Info("embedding model", "config", cfg)
+	return emb, nil
 }
 
 func envOr(e env, key, def string) string {
@@ -176,6 +220,11 @@ func runIndex(ctx context.Context, args []string, e env) error {
 	n := sum.Indexed + sum.Updated + sum.Unchanged
 	fmt.Fprintf(e.stdout, "import: %s (%d files, %s, %.0f offers/s)\n", sum, len(files),
 		elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
+	start = time.Now()
+	if err := eng.Refresh(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "vectors: model %s, %s\n", eng.Model(), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -195,7 +244,7 @@ func runReindex(ctx context.Context, args []string, e env) error {
 	if err := eng.Reindex(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "reindex: done in %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "reindex: done in %s (model %s)\n", time.Since(start).Round(time.Millisecond), eng.Model())
 	return nil
 }
 

@@ -21,6 +21,7 @@ func runSearch(ctx context.Context, args []string, e env) error {
 	page := fs.Int("page", 1, "page")
 	sort := fs.String("sort", offres.SortRelevance, "relevance, deadline or published")
 	closed := fs.Bool("include-closed", false, "include closed offers")
+	mode := fs.String("mode", offres.ModeHybrid, "keyword, semantic or hybrid")
 	var filters filterFlags
 	fs.Var(&filters, "filter", "facet=value, repeatable (commune=Nouméa, category=A…)")
 	if err := parse(fs, args); err != nil {
@@ -33,7 +34,7 @@ func runSearch(ctx context.Context, args []string, e env) error {
 	defer eng.Close()
 	res, err := eng.Search().Search(ctx, search.Request{
 		Text: strings.Join(fs.Args(), " "), Limit: *limit, Page: *page, Sort: *sort,
-		IncludeClosed: *closed, Filters: filters.m,
+		IncludeClosed: *closed, Filters: filters.m, Mode: *mode,
 	})
 	if err != nil {
 		return err
@@ -43,7 +44,7 @@ func runSearch(ctx context.Context, args []string, e env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	fmt.Fprintf(e.stdout, "%d offres\n", res.Total)
+	fmt.Fprintf(e.stdout, "%d offres (%s)\n", res.Total, res.Mode)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RÉFÉRENCE\tINTITULÉ\tCOMMUNE\tCLÔTURE\tSCORE")
 	for _, h := range res.Hits {

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"offres"
+	"offres/eval"
+	"offres/search"
+)
+
+// runEval scores the index against a set of queries and relevance
+// judgments, in one or more search modes.
+func runEval(ctx context.Context, args []string, e env) error {
+	var c common
+	fs := newFlags("eval", e)
+	c.register(fs, e)
+	queriesPath := fs.String("queries", "", "queries, qid<TAB>text per line")
+	qrelsPath := fs.String("qrels", "", "TREC qrels: qid 0 docid grade")
+	modes := fs.String("mode", "keyword,semantic,hybrid", "search modes to compare, comma-separated")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *queriesPath == "" || *qrelsPath == "" {
+		return fmt.Errorf("eval: --queries and --qrels are required: %w", errUsage)
+	}
+	queries, err := readWith(*queriesPath, eval.ReadQueries)
+	if err != nil {
+		return err
+	}
+	qrels, err := readWith(*qrelsPath, eval.ReadQrels)
+	if err != nil {
+		return err
+	}
+	eng, _, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	var runs []eval.Labelled
+	for _, mode := range strings.Split(*modes, ",") {
+		mode = strings.TrimSpace(mode)
+		svc := eng.Search()
+		rep, err := eval.Run(ctx, queries, qrels, func(ctx context.Context, text string, k int) ([]string, error) {
+			var ids []string
+			for page := 1; len(ids) < k; page++ {
+				res, err := svc.Search(ctx, search.Request{Text: text, Mode: mode, IncludeClosed: true, Page: page, Limit: offres.MaxPageSize})
+				if err != nil {
+					return nil, err
+				}
+				if res.Mode != mode {
+					return nil, fmt.Errorf("mode %s ran as %s (no embedding model?)", mode, res.Mode)
+				}
+				for _, h := range res.Hits {
+					ids = append(ids, h.ID)
+				}
+				if len(res.Hits) < offres.MaxPageSize {
+					break
+				}
+			}
+			return ids[:min(k, len(ids))], nil
+		})
+		if err != nil {
+			return fmt.Errorf("eval %s: %w", mode, err)
+		}
+		runs = append(runs, eval.Labelled{Label: mode, Report: rep})
+	}
+	fmt.Fprintf(e.stdout, "model %s, %d queries\n\n", eng.Model(), len(queries))
+	return eval.WriteMarkdown(e.stdout, runs)
+}
+
+// readWith opens path and parses it with read, which names the file in its
+// errors.
+func readWith[T any](path string, read func(name string, r io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	return read(path, f)
+}

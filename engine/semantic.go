@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"offres"
+	"offres/indexer"
+	"offres/lsa"
+	"offres/semantic"
+	"offres/vectors"
+)
+
+// Defaults of the built-in model's life cycle.
+const (
+	// DefaultRetrainDrift is the relative change in the number of stored
+	// passages, since the built-in model was trained, that retrains it.
+	DefaultRetrainDrift = 0.25
+	// maxTrainTexts bounds the offers the built-in model is trained on: a
+	// deterministic sample beyond (training time grows with the corpus;
+	// the vocabulary and its latent structure do not, much).
+	maxTrainTexts = 20_000
+	// embedBatch is the number of offers embedded at a time on retraining.
+	embedBatch = 512
+)
+
+func (e *Engine) modelPath() string { return filepath.Join(e.opts.Dir, "models", "lsa.bin") }
+
+// openSemantic sets up the semantic layer: the remote embedder when one is
+// configured, the built-in model saved in the data directory otherwise
+// (none until the first offers are imported), and loads the stored vectors.
+// Refresh then brings them up to date.
+func (e *Engine) openSemantic(ctx context.Context) error {
+	var emb semantic.Embedder
+	if e.opts.Embedder != nil {
+		emb = e.opts.Embedder
+	} else {
+		m, err := lsa.Load(e.modelPath())
+		switch {
+		case err == nil:
+			emb = m
+		case errors.Is(err, os.ErrNotExist):
+		default:
+			e.log.Warn("built-in model will not load: retrained", logKeyErr, err)
+		}
+	}
+	e.sem.Swap(emb, nil)
+	if emb != nil {
+		start := time.Now()
+		offers, err := e.sem.Load(ctx, e.store)
+		if err != nil {
+			return err
+		}
+		e.log.Info("vectors loaded", "model", emb.Model(), logKeyCount, len(offers), "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// Refresh brings the vectors up to the catalogue: it (re)trains the
+// built-in model when there is none yet or the corpus has changed enough
+// since, then embeds the offers that have no passages of the current model
+// (imported while the embedder was down, or by a process stopped before it
+// embedded them). Embedding failures are logged: search goes on in keyword
+// mode and the next Refresh tries again.
+func (e *Engine) Refresh(ctx context.Context) error {
+	e.refreshMu.Lock()
+	defer e.refreshMu.Unlock()
+	if e.opts.Embedder == nil {
+		retrain, err := e.needsTraining(ctx)
+		if err != nil {
+			return err
+		}
+		if retrain {
+			return e.train(ctx)
+		}
+	}
+	ids, err := e.offerIDs(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := e.sem.Sync(ctx, ids, e.store.Get)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		e.log.Warn("embedding failed: those offers are found by keyword only until the next refresh", logKeyCount, n, logKeyErr, err)
+		return nil
+	}
+	if n > 0 {
+		e.log.Info("offers embedded", "model", e.sem.Model(), logKeyCount, n)
+	}
+	return nil
+}
+
+// needsTraining reports whether the built-in model is missing or its
+// training corpus differs from the stored passages by more than the drift.
+func (e *Engine) needsTraining(ctx context.Context) (bool, error) {
+	offers, err := e.store.Count(ctx)
+	if err != nil || offers == 0 {
+		return false, err
+	}
+	m, ok := e.sem.Embedder().(*lsa.Model)
+	if !ok {
+		return true, nil
+	}
+	passages, err := e.store.PassageCount(ctx, m.Model())
+	if err != nil {
+		return false, err
+	}
+	drift := e.opts.RetrainDrift
+	if drift <= 0 {
+		drift = DefaultRetrainDrift
+	}
+	trained := max(m.Docs(), 1)
+	change := float64(passages-trained) / float64(trained)
+	return change > drift || change < -drift, nil
+}
+
+// Retrain trains the built-in model anew from the catalogue and re-embeds
+// every offer with it (the explicit form of what Refresh does when the
+// corpus has drifted). With a remote embedder it only embeds what is
+// missing.
+func (e *Engine) Retrain(ctx context.Context) error {
+	if e.opts.Embedder != nil {
+		return e.Refresh(ctx)
+	}
+	e.refreshMu.Lock()
+	defer e.refreshMu.Unlock()
+	return e.train(ctx)
+}
+
+// train trains the built-in model on the passages of the catalogue (a
+// deterministic sample of at most maxTrainTexts offers), embeds every
+// offer with it, saves it, then makes it current and drops the vectors of
+// the models it replaces. A crash anywhere leaves the previous model and
+// its vectors in use.
+func (e *Engine) train(ctx context.Context) error {
+	start := time.Now()
+	ids, err := e.offerIDs(ctx)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	step := max(1, (len(ids)+maxTrainTexts-1)/maxTrainTexts)
+	var texts []string
+	for i := 0; i < len(ids); i += step {
+		o, err := e.store.Get(ctx, ids[i])
+		if errors.Is(err, offres.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, p := range indexer.Chunk(&o, indexer.ChunkOptions{}) {
+			texts = append(texts, vectors.PassageText(p))
+		}
+	}
+	m, err := lsa.Train(ctx, texts, lsa.Options{})
+	if err != nil {
+		return fmt.Errorf("train the built-in model: %w", err)
+	}
+	trained := time.Since(start)
+	var mem *vectors.Index
+	batch := make([]offres.Offer, 0, embedBatch)
+	flush := func() error {
+		var err error
+		mem, err = e.sem.Embed(ctx, m, mem, batch)
+		batch = batch[:0]
+		return err
+	}
+	for _, id := range ids {
+		o, err := e.store.Get(ctx, id)
+		if errors.Is(err, offres.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		batch = append(batch, o)
+		if len(batch) == embedBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(e.modelPath()), 0o755); err != nil {
+		return err
+	}
+	if err := m.Save(e.modelPath()); err != nil {
+		return err
+	}
+	e.sem.Swap(m, mem)
+	models, err := e.store.VectorModels(ctx)
+	if err != nil {
+		return err
+	}
+	for old := range models {
+		if old != m.Model() && strings.HasPrefix(old, lsa.ModelPrefix) {
+			if err := e.store.DropModel(ctx, old); err != nil {
+				return err
+			}
+		}
+	}
+	e.log.Info("built-in model trained", "model", m.Model(), "dims", m.Dimensions(), "features", m.Features(),
+		"texts", len(texts), logKeyCount, len(ids), "train", trained.Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// offerIDs lists the ids of the catalogue's offers.
+func (e *Engine) offerIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := e.store.Scan(ctx, func(o offres.Offer) error {
+		ids = append(ids, o.ID)
+		return nil
+	})
+	return ids, err
+}

@@ -1,0 +1,234 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"offres"
+)
+
+// Semantic finds the passages of offers close to a query in an embedding
+// space.
+type Semantic interface {
+	// EmbedQuery returns the vector of a query, or nil when the query has
+	// no semantic signal (no word the model knows).
+	EmbedQuery(ctx context.Context, text string) ([]float32, error)
+	// Passages returns the k passages most similar to q with a similarity
+	// of at least minScore, best first; allowed, when not nil, restricts
+	// them to these offers.
+	Passages(ctx context.Context, q []float32, k int, minScore float32, allowed map[string]bool) ([]PassageHit, error)
+	// Best returns, for each offer that has passages, the one most similar
+	// to q.
+	Best(ctx context.Context, q []float32, offerIDs []string) (map[string]offres.PassageMatch, error)
+	// OfferVector returns the vector of an offer (the normalised mean of
+	// its passages'); offres.ErrNotFound when it has none.
+	OfferVector(ctx context.Context, offerID string) ([]float32, error)
+}
+
+// Defaults of the hybrid search options.
+const (
+	DefaultKeywordCandidates = 1000
+	DefaultSemanticPassages  = 300
+	// DefaultMinSimilarity is the semantic cut-off: passages less similar
+	// to the query than this are not results. Measured on the evaluation
+	// set (see the README) for the built-in model.
+	DefaultMinSimilarity = 0.25
+	// maxAllowed bounds the offers a filtered semantic search is
+	// restricted to beforehand; a filter that lets more through is applied
+	// afterwards only.
+	maxAllowed = 20_000
+)
+
+// HybridOptions tune semantic and hybrid search. Zero fields take the
+// defaults.
+type HybridOptions struct {
+	Fuse FuseOptions
+	// MinSimilarity is the semantic cut-off (DefaultMinSimilarity).
+	MinSimilarity float32
+	// KeywordCandidates bounds the keyword ranking that is fused: hybrid
+	// totals and facets count at most this many keyword matches.
+	KeywordCandidates int
+	// SemanticPassages is the number of nearest passages fetched.
+	SemanticPassages int
+}
+
+func (o HybridOptions) withDefaults() HybridOptions {
+	if o.MinSimilarity == 0 {
+		o.MinSimilarity = DefaultMinSimilarity
+	}
+	if o.KeywordCandidates <= 0 {
+		o.KeywordCandidates = DefaultKeywordCandidates
+	}
+	if o.SemanticPassages <= 0 {
+		o.SemanticPassages = DefaultSemanticPassages
+	}
+	return o
+}
+
+// mode returns the mode a request runs in: keyword when semantic search
+// cannot help (no text, or no semantic layer).
+func (s *Service) mode(r Request, q offres.Query) (string, error) {
+	mode := r.Mode
+	switch mode {
+	case "":
+		mode = offres.ModeHybrid
+	case offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid:
+	default:
+		return "", offres.Invalidf("mode %q inconnu : utilisez keyword, semantic ou hybrid", r.Mode)
+	}
+	if q.Text == "" || s.semantic == nil {
+		return offres.ModeKeyword, nil
+	}
+	return mode, nil
+}
+
+// semanticSearch runs a semantic or hybrid search. An embedder that fails
+// degrades it to a keyword search, reported in the result's mode.
+func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode string) (offres.Result, error) {
+	qv, err := s.semantic.EmbedQuery(ctx, q.Text)
+	if err != nil {
+		if ctx.Err() != nil {
+			return offres.Result{}, ctx.Err()
+		}
+		s.log.Warn("semantic search unavailable: keyword search instead", "err", err)
+		return s.keywordSearch(ctx, q)
+	}
+	var keyword []string
+	var exact map[string]bool
+	if mode == offres.ModeHybrid {
+		if keyword, exact, err = s.index.Rank(ctx, q, s.hybrid.KeywordCandidates); err != nil {
+			return offres.Result{}, err
+		}
+	}
+	var semantic []string
+	if qv != nil {
+		allowed, err := s.allowed(ctx, q)
+		if err != nil {
+			return offres.Result{}, err
+		}
+		hits, err := s.semantic.Passages(ctx, qv, s.hybrid.SemanticPassages, s.hybrid.MinSimilarity, allowed)
+		if err != nil {
+			if ctx.Err() != nil {
+				return offres.Result{}, ctx.Err()
+			}
+			s.log.Warn("vector search failed: keyword results only", "err", err)
+		}
+		semantic, _ = OfferRanking(hits, s.hybrid.MinSimilarity)
+	}
+	fused := Fuse(keyword, semantic, exact, s.hybrid.Fuse)
+	res, err := s.page(ctx, q, fused, qv)
+	res.Mode = mode
+	return res, err
+}
+
+// allowed returns the offers a filtered search may return, when the filters
+// let few enough through to restrict the vector search to them beforehand;
+// nil otherwise (the filters then apply to the fused set only).
+func (s *Service) allowed(ctx context.Context, q offres.Query) (map[string]bool, error) {
+	if len(q.Filters) == 0 {
+		return nil, nil
+	}
+	fq := q
+	fq.Text = ""
+	ids, _, err := s.index.Rank(ctx, fq, maxAllowed+1)
+	if err != nil || len(ids) > maxAllowed {
+		return nil, err
+	}
+	set := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, nil
+}
+
+// page returns the requested page of a fused ranking, with totals and
+// facets over the fused set that passes q's filters, the fused scores and
+// each hit's passage closest to qv.
+func (s *Service) page(ctx context.Context, q offres.Query, fused []Fused, qv []float32) (offres.Result, error) {
+	if len(fused) == 0 {
+		return offres.Result{Page: q.Page, Limit: q.Limit, Hits: []offres.Hit{}, Facets: map[string][]offres.FacetValue{}}, nil
+	}
+	scores := make(map[string]float64, len(fused))
+	q.IDs = make([]string, len(fused))
+	for i, f := range fused {
+		q.IDs[i] = f.ID
+		scores[f.ID] = f.Score
+	}
+	res, err := s.index.Search(ctx, q)
+	if err != nil || len(res.Hits) == 0 {
+		return res, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i := range res.Hits {
+		res.Hits[i].Score = scores[res.Hits[i].ID]
+		ids[i] = res.Hits[i].ID
+	}
+	if qv == nil {
+		return res, nil
+	}
+	best, err := s.semantic.Best(ctx, qv, ids)
+	if err != nil {
+		if ctx.Err() != nil {
+			return offres.Result{}, ctx.Err()
+		}
+		s.log.Warn("best passages unavailable", "err", err)
+		return res, nil
+	}
+	for i := range res.Hits {
+		if p, ok := best[res.Hits[i].ID]; ok {
+			res.Hits[i].Passage = &p
+		}
+	}
+	return res, nil
+}
+
+// keywordSearch runs q on the full-text index alone.
+func (s *Service) keywordSearch(ctx context.Context, q offres.Query) (offres.Result, error) {
+	res, err := s.index.Search(ctx, q)
+	res.Mode = offres.ModeKeyword
+	return res, err
+}
+
+// MaxSimilar bounds the similar offers asked for.
+const MaxSimilar = 20
+
+// Similar returns the open offers closest to an offer (closed ones too with
+// includeClosed), best first, without the offer itself.
+func (s *Service) Similar(ctx context.Context, id string, limit int, includeClosed bool) (offres.Result, error) {
+	if limit == 0 {
+		limit = 5
+	}
+	if limit < 1 || limit > MaxSimilar {
+		return offres.Result{}, offres.Invalidf("limit %d invalide : entre 1 et %d", limit, MaxSimilar)
+	}
+	if s.semantic == nil {
+		return offres.Result{}, &offres.UserError{Kind: offres.ErrUnavailable, Message: "la recherche sémantique n'est pas disponible"}
+	}
+	v, err := s.semantic.OfferVector(ctx, id)
+	if err != nil {
+		if errors.Is(err, offres.ErrNotFound) {
+			return offres.Result{}, &offres.UserError{Kind: offres.ErrNotFound, Message: fmt.Sprintf("aucune offre %q", id)}
+		}
+		return offres.Result{}, err
+	}
+	hits, err := s.semantic.Passages(ctx, v, s.hybrid.SemanticPassages, s.hybrid.MinSimilarity, nil)
+	if err != nil {
+		return offres.Result{}, err
+	}
+	ranking, _ := OfferRanking(hits, s.hybrid.MinSimilarity)
+	fused := make([]Fused, 0, len(ranking))
+	for i, other := range ranking {
+		if other != id {
+			fused = append(fused, Fused{ID: other, Score: float64(len(ranking) - i), SemanticRank: i + 1})
+		}
+	}
+	q := offres.Query{IncludeClosed: includeClosed, Sort: offres.SortRelevance, Page: 1, Limit: limit, Today: s.Today()}
+	res, err := s.page(ctx, q, fused, v)
+	res.Mode = offres.ModeSemantic
+	return res, err
+}
+
+// discardLogger is the logger of a service given none.
+var discardLogger = slog.New(slog.DiscardHandler)
