@@ -20,6 +20,7 @@ import (
 	"offres/boltstore"
 	"offres/fulltext"
 	"offres/indexer"
+	"offres/lsa"
 	"offres/search"
 	"offres/semantic"
 	"offres/vectors"
@@ -43,6 +44,8 @@ type Options struct {
 	RetrainDrift float64
 	// ANN configures the in-memory vector index.
 	ANN vectors.Options
+	// LSA configures the training of the built-in model.
+	LSA lsa.Options
 	// Hybrid tunes semantic and hybrid search.
 	Hybrid search.HybridOptions
 }

@@ -159,7 +159,7 @@ func (e *Engine) train(ctx context.Context) error {
 			texts = append(texts, vectors.PassageText(p))
 		}
 	}
-	m, err := lsa.Train(ctx, texts, lsa.Options{})
+	m, err := lsa.Train(ctx, texts, e.opts.LSA)
 	if err != nil {
 		return fmt.Errorf("train the built-in model: %w", err)
 	}

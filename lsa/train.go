@@ -412,8 +412,48 @@ func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int) ([]fl
 }
 
 // orthonormalize returns an orthonormal basis of the columns of y (rows ≥
-// columns): the thin Q of its Householder QR. y is overwritten.
+// columns), overwriting y. It runs CholeskyQR2 (Fukaya et al., 2014): Y ←
+// Y R⁻¹ with R the Cholesky factor of YᵀY, twice, the second pass fixing
+// the orthogonality the first loses to rounding. It is made of matrix
+// products, several times faster than a Householder QR on the tall
+// matrices of the randomized SVD (measured: BenchmarkTrain). When YᵀY is
+// not numerically positive definite (Y of deficient rank), it falls back to
+// Householder.
 func orthonormalize(y *mat.Dense) *mat.Dense {
+	for range 2 {
+		if !choleskyQR(y) {
+			return householderQR(y)
+		}
+	}
+	return y
+}
+
+// choleskyQR replaces y by Y R⁻¹, with R the Cholesky factor of YᵀY; false
+// (y unchanged) when YᵀY is not positive definite.
+func choleskyQR(y *mat.Dense) bool {
+	_, c := y.Dims()
+	var g mat.SymDense
+	g.SymOuterK(1, y.T())
+	var ch mat.Cholesky
+	if !ch.Factorize(&g) {
+		return false
+	}
+	if cond := ch.Cond(); math.IsInf(cond, 0) || cond > 1e12 {
+		return false
+	}
+	var r, rinv mat.TriDense
+	ch.UTo(&r) // YᵀY = UᵀU: R = U
+	if err := rinv.InverseTri(&r); err != nil {
+		return false
+	}
+	tmp := mat.NewDense(y.RawMatrix().Rows, c, nil)
+	tmp.Mul(y, &rinv)
+	y.Copy(tmp)
+	return true
+}
+
+// householderQR returns the thin Q of y's Householder QR, overwriting y.
+func householderQR(y *mat.Dense) *mat.Dense {
 	raw := y.RawMatrix()
 	tau := make([]float64, raw.Cols)
 	q1, q2 := make([]float64, 1), make([]float64, 1)

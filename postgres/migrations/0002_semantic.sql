@@ -11,6 +11,10 @@ ALTER TABLE chunks ALTER COLUMN model SET NOT NULL;
 ALTER TABLE chunks DROP CONSTRAINT chunks_pkey;
 ALTER TABLE chunks ADD PRIMARY KEY (model, id);
 
+-- An offer's chunks are replaced per model (PutPassages).
+DROP INDEX chunks_by_offer;
+CREATE INDEX chunks_by_offer ON chunks (offer_id, model);
+
 -- The embedding cache (CachedVectors) looks vectors up by the content hash of
 -- their text, within a model.
 CREATE INDEX chunks_by_hash ON chunks (model, content_hash) WHERE embedding IS NOT NULL;
