@@ -31,6 +31,8 @@ type Offers interface {
 	Delete(ctx context.Context, id string) error
 	Today() offres.Date
 	Ready(ctx context.Context) error
+	// Storage names the storage mode, for readiness reports.
+	Storage() string
 }
 
 // Options bound the server. Zero fields take the defaults below.

@@ -23,9 +23,9 @@ func (s *server) readyz(c *fiber.Ctx) error {
 	defer cancel()
 	if err := s.Offers.Ready(ctx); err != nil {
 		s.opts.Logger.Warn("not ready", logKeyErr, err)
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "storage": "embedded"})
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "storage": s.Offers.Storage()})
 	}
-	return c.JSON(fiber.Map{"status": "ready", "storage": "embedded"})
+	return c.JSON(fiber.Map{"status": "ready", "storage": s.Offers.Storage()})
 }
 
 //go:embed openapi.json

@@ -1,8 +1,9 @@
-// Package engine assembles the embedded storage mode: the offers catalogue
-// (boltstore), the full-text index (fulltext), the search service and the
-// importer, over one data directory. It owns the start-up checks: a
-// full-text index that will not open, or that disagrees with the catalogue,
-// is rebuilt from the catalogue.
+// Package engine assembles offres over its storage: the offers catalogue
+// (boltstore in a data directory, or PostgreSQL), the full-text index
+// (fulltext, always local), the semantic layer, the search service and the
+// importer. It owns the start-up checks: a full-text index that will not
+// open, or that disagrees with the catalogue, is rebuilt from the
+// catalogue; in the PostgreSQL mode it follows the database's changes.
 package engine
 
 import (
@@ -21,6 +22,7 @@ import (
 	"offres/fulltext"
 	"offres/indexer"
 	"offres/lsa"
+	"offres/postgres"
 	"offres/search"
 	"offres/semantic"
 	"offres/vectors"
@@ -48,11 +50,39 @@ type Options struct {
 	LSA lsa.Options
 	// Hybrid tunes semantic and hybrid search.
 	Hybrid search.HybridOptions
+	// DatabaseURL selects the PostgreSQL mode: offers, passages, vectors
+	// and the built-in model live in that database; Dir keeps the local
+	// full-text index.
+	DatabaseURL string
+	// PollInterval is how often the PostgreSQL mode reads the database's
+	// changes (DefaultPollInterval when zero).
+	PollInterval time.Duration
 }
 
-// Engine is offres on its embedded storage.
+// catalog is the source of truth: offers, their pending marks, passages
+// and vectors. *boltstore.Store in the embedded mode, *postgres.Store in
+// the PostgreSQL mode.
+type catalog interface {
+	Hashes(ctx context.Context, ids []string) (map[string]string, error)
+	Put(ctx context.Context, offers []offres.Offer) error
+	Get(ctx context.Context, id string) (offres.Offer, error)
+	Delete(ctx context.Context, id string) error
+	Count(ctx context.Context) (int, error)
+	Scan(ctx context.Context, fn func(offres.Offer) error) error
+	Pending(ctx context.Context) ([]string, error)
+	Settle(ctx context.Context, ids []string) error
+	semantic.Store
+	semantic.Scanner
+	PassageCount(ctx context.Context, model string) (int, error)
+	VectorModels(ctx context.Context) (map[string]int, error)
+	DropModel(ctx context.Context, model string) error
+	Close() error
+}
+
+// Engine is offres on its storage.
 type Engine struct {
-	store  *boltstore.Store
+	store  catalog
+	pg     *postgres.Store // the PostgreSQL mode; nil in the embedded mode
 	text   *fulltext.Index
 	search *search.Service
 	sem    *semantic.Layer
@@ -60,6 +90,12 @@ type Engine struct {
 	log    *slog.Logger
 
 	refreshMu sync.Mutex // one Refresh or training at a time
+
+	// The PostgreSQL mode's follower.
+	followMu   sync.Mutex // one follow at a time; guards cursor
+	cursor     int64
+	stopFollow context.CancelFunc
+	followDone chan struct{}
 }
 
 // Log keys.
@@ -81,17 +117,28 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	store, err := boltstore.Open(filepath.Join(opts.Dir, "offers.db"))
-	if err != nil {
-		return nil, err
+	e := &Engine{opts: opts, log: opts.Logger}
+	semOpts := semantic.Options{ANN: opts.ANN}
+	if opts.DatabaseURL != "" {
+		pg, err := postgres.Open(ctx, opts.DatabaseURL, postgres.Options{Logger: opts.Logger})
+		if err != nil {
+			return nil, err
+		}
+		e.store, e.pg = pg, pg
+		semOpts.Searcher = pgSearcher{e}
+	} else {
+		store, err := boltstore.Open(filepath.Join(opts.Dir, "offers.db"))
+		if err != nil {
+			return nil, err
+		}
+		e.store = store
 	}
-	e := &Engine{store: store, opts: opts, log: opts.Logger}
-	e.sem = semantic.New(nil, store, semantic.Options{ANN: opts.ANN})
+	e.sem = semantic.New(nil, e.store, semOpts)
 	if err := e.openText(ctx); err != nil {
-		store.Close()
+		e.store.Close()
 		return nil, err
 	}
-	err = e.openSemantic(ctx)
+	err := e.openSemantic(ctx)
 	if err == nil {
 		err = e.catchUp(ctx)
 	}
@@ -102,7 +149,23 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		e.Close()
 		return nil, err
 	}
+	if e.pg != nil {
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		e.stopFollow, e.followDone = cancel, make(chan struct{})
+		go func() {
+			defer close(e.followDone)
+			e.followLoop(fctx)
+		}()
+	}
 	return e, nil
+}
+
+// Storage names the storage mode: "embedded" or "postgresql".
+func (e *Engine) Storage() string {
+	if e.pg != nil {
+		return "postgresql"
+	}
+	return "embedded"
 }
 
 func (e *Engine) newService(text *fulltext.Index) *search.Service {
@@ -126,6 +189,9 @@ func (e *Engine) openText(ctx context.Context) error {
 	}
 	e.text = text
 	e.search = e.newService(text)
+	if e.pg != nil {
+		return e.openFollower(ctx)
+	}
 	stored, err := e.store.Count(ctx)
 	if err != nil {
 		return err
@@ -138,11 +204,7 @@ func (e *Engine) openText(ctx context.Context) error {
 		e.log.Info("rebuilding the full-text index from the catalogue", logKeyCount, stored)
 		return e.reindex(ctx)
 	}
-	err = e.store.Scan(ctx, func(o offres.Offer) error {
-		e.search.Learn([]offres.Offer{o})
-		return nil
-	})
-	return err
+	return e.learnSuggestions(ctx)
 }
 
 // catchUp brings the index up to the catalogue for the offers written or
@@ -166,12 +228,14 @@ func (e *Engine) catchUp(ctx context.Context) error {
 			return err
 		}
 	}
-	e.log.Info("catching up the full-text index", logKeyCount, len(ids))
-	if err := e.search.Upsert(ctx, present); err != nil {
-		return fmt.Errorf("catch up: %w", err)
-	}
-	if err := e.search.Delete(ctx, gone); err != nil {
-		return fmt.Errorf("catch up: %w", err)
+	e.log.Info("catching up the indexes", logKeyCount, len(ids))
+	if e.pg == nil { // in the PostgreSQL mode, the follower keeps the full-text index
+		if err := e.search.Upsert(ctx, present); err != nil {
+			return fmt.Errorf("catch up: %w", err)
+		}
+		if err := e.search.Delete(ctx, gone); err != nil {
+			return fmt.Errorf("catch up: %w", err)
+		}
 	}
 	if err := e.sem.Delete(ctx, gone); err != nil {
 		return fmt.Errorf("catch up: %w", err)
@@ -187,7 +251,13 @@ func (e *Engine) catchUp(ctx context.Context) error {
 type indexWriter struct{ e *Engine }
 
 func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
-	if err := w.e.search.Upsert(ctx, offers); err != nil {
+	if w.e.pg != nil {
+		// The follower indexes the offers' changes, these and any other
+		// process's: applied now, so that they are found on return.
+		if err := w.e.follow(ctx); err != nil {
+			return err
+		}
+	} else if err := w.e.search.Upsert(ctx, offers); err != nil {
 		return err
 	}
 	if err := w.e.sem.Upsert(ctx, offers); err != nil {
@@ -204,8 +274,16 @@ func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
 	return w.e.store.Settle(ctx, ids)
 }
 
-// Reindex rebuilds the full-text index and suggestions from the catalogue.
+// Reindex rebuilds the full-text index and suggestions from the
+// catalogue, then retrains the built-in model and re-embeds every offer.
 func (e *Engine) Reindex(ctx context.Context) error {
+	e.followMu.Lock()
+	locked := true
+	defer func() {
+		if locked {
+			e.followMu.Unlock()
+		}
+	}()
 	if err := e.text.Close(); err != nil {
 		return err
 	}
@@ -218,7 +296,14 @@ func (e *Engine) Reindex(ctx context.Context) error {
 	}
 	e.text = text
 	e.search = e.newService(text)
-	if err := e.reindex(ctx); err != nil {
+	if e.pg != nil {
+		os.Remove(e.cursorPath())
+		e.followMu.Unlock()
+		locked = false
+		if err := e.rebuildFromDatabase(ctx); err != nil {
+			return err
+		}
+	} else if err := e.reindex(ctx); err != nil {
 		return err
 	}
 	return e.Retrain(ctx)
@@ -295,6 +380,11 @@ func (e *Engine) Delete(ctx context.Context, id string) error {
 	if err := e.sem.Delete(ctx, []string{id}); err != nil {
 		return err
 	}
+	if e.pg != nil {
+		if err := e.follow(ctx); err != nil {
+			return err
+		}
+	}
 	return e.store.Settle(ctx, []string{id})
 }
 
@@ -304,6 +394,11 @@ func (e *Engine) Today() offres.Date { return offres.Today(e.opts.Now) }
 // Ready reports whether the engine can serve: the catalogue and the index
 // answer.
 func (e *Engine) Ready(ctx context.Context) error {
+	if e.pg != nil {
+		if err := e.pg.Ping(ctx); err != nil {
+			return fmt.Errorf("postgresql: %w", errors.Join(offres.ErrUnavailable, err))
+		}
+	}
 	if _, err := e.store.Count(ctx); err != nil {
 		return fmt.Errorf("catalogue: %w", errors.Join(offres.ErrUnavailable, err))
 	}
@@ -313,8 +408,13 @@ func (e *Engine) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the index and the catalogue.
+// Close stops following the database, then closes the index and the
+// catalogue.
 func (e *Engine) Close() error {
+	if e.stopFollow != nil {
+		e.stopFollow()
+		<-e.followDone
+	}
 	return errors.Join(e.text.Close(), e.store.Close())
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"offres"
 	"offres/indexer"
 	"offres/lsa"
+	"offres/postgres"
 	"offres/semantic"
 	"offres/vectors"
 )
@@ -39,6 +41,14 @@ func (e *Engine) openSemantic(ctx context.Context) error {
 	var emb semantic.Embedder
 	if e.opts.Embedder != nil {
 		emb = e.opts.Embedder
+	} else if e.pg != nil {
+		m, err := e.loadSharedModel(ctx)
+		switch {
+		case err != nil:
+			e.log.Warn("built-in model will not load from PostgreSQL: retrained", logKeyErr, err)
+		case m != nil:
+			emb = m
+		}
 	} else {
 		m, err := lsa.Load(e.modelPath())
 		switch {
@@ -94,7 +104,24 @@ func (e *Engine) Refresh(ctx context.Context) error {
 	if n > 0 {
 		e.log.Info("offers embedded", "model", e.sem.Model(), logKeyCount, n)
 	}
-	return nil
+	return e.ensureVectorIndex(ctx, e.sem.Model())
+}
+
+// ensureVectorIndex builds the HNSW index of a model's vectors in the
+// PostgreSQL mode, once they have a known dimension.
+func (e *Engine) ensureVectorIndex(ctx context.Context, model string) error {
+	if e.pg == nil || model == "" {
+		return nil
+	}
+	models, err := e.store.VectorModels(ctx)
+	if err != nil {
+		return err
+	}
+	dims, ok := models[model]
+	if !ok {
+		return nil
+	}
+	return e.pg.EnsureVectorIndex(ctx, model, dims, postgres.IndexOptions{})
 }
 
 // needsTraining reports whether the built-in model is missing or its
@@ -190,10 +217,7 @@ func (e *Engine) train(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(e.modelPath()), 0o755); err != nil {
-		return err
-	}
-	if err := m.Save(e.modelPath()); err != nil {
+	if err := e.publish(ctx, m); err != nil {
 		return err
 	}
 	e.sem.Swap(m, mem)
@@ -206,11 +230,39 @@ func (e *Engine) train(ctx context.Context) error {
 			if err := e.store.DropModel(ctx, old); err != nil {
 				return err
 			}
+			if e.pg != nil {
+				if err := e.pg.DeleteModel(ctx, old); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	e.log.Info("built-in model trained", "model", m.Model(), "dims", m.Dimensions(), "features", m.Features(),
 		"texts", len(texts), logKeyCount, len(ids), "train", trained.Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// publish makes a newly trained model the one in use: saved in the data
+// directory, or, in the PostgreSQL mode, stored in the database with its
+// HNSW index built, then made current for every process.
+func (e *Engine) publish(ctx context.Context, m *lsa.Model) error {
+	if e.pg == nil {
+		if err := os.MkdirAll(filepath.Dir(e.modelPath()), 0o755); err != nil {
+			return err
+		}
+		return m.Save(e.modelPath())
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		return err
+	}
+	if err := e.pg.PutModel(ctx, m.Model(), buf.Bytes()); err != nil {
+		return err
+	}
+	if err := e.ensureVectorIndex(ctx, m.Model()); err != nil {
+		return err
+	}
+	return e.pg.SetCurrentModel(ctx, m.Model())
 }
 
 // offerIDs lists the ids of the catalogue's offers.

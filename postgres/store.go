@@ -321,3 +321,13 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]Change, 
 	}
 	return changes, nil
 }
+
+// ChangeHead returns the seq of the latest change, 0 when there is none: a
+// follower that loads every offer can start following from it.
+func (s *Store) ChangeHead(ctx context.Context) (int64, error) {
+	var head int64
+	err := s.pool.QueryRow(ctx, `SELECT greatest(
+		(SELECT coalesce(max(seq), 0) FROM offers),
+		(SELECT coalesce(max(seq), 0) FROM offer_tombstones))`).Scan(&head)
+	return head, wrap(ctx, "change head", err)
+}

@@ -49,6 +49,7 @@ usage:
   offres version                           afficher la version
 
 Les options reprennent les variables OFFRES_DATA, OFFRES_ADDR, OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL.
+PostgreSQL : --database-url ou OFFRES_DATABASE_URL (offres et vecteurs dans la base, index plein texte local).
 Modèle d'embeddings : intégré par défaut (LSA entraîné sur le catalogue) ; un service compatible OpenAI
 avec OFFRES_EMBED_MODEL, OFFRES_EMBED_BASE_URL, OFFRES_EMBED_API_KEY, OFFRES_EMBED_DIMENSIONS.
 `
@@ -99,13 +100,16 @@ func version() string {
 
 // common are the flags every command shares.
 type common struct {
-	data     string
-	logLevel string
+	data        string
+	logLevel    string
+	databaseURL string
 }
 
 func (c *common) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&c.data, "data", envOr(e, "OFFRES_DATA", "./data"), "data directory (OFFRES_DATA)")
 	fs.StringVar(&c.logLevel, "log-level", envOr(e, "OFFRES_LOG_LEVEL", "info"), "debug, info, warn or error (OFFRES_LOG_LEVEL)")
+	fs.StringVar(&c.databaseURL, "database-url", e.getenv("OFFRES_DATABASE_URL"),
+		"PostgreSQL with pgvector holding offers and vectors; the data directory then keeps the local full-text index only (OFFRES_DATABASE_URL)")
 }
 
 func (c *common) logger(e env) (*slog.Logger, error) {
@@ -125,7 +129,7 @@ func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger,
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := engine.Options{Dir: c.data, Logger: log}
+	opts := engine.Options{Dir: c.data, Logger: log, DatabaseURL: c.databaseURL}
 	if emb != nil {
 		opts.Embedder = emb
 	}

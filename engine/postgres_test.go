@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"offres"
+	"offres/demo"
+	"offres/lsa"
+	"offres/postgres"
+	"offres/search"
+)
+
+// newDatabase creates a database of its own for the test on the server of
+// OFFRES_TEST_DATABASE_URL (scripts/test.sh starts one), dropped at the
+// end; without it the test is skipped, or fails when
+// OFFRES_REQUIRE_DATABASE=1.
+func newDatabase(t *testing.T) string {
+	t.Helper()
+	admin := os.Getenv("OFFRES_TEST_DATABASE_URL")
+	if admin == "" {
+		if os.Getenv("OFFRES_REQUIRE_DATABASE") == "1" {
+			t.Fatal("OFFRES_TEST_DATABASE_URL is not set and OFFRES_REQUIRE_DATABASE=1")
+		}
+		t.Skip("OFFRES_TEST_DATABASE_URL is not set: no PostgreSQL to test against (scripts/test.sh starts one)")
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	name := "offres_engine_" + hex.EncodeToString(b[:])
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	u, err := postgres.CreateDatabase(ctx, admin, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := postgres.DropDatabase(ctx, admin, name); err != nil {
+			t.Error(err)
+		}
+	})
+	return u
+}
+
+func openPG(t *testing.T, url, dir string) *Engine {
+	t.Helper()
+	e, err := Open(context.Background(), Options{Dir: dir, Now: fixedNow, DatabaseURL: url, PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// eventually retries check until it passes or a few seconds have gone.
+func eventually(t *testing.T, what string, check func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !check() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 10 s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func keywordIDs(t *testing.T, e *Engine, q string) []string {
+	t.Helper()
+	res, err := e.Search().Search(context.Background(), search.Request{Text: q, IncludeClosed: true, Mode: offres.ModeKeyword, Limit: offres.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids(res)
+}
+
+// TestPostgresTwoProcesses runs two engines on one database, each with its
+// own data directory, as two `offres serve` would: an offer imported or
+// deleted through one is found or gone in the other; semantic search runs on
+// pgvector with the built-in model both share.
+func TestPostgresTwoProcesses(t *testing.T) {
+	ctx := context.Background()
+	url := newDatabase(t)
+	a := openPG(t, url, t.TempDir())
+	defer a.Close()
+	b := openPG(t, url, t.TempDir())
+	defer b.Close()
+	if a.Storage() != "postgresql" || a.Ready(ctx) != nil {
+		t.Fatalf("storage %q, ready %v", a.Storage(), a.Ready(ctx))
+	}
+
+	if _, _, err := a.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
+		t.Fatal(err)
+	}
+	if got := keywordIDs(t, a, "géomètre"); !slices.Contains(got, "PS-2026-0719/DIE") {
+		t.Fatalf("the importing process does not find its offer: %q", got)
+	}
+	eventually(t, "b sees a's import", func() bool { return slices.Contains(keywordIDs(t, b, "géomètre"), "PS-2026-0719/DIE") })
+
+	// The built-in model, trained by a, is shared through the database.
+	model := a.Model()
+	if !strings.HasPrefix(model, lsa.ModelPrefix) {
+		t.Fatalf("model %q", model)
+	}
+	eventually(t, "b loads a's model", func() bool { return b.Model() == model })
+	for _, e := range []*Engine{a, b} {
+		res, err := e.Search().Search(ctx, search.Request{Text: "soigner des malades à l'hôpital", Mode: offres.ModeSemantic, IncludeClosed: true})
+		if err != nil || res.Mode != offres.ModeSemantic || len(res.Hits) == 0 || res.Hits[0].Passage == nil {
+			t.Fatalf("semantic search on PostgreSQL: %+v %v", res, err)
+		}
+	}
+
+	// An offer added through b, and one deleted through b, reach a.
+	added := offres.Offer{ID: "PG-1", Title: "Océanographe côtier", Description: "Suivi de la qualité des eaux du lagon.",
+		Deadline: offres.Date{Year: 2027, Month: 6, Day: 1}}
+	if err := b.importOffers(ctx, []offres.Offer{added}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(ctx, "PS-2026-0719/DIE"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a sees b's changes", func() bool {
+		return slices.Contains(keywordIDs(t, a, "océanographe"), "PG-1") && !slices.Contains(keywordIDs(t, a, "géomètre"), "PS-2026-0719/DIE")
+	})
+	// b embedded its offer: a finds it by meaning through pgvector.
+	res, err := a.Search().Similar(ctx, "PG-1", 3, true)
+	if err != nil || len(res.Hits) == 0 {
+		t.Errorf("similar to b's offer, from a: %+v %v", res, err)
+	}
+}
+
+// TestPostgresCacheRebuilt checks that a process whose local index is lost
+// rebuilds it from the database, and one that was stopped catches up with
+// the changes made meanwhile.
+func TestPostgresCacheRebuilt(t *testing.T) {
+	ctx := context.Background()
+	url := newDatabase(t)
+	dirA := t.TempDir()
+	a := openPG(t, url, dirA)
+	if _, _, err := a.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
+		t.Fatal(err)
+	}
+	want := len(keywordIDs(t, a, "technicien"))
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Changes while a is stopped.
+	b := openPG(t, url, t.TempDir())
+	if err := b.importOffers(ctx, []offres.Offer{{ID: "PG-2", Title: "Technicien de laboratoire", Description: "Analyses.",
+		Deadline: offres.Date{Year: 2027, Month: 6, Day: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+
+	a = openPG(t, url, dirA)
+	if got := len(keywordIDs(t, a, "technicien")); got != want+1 {
+		t.Errorf("after a restart: %d technicien offers, want %d", got, want+1)
+	}
+	a.Close()
+
+	// The local index lost: rebuilt from the database.
+	if err := os.RemoveAll(dirA); err != nil {
+		t.Fatal(err)
+	}
+	a = openPG(t, url, dirA)
+	defer a.Close()
+	if got := len(keywordIDs(t, a, "technicien")); got != want+1 {
+		t.Errorf("after losing the local index: %d technicien offers, want %d", got, want+1)
+	}
+}
