@@ -16,6 +16,7 @@ type Model struct {
 	an         analyzer
 	ngramShare float32 // share of a text vector's squared norm given to n-grams
 	docs       int     // training documents
+	corpus     int     // texts the training documents stand for (Options.Corpus)
 	classic    bool    // proj is V_k Σ_k⁻¹ rather than V_k
 
 	ids   []uint32  // the vocabulary: feature ids, ascending; the column of a feature is its index
@@ -160,3 +161,7 @@ func weigh(tcs []termCount, lookup func(uint32) (int32, float32, bool), ngramSha
 
 // Docs returns the number of texts the model was trained on.
 func (m *Model) Docs() int { return m.docs }
+
+// Corpus returns the number of texts the training texts stood for: a
+// sample's whole corpus (Options.Corpus), or Docs.
+func (m *Model) Corpus() int { return m.corpus }

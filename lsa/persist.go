@@ -23,7 +23,7 @@ import (
 //	magic      8 bytes "offr-lsa"
 //	version    uint32 (formatVersion)
 //	ngramMin, ngramMax uint32, ngramShare float32, classic uint32 (0 or 1)
-//	docs, features, dims uint32
+//	docs, corpus, features, dims uint32
 //	ids        features × uint32, ascending
 //	idf        features × float32
 //	sigma      dims × float32
@@ -35,7 +35,7 @@ import (
 // rejected rather than misread.
 const (
 	magic         = "offr-lsa"
-	formatVersion = 1
+	formatVersion = 2
 )
 
 // Bounds checked when reading, so that a corrupt header cannot ask for
@@ -77,6 +77,7 @@ func (m *Model) encode(w io.Writer) error {
 	}
 	e.u32(classic)
 	e.u32(uint32(m.docs))
+	e.u32(uint32(m.corpus))
 	e.u32(uint32(len(m.ids)))
 	e.u32(uint32(m.dims))
 	for _, id := range m.ids {
@@ -145,6 +146,7 @@ func read(r io.Reader) (*Model, error) {
 	classic := d.u32()
 	m.classic = classic == 1
 	m.docs = int(d.u32())
+	m.corpus = int(d.u32())
 	features, dims := int(d.u32()), int(d.u32())
 	m.dims = dims
 	switch {

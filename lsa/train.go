@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
@@ -72,6 +74,10 @@ type Options struct {
 	// Seed of the random projection (default DefaultSeed). A model depends
 	// only on its texts, in order, and its options.
 	Seed uint64
+	// Corpus is the number of texts the training texts are a sample of,
+	// recorded in the model (Model.Corpus) so that its user can tell how
+	// much the corpus has changed since; 0: the texts are the corpus.
+	Corpus int
 }
 
 // Validate checks the options; each error wraps offres.ErrInvalid.
@@ -97,6 +103,9 @@ func (o Options) Validate() error {
 	}
 	if o.Oversampling < 0 {
 		bad("Oversampling is negative (%d)", o.Oversampling)
+	}
+	if o.Corpus < 0 {
+		bad("Corpus is negative (%d)", o.Corpus)
 	}
 	if o.PowerIterations > 10 {
 		bad("PowerIterations %d is more than 10", o.PowerIterations)
@@ -211,6 +220,7 @@ func Train(ctx context.Context, texts []string, opts Options) (*Model, error) {
 		ngramShare: float32(opts.NgramShare),
 		classic:    opts.ClassicFoldIn,
 		docs:       len(texts),
+		corpus:     max(opts.Corpus, len(texts)),
 		ids:        make([]uint32, len(kept)),
 		idf:        make([]float32, len(kept)),
 		col:        make(map[uint32]int32, len(kept)),
@@ -223,9 +233,15 @@ func Train(ctx context.Context, texts []string, opts Options) (*Model, error) {
 	}
 
 	// The TF-IDF matrix, one unit row per text (empty rows stay).
-	a := &csr{rows: len(texts), cols: len(kept), ptr: make([]int, 1, len(texts)+1)}
-	var vec []entry
+	nnz := 0 // an upper bound: the kept features are fewer
 	for _, d := range docs {
+		nnz += len(d)
+	}
+	a := &csr{rows: len(texts), cols: len(kept), ptr: make([]int, 1, len(texts)+1),
+		idx: make([]int32, 0, nnz), val: make([]float32, 0, nnz)}
+	var vec []entry
+	for i, d := range docs {
+		docs[i] = nil // let the counts go as the matrix grows
 		vec = weigh(d, m.lookup, m.ngramShare, vec[:0])
 		for _, e := range vec {
 			a.idx = append(a.idx, e.col)
@@ -279,12 +295,14 @@ func (a *csr) transpose() *csr {
 	return t
 }
 
-// mulDense returns a × x, x dense with a.cols rows. Each row of the result
+// mulDense returns a × x, x dense with a.cols rows, written over out (a.rows
+// × x's columns, reused: the products of a training are hundreds of
+// megabytes, and fresh ones doubled the peak memory). Each row of the result
 // is one goroutine's, summed in column order: the result does not depend on
 // the number of workers.
-func (a *csr) mulDense(ctx context.Context, x *mat.Dense, workers int) (*mat.Dense, error) {
+func (a *csr) mulDense(ctx context.Context, x, out *mat.Dense, workers int) (*mat.Dense, error) {
 	_, l := x.Dims()
-	out := mat.NewDense(a.rows, l, nil)
+	out.Zero()
 	xr, or := x.RawMatrix(), out.RawMatrix()
 	err := parallel(ctx, a.rows, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -341,22 +359,24 @@ func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int) ([]fl
 	for i := range omega {
 		omega[i] = rng.NormFloat64()
 	}
-	y, err := a.mulDense(ctx, mat.NewDense(a.cols, l, omega), workers)
+	// Two buffers for all the products: rows × l and cols × l.
+	y, err := a.mulDense(ctx, mat.NewDense(a.cols, l, omega), mat.NewDense(a.rows, l, nil), workers)
 	if err != nil {
 		return nil, nil, err
 	}
+	omega = nil
+	z := mat.NewDense(a.cols, l, nil)
 	q := orthonormalize(y)
 	for range opts.PowerIterations {
-		z, err := at.mulDense(ctx, q, workers)
-		if err != nil {
+		if z, err = at.mulDense(ctx, q, z, workers); err != nil {
 			return nil, nil, err
 		}
-		if y, err = a.mulDense(ctx, orthonormalize(z), workers); err != nil {
+		if y, err = a.mulDense(ctx, orthonormalize(z), y, workers); err != nil {
 			return nil, nil, err
 		}
 		q = orthonormalize(y)
 	}
-	bt, err := at.mulDense(ctx, q, workers) // Bᵀ = Aᵀ Q, cols × l
+	bt, err := at.mulDense(ctx, q, z, workers) // Bᵀ = Aᵀ Q, cols × l
 	if err != nil {
 		return nil, nil, err
 	}
@@ -431,7 +451,6 @@ func orthonormalize(y *mat.Dense) *mat.Dense {
 // choleskyQR replaces y by Y R⁻¹, with R the Cholesky factor of YᵀY; false
 // (y unchanged) when YᵀY is not positive definite.
 func choleskyQR(y *mat.Dense) bool {
-	_, c := y.Dims()
 	var g mat.SymDense
 	g.SymOuterK(1, y.T())
 	var ch mat.Cholesky
@@ -446,9 +465,8 @@ func choleskyQR(y *mat.Dense) bool {
 	if err := rinv.InverseTri(&r); err != nil {
 		return false
 	}
-	tmp := mat.NewDense(y.RawMatrix().Rows, c, nil)
-	tmp.Mul(y, &rinv)
-	y.Copy(tmp)
+	// Y ← Y R⁻¹ in place (R⁻¹ is upper triangular).
+	blas64.Trmm(blas.Right, blas.NoTrans, 1, rinv.RawTriangular(), y.RawMatrix())
 	return true
 }
 

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -381,6 +382,108 @@ func TestANNWrites(t *testing.T) {
 	}
 	if rec := recall(got, want); rec < 0.9 {
 		t.Errorf("recall@10 with 3 probes of %d lists = %.3f, want at least 0.9", lists, rec)
+	}
+}
+
+// TestANNWritesDuringTraining deletes, puts back and moves passages while
+// a training runs, so that they land in all its stages; then the lists
+// must agree with the rows, and the search with the exact search.
+func TestANNWritesDuringTraining(t *testing.T) {
+	const dims, lists, n = 32, 24, 4000
+	r := rand.New(rand.NewPCG(28, 28))
+	c := newClustered(r, dims, 40, 0.6)
+	items := c.items(n, 400)
+	ix := NewWithOptions("m", dims, Options{ANNThreshold: n - 1, Lists: lists, Probes: lists})
+	mustPut(t, ix, items[:n-1])
+	mustPut(t, ix, items[n-1:]) // past the threshold: the training starts
+	live := map[string]Item{}
+	for _, it := range items {
+		live[it.ID] = it
+	}
+	training := func() bool {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		return ix.job != nil
+	}
+	writes := 0
+	for o := 0; training(); o = (o + 1) % 400 {
+		offer := fmt.Sprintf("o%d", o)
+		ix.DeleteOffer(offer)
+		var again []Item
+		for id, it := range live {
+			if it.OfferID == offer {
+				it.Vector = c.vec()
+				again = append(again, it)
+				live[id] = it
+			}
+		}
+		// One passage moves to the next offer.
+		again[0].OfferID = fmt.Sprintf("o%d", (o+1)%400)
+		live[again[0].ID] = again[0]
+		mustPut(t, ix, again)
+		writes++
+	}
+	t.Logf("%d offers written during the training", writes)
+	if ix.ann == nil || ix.Len() != len(live) {
+		t.Fatalf("trained %v, %d passages, want %d", ix.ann != nil, ix.Len(), len(live))
+	}
+	checkIVF(t, ix)
+	left := slices.Collect(maps.Values(live))
+	for range 20 {
+		q := c.vec()
+		if got, want := search(t, ix, q, 10, -1, nil), bruteForce(left, q, 10, -1, nil); !slices.Equal(got, want) {
+			t.Fatalf("got  %v\nwant %v", got, want)
+		}
+	}
+}
+
+// TestKMeansEmptyLists trains more centroids than there are distinct rows:
+// lists left empty restart at the rows furthest from their centroids, so
+// that every distinct row ends up with a centroid of its own.
+func TestKMeansEmptyLists(t *testing.T) {
+	const dims = 8
+	r := rand.New(rand.NewPCG(29, 29))
+	distinct := make([][]float32, 5)
+	for i := range distinct {
+		distinct[i] = normalized(randVec(r, dims))
+	}
+	var sample []float32
+	for i := range 100 {
+		sample = append(sample, distinct[i%5]...)
+	}
+	var stop atomic.Bool
+	q := trainQuantiser(sample, dims, 10, &stop)
+	for i, v := range distinct {
+		if a := q.nearest(v); a.cos < 0.9999 {
+			t.Errorf("row %d: nearest centroid at cosine %v, want 1", i, a.cos)
+		}
+	}
+	stop.Store(true)
+	if trainQuantiser(sample, dims, 10, &stop) != nil {
+		t.Error("a stopped training returned centroids")
+	}
+}
+
+func TestANNSearchCancelled(t *testing.T) {
+	const dims = 16
+	r := rand.New(rand.NewPCG(30, 30))
+	ix := trained(t, dims, Options{ANNThreshold: 1000, Lists: 16, Probes: 1}, randItems(r, 5000, dims, 500))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// A filter that accepts nothing widens the search to every list; the
+	// scan stops at its next look at the context.
+	var calls atomic.Int64
+	_, err := ix.Search(ctx, randVec(r, dims), 10, -1, func(string) bool {
+		if calls.Add(1) == 10 {
+			cancel()
+		}
+		return false
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if n := calls.Load(); n >= 5000 {
+		t.Fatalf("the scan went on over all %d rows", n)
 	}
 }
 

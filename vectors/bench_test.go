@@ -139,19 +139,35 @@ func benchSearch(b *testing.B, ix *Index, queries [][]float32, allowed func(stri
 
 // BenchmarkTrain measures the training of the approximate index over
 // 100,000 clustered passages of 256 dimensions (316 lists), started by the
-// Put that crosses the threshold: the time from that Put's return to the
-// end of the training (train-ms), the Put's own time, which includes
-// copying the training sample under the write lock (put-ms), and the
-// longest wait of a reader for the lock during the training (pause-ms),
-// which is how long a search can be held up. ns/op is the Put and the
-// training.
+// Put that crosses the threshold, while a reader calls Len in a loop and,
+// once that Put has returned, a writer replaces a passage every
+// millisecond. It reports the time from that Put's return to the end of
+// the training (train-ms); the Put's own time, which includes copying the
+// training sample (put-ms); and the longest wait of the reader (read-ms),
+// which is how long a search can be held up, and of the writer (write-ms).
+// ns/op is the Put and the training.
 //
 //	go test -run '^$' -bench BenchmarkTrain -benchtime 3x ./vectors/
 func BenchmarkTrain(b *testing.B) {
 	const n, dims = 100_000, 256
 	items := newClustered(rand.New(rand.NewPCG(12, 12)), dims, 300, 1.5).items(n, n/10)
 	ctx := context.Background()
-	var put, train, pause time.Duration
+	var put, train, readWait, writeWait time.Duration
+	// loop calls f until stop is closed, and returns its longest call.
+	loop := func(stop <-chan struct{}, f func(i int)) time.Duration {
+		var worst time.Duration
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return worst
+			default:
+			}
+			start := time.Now()
+			f(i)
+			worst = max(worst, time.Since(start))
+			time.Sleep(time.Millisecond)
+		}
+	}
 	for b.Loop() {
 		b.StopTimer()
 		ix := NewWithOptions("bench", dims, Options{ANNThreshold: n - 1})
@@ -159,27 +175,21 @@ func BenchmarkTrain(b *testing.B) {
 			b.Fatal(err)
 		}
 		stop := make(chan struct{})
-		var worst time.Duration
 		var wg sync.WaitGroup
-		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				start := time.Now()
-				ix.Len()
-				worst = max(worst, time.Since(start))
-				time.Sleep(50 * time.Microsecond)
-			}
-		})
+		wg.Go(func() { readWait = max(readWait, loop(stop, func(int) { ix.Len() })) })
 		b.StartTimer()
 		start := time.Now()
 		if err := ix.Put(items[n-1:]); err != nil {
 			b.Fatal(err)
 		}
 		put += time.Since(start)
+		wg.Go(func() {
+			writeWait = max(writeWait, loop(stop, func(i int) {
+				if err := ix.Put(items[i : i+1]); err != nil {
+					b.Error(err)
+				}
+			}))
+		})
 		if err := ix.WaitTraining(ctx); err != nil {
 			b.Fatal(err)
 		}
@@ -187,7 +197,6 @@ func BenchmarkTrain(b *testing.B) {
 		b.StopTimer()
 		close(stop)
 		wg.Wait()
-		pause = max(pause, worst)
 		if ix.ann == nil {
 			b.Fatal("not trained")
 		}
@@ -196,5 +205,6 @@ func BenchmarkTrain(b *testing.B) {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	b.ReportMetric(ms(put)/float64(b.N), "put-ms")
 	b.ReportMetric(ms(train-put)/float64(b.N), "train-ms")
-	b.ReportMetric(ms(pause), "pause-ms")
+	b.ReportMetric(ms(readWait), "read-ms")
+	b.ReportMetric(ms(writeWait), "write-ms")
 }

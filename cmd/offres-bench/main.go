@@ -1,9 +1,11 @@
 // Command offres-bench measures offres on a generated corpus: import
 // throughput through the real importer (parse, catalogue, full-text index),
-// search and suggestion latency percentiles, and the peak resident memory of
-// the process. It prints a Markdown table for the README.
+// the training and embedding of the built-in model, search latency
+// percentiles in each mode, suggestion latency, and the peak resident
+// memory of the process. It prints a Markdown table for the README.
 //
 //	go run ./cmd/offres-bench --testdata ../shared/data --offers 10000
+//	go run ./cmd/offres-bench --database-url postgres://… (the PostgreSQL mode)
 package main
 
 import (
@@ -45,6 +47,7 @@ func run(args []string, out io.Writer) error {
 	settle := fs.Duration("settle", 0, "pause between the import and the queries")
 	batch := fs.Int("batch", indexer.DefaultBatchSize, "offers per import batch")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	databaseURL := fs.String("database-url", "", "run in the PostgreSQL mode on this (empty) database")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,7 +68,7 @@ func run(args []string, out io.Writer) error {
 		defer os.RemoveAll(d)
 		*dir = d
 	}
-	eng, err := engine.Open(ctx, engine.Options{Dir: *dir, BatchSize: *batch})
+	eng, err := engine.Open(ctx, engine.Options{Dir: *dir, BatchSize: *batch, DatabaseURL: *databaseURL})
 	if err != nil {
 		return err
 	}
@@ -82,7 +85,10 @@ func run(args []string, out io.Writer) error {
 		}
 	}
 	start := time.Now()
-	sum, rejected, err := eng.Import(ctx, "bench.ndjson", bytes.NewReader(corpus))
+	im := eng.Importer()
+	var rejected []indexer.Record
+	im.Reject = func(r indexer.Record) { rejected = append(rejected, r) }
+	sum, err := im.Import(ctx, "bench.ndjson", bytes.NewReader(corpus))
 	if err != nil {
 		return err
 	}
@@ -90,17 +96,29 @@ func run(args []string, out io.Writer) error {
 	if len(rejected) > 0 {
 		return fmt.Errorf("%d generated offers rejected, first: %s: %v", len(rejected), rejected[0].Pos, rejected[0].Err)
 	}
+	start = time.Now()
+	if err := eng.Refresh(ctx); err != nil {
+		return err
+	}
+	modelTime := time.Since(start)
 
 	time.Sleep(*settle)
 	svc := eng.Search()
-	typical := lat(*rounds, typicalQueries, func(q string) error {
-		_, err := svc.Search(ctx, search.Request{Text: q})
-		return err
-	})
+	modes := []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid}
+	typical := make([]latencies, len(modes))
+	for i, mode := range modes {
+		typical[i] = lat(*rounds, typicalQueries, func(q string) error {
+			res, err := svc.Search(ctx, search.Request{Text: q, Mode: mode})
+			if err == nil && res.Mode != mode {
+				err = fmt.Errorf("%q ran in mode %s, not %s", q, res.Mode, mode)
+			}
+			return err
+		})
+	}
 	faceted := lat(*rounds, typicalQueries, func(q string) error {
 		_, err := svc.Search(ctx, search.Request{Text: q, Filters: map[string][]string{
 			offres.FacetCategory: {"A", "B"}, offres.FacetCommune: {"Nouméa", "Le Mont-Dore", "Dumbéa"},
-		}, Sort: offres.SortDeadline})
+		}})
 		return err
 	})
 	suggest := lat(*rounds*5, prefixes, func(p string) error {
@@ -108,18 +126,27 @@ func run(args []string, out io.Writer) error {
 		return err
 	})
 	pprof.StopCPUProfile()
-	if typical.err != nil || faceted.err != nil || suggest.err != nil {
-		return fmt.Errorf("query: %v %v %v", typical.err, faceted.err, suggest.err)
+	for _, l := range append(typical, faceted, suggest) {
+		if l.err != nil {
+			return fmt.Errorf("query: %w", l.err)
+		}
+	}
+	storage := "embedded"
+	if *databaseURL != "" {
+		storage = "PostgreSQL"
 	}
 
-	fmt.Fprintf(out, "corpus: %d offers generated from %d shared and demo offers; %s; GOMAXPROCS=%d\n\n",
-		*n, len(base), runtime.Version(), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(out, "corpus: %d offers generated from %d shared and demo offers; %s storage; model %s; %s; GOMAXPROCS=%d\n\n",
+		*n, len(base), storage, eng.Model(), runtime.Version(), runtime.GOMAXPROCS(0))
 	fmt.Fprintln(out, "| measure | result |")
 	fmt.Fprintln(out, "|---|---|")
 	fmt.Fprintf(out, "| import (parse + catalogue + full-text, batches of %d) | %d offers in %s = **%.0f offers/s** (%s) |\n",
 		*batch, *n, importTime.Round(time.Millisecond), float64(*n)/importTime.Seconds(), sum)
-	typical.row(out, "search, typical queries")
-	faceted.row(out, "search, faceted (2 filters, sort by deadline)")
+	fmt.Fprintf(out, "| built-in model: training + embedding every passage | **%s** |\n", modelTime.Round(time.Millisecond))
+	for i, mode := range modes {
+		typical[i].row(out, "search "+mode+", typical queries")
+	}
+	faceted.row(out, "search hybrid, faceted (2 filters)")
 	suggest.row(out, "suggest")
 	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", peakRSS())
 	return nil

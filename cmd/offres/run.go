@@ -18,6 +18,7 @@ import (
 	"offres/engine"
 	"offres/indexer"
 	"offres/llm"
+	"offres/search"
 )
 
 // env is what a command may touch of its process.
@@ -130,6 +131,9 @@ func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger,
 		return nil, nil, err
 	}
 	opts := engine.Options{Dir: c.data, Logger: log, DatabaseURL: c.databaseURL}
+	if err := hybridOptions(e, &opts.Hybrid); err != nil {
+		return nil, nil, err
+	}
 	if emb != nil {
 		opts.Embedder = emb
 	}
@@ -302,6 +306,34 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	}
 	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// hybridOptions reads the tuning of hybrid search from the environment.
+func hybridOptions(e env, h *search.HybridOptions) error {
+	for _, f := range []struct {
+		key string
+		dst *float64
+	}{
+		{"OFFRES_RRF_K", &h.Fuse.K},
+		{"OFFRES_KEYWORD_WEIGHT", &h.Fuse.KeywordWeight},
+		{"OFFRES_SEMANTIC_WEIGHT", &h.Fuse.SemanticWeight},
+	} {
+		if v := e.getenv(f.key); v != "" {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil || x <= 0 {
+				return fmt.Errorf("%s %q: want a positive number: %w", f.key, v, errUsage)
+			}
+			*f.dst = x
+		}
+	}
+	if v := e.getenv("OFFRES_MIN_SIMILARITY"); v != "" {
+		x, err := strconv.ParseFloat(v, 32)
+		if err != nil || x < -1 || x > 1 {
+			return fmt.Errorf("OFFRES_MIN_SIMILARITY %q: want a number in [-1, 1]: %w", v, errUsage)
+		}
+		h.MinSimilarity = float32(x)
 	}
 	return nil
 }
