@@ -57,6 +57,9 @@ type Options struct {
 	// PollInterval is how often the PostgreSQL mode reads the database's
 	// changes (DefaultPollInterval when zero).
 	PollInterval time.Duration
+	// HNSW configures the PostgreSQL mode's vector indexes (pgvector's
+	// defaults when zero).
+	HNSW postgres.IndexOptions
 }
 
 // catalog is the source of truth: offers, their pending marks, passages

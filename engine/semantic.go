@@ -14,7 +14,6 @@ import (
 	"offres"
 	"offres/indexer"
 	"offres/lsa"
-	"offres/postgres"
 	"offres/semantic"
 	"offres/vectors"
 )
@@ -122,7 +121,7 @@ func (e *Engine) ensureVectorIndex(ctx context.Context, model string) error {
 	if !ok {
 		return nil
 	}
-	return e.pg.EnsureVectorIndex(ctx, model, dims, postgres.IndexOptions{})
+	return e.pg.EnsureVectorIndex(ctx, model, dims, e.opts.HNSW)
 }
 
 // needsTraining reports whether the built-in model is missing or its

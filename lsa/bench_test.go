@@ -58,3 +58,20 @@ func BenchmarkEmbedQuery(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/query")
 }
+
+// BenchmarkEmbedPassages embeds the France Travail passages with a model
+// trained on them: the built-in model's embedding throughput.
+func BenchmarkEmbedPassages(b *testing.B) {
+	ctx := context.Background()
+	texts := passages(franceTravail(b))
+	m, err := Train(ctx, texts, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := m.Embed(ctx, texts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(texts)*b.N)/b.Elapsed().Seconds(), "passages/s")
+}

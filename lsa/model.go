@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 )
 
@@ -65,18 +66,31 @@ func (m *Model) Features() int { return len(m.ids) }
 // Embed checks ctx every few hundred texts.
 func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	s := m.getScratch()
-	defer m.pool.Put(s)
-	for i, t := range texts {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("lsa: embed: %w", err)
-			}
+	if len(texts) <= embedBlock { // a query: no goroutine
+		s := m.getScratch()
+		defer m.pool.Put(s)
+		for i, t := range texts {
+			out[i] = m.embed(t, s)
 		}
-		out[i] = m.embed(t, s)
+		return out, nil
+	}
+	// Many texts: blocks on every core (each text's vector depends on it
+	// alone, so the result does not depend on the split).
+	err := parallelBlocks(ctx, len(texts), embedBlock, runtime.GOMAXPROCS(0), func(lo, hi int) {
+		s := m.getScratch()
+		defer m.pool.Put(s)
+		for i := lo; i < hi; i++ {
+			out[i] = m.embed(texts[i], s)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lsa: embed: %w", err)
 	}
 	return out, nil
 }
+
+// embedBlock is the number of texts an Embed goroutine takes at a time.
+const embedBlock = 64
 
 func (m *Model) getScratch() *scratch {
 	if s, ok := m.pool.Get().(*scratch); ok {

@@ -316,10 +316,15 @@ func (a *csr) mulDense(ctx context.Context, x, out *mat.Dense, workers int) (*ma
 	return out, err
 }
 
-// parallel runs fn over [0, n) cut in blocks, on at most workers
+// parallel runs fn over [0, n) cut in blocks of 64, on at most workers
 // goroutines, and stops early when ctx is done.
 func parallel(ctx context.Context, n, workers int, fn func(lo, hi int)) error {
-	const block = 64
+	return parallelBlocks(ctx, n, 64, workers, fn)
+}
+
+// parallelBlocks runs fn over [0, n) cut in blocks, on at most workers
+// goroutines, and stops early when ctx is done.
+func parallelBlocks(ctx context.Context, n, block, workers int, fn func(lo, hi int)) error {
 	var (
 		mu   sync.Mutex
 		next int

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The figures of the README: the end-to-end measure on a generated
-# 10,000-offer corpus (import, search and suggest latency, peak RSS), then the
-# Go benchmarks of the hot paths.
+# 10,000-offer corpus (import, the built-in model, search latency in each
+# mode, suggest latency, peak RSS), on the embedded storage and then on a
+# throwaway PostgreSQL with pgvector (POSTGRES=0 to skip), then the Go
+# benchmarks of the hot paths.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,8 +16,20 @@ fi
 export OFFRES_TESTDATA OFFRES_REQUIRE_TESTDATA=1
 
 go build -o /tmp/offres-bench ./cmd/offres-bench
+echo "## embedded"
 /tmp/offres-bench --offers "${OFFERS:-10000}"
+if [ "${POSTGRES:-1}" = 1 ]; then
+  eval "$(scripts/pg-setup.sh start)"
+  trap 'scripts/pg-setup.sh stop "$OFFRES_PG_DIR"' EXIT
+  db="offres_bench_$$"
+  url=$(go run ./cmd/offres-bench --create-database "$db")
+  echo
+  echo "## PostgreSQL"
+  /tmp/offres-bench --offers "${OFFERS:-10000}" --database-url "$url"
+fi
 echo
 go test -run='^$' -bench=Upsert -benchtime=3x ./fulltext/
 go test -run='^$' -bench=Search -benchtime=200x ./fulltext/
 go test -run='^$' -bench=Parse ./indexer/
+go test -run='^$' -bench='BenchmarkTrain$|EmbedPassages|EmbedQuery' -benchtime=5x ./lsa/
+go test -run='^$' -bench=BenchmarkANN -benchtime=200x ./vectors/

@@ -28,6 +28,7 @@ import (
 	"offres/demo"
 	"offres/engine"
 	"offres/indexer"
+	"offres/postgres"
 	"offres/search"
 )
 
@@ -48,10 +49,19 @@ func run(args []string, out io.Writer) error {
 	batch := fs.Int("batch", indexer.DefaultBatchSize, "offers per import batch")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	databaseURL := fs.String("database-url", "", "run in the PostgreSQL mode on this (empty) database")
+	createDB := fs.String("create-database", "", "create this database on the server of OFFRES_TEST_DATABASE_URL, print its URL and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	ctx := context.Background()
+	if *createDB != "" {
+		u, err := postgres.CreateDatabase(ctx, os.Getenv("OFFRES_TEST_DATABASE_URL"), *createDB)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, u)
+		return nil
+	}
 	base, err := baseOffers(*testdata)
 	if err != nil {
 		return err

@@ -134,6 +134,15 @@ func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger,
 	if err := hybridOptions(e, &opts.Hybrid); err != nil {
 		return nil, nil, err
 	}
+	for key, dst := range map[string]*int{"OFFRES_HNSW_M": &opts.HNSW.M, "OFFRES_HNSW_EF_CONSTRUCTION": &opts.HNSW.EfConstruction} {
+		if v := e.getenv(key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return nil, nil, fmt.Errorf("%s %q: want a positive integer: %w", key, v, errUsage)
+			}
+			*dst = n
+		}
+	}
 	if emb != nil {
 		opts.Embedder = emb
 	}
