@@ -45,6 +45,9 @@ type Options struct {
 	IdleTimeout    time.Duration // default 60 s
 	RequestTimeout time.Duration // deadline of each handler; default 5 s
 	ImportTimeout  time.Duration // deadline of POST /offers; default 60 s
+	AskTimeout     time.Duration // deadline of an answer, streamed or not; default 60 s
+	AskPerMinute   int           // questions per client and minute; default 20
+	AskKeepAlive   time.Duration // interval of the keep-alive comments of a stream; default 2 s
 	Logger         *slog.Logger
 }
 
@@ -67,6 +70,15 @@ func (o *Options) defaults() {
 	if o.ImportTimeout <= 0 {
 		o.ImportTimeout = 60 * time.Second
 	}
+	if o.AskTimeout <= 0 {
+		o.AskTimeout = 60 * time.Second
+	}
+	if o.AskPerMinute <= 0 {
+		o.AskPerMinute = 20
+	}
+	if o.AskKeepAlive <= 0 {
+		o.AskKeepAlive = 2 * time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -76,6 +88,8 @@ func (o *Options) defaults() {
 type Deps struct {
 	Search Searcher
 	Offers Offers
+	// Assistant answers /ask; nil: 503.
+	Assistant Assistant
 }
 
 type server struct {
@@ -108,6 +122,9 @@ func New(deps Deps, opts Options) *fiber.App {
 		if r.access == accessAdmin {
 			handlers = append(handlers, s.requireAdmin)
 		}
+		if r.limited {
+			handlers = append(handlers, s.askLimiter())
+		}
 		app.Add(r.method, r.path, append(handlers, r.handler)...)
 	}
 	// Unknown routes fall through to fiber's 404 (or 405 when the path exists
@@ -128,6 +145,7 @@ type route struct {
 	access       access
 	params       []string // accepted query parameters
 	handler      fiber.Handler
+	limited      bool // rate-limited per client
 }
 
 // routes is the one table of the API: every route, its access class and
@@ -135,15 +153,16 @@ type route struct {
 func (s *server) routes() []route {
 	searchParams := append([]string{"q", "limit", "page", "sort", "include_closed", "fuzzy", "mode"}, offres.FacetNames...)
 	return []route{
-		{fiber.MethodGet, "/healthz", accessPublic, nil, s.healthz},
-		{fiber.MethodGet, "/readyz", accessPublic, nil, s.readyz},
-		{fiber.MethodGet, "/api/v1/openapi.json", accessPublic, nil, s.openapi},
-		{fiber.MethodGet, "/api/v1/search", accessPublic, searchParams, s.search},
-		{fiber.MethodGet, "/api/v1/suggest", accessPublic, []string{"q", "limit"}, s.suggest},
-		{fiber.MethodGet, "/api/v1/offers/:id", accessPublic, nil, s.getOffer},
-		{fiber.MethodGet, "/api/v1/offers/:id/similar", accessPublic, []string{"limit", "include_closed"}, s.similar},
-		{fiber.MethodPost, "/api/v1/offers", accessAdmin, nil, s.postOffers},
-		{fiber.MethodDelete, "/api/v1/offers/:id", accessAdmin, nil, s.deleteOffer},
+		{fiber.MethodGet, "/healthz", accessPublic, nil, s.healthz, false},
+		{fiber.MethodGet, "/readyz", accessPublic, nil, s.readyz, false},
+		{fiber.MethodGet, "/api/v1/openapi.json", accessPublic, nil, s.openapi, false},
+		{fiber.MethodGet, "/api/v1/search", accessPublic, searchParams, s.search, false},
+		{fiber.MethodGet, "/api/v1/suggest", accessPublic, []string{"q", "limit"}, s.suggest, false},
+		{fiber.MethodPost, "/api/v1/ask", accessPublic, nil, s.ask, true},
+		{fiber.MethodGet, "/api/v1/offers/:id", accessPublic, nil, s.getOffer, false},
+		{fiber.MethodGet, "/api/v1/offers/:id/similar", accessPublic, []string{"limit", "include_closed"}, s.similar, false},
+		{fiber.MethodPost, "/api/v1/offers", accessAdmin, nil, s.postOffers, false},
+		{fiber.MethodDelete, "/api/v1/offers/:id", accessAdmin, nil, s.deleteOffer, false},
 	}
 }
 

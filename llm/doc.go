@@ -1,7 +1,20 @@
 // Package llm talks to OpenAI-compatible endpoints (OpenAI, Mistral, Azure
 // OpenAI's v1 API, Ollama, vLLM, TEI, …) through go-openai: the only package
-// of the module that imports it. It holds the embeddings client now; chat
-// completions (streamed answers) come next, on the same error classes.
+// of the module that imports it. It holds the embeddings client (Embedder)
+// and the streaming chat-completions client of the assistant (Chat), on the
+// same error classes; llmtest is a test server speaking the chat wire
+// format.
+//
+// # Chat
+//
+// Chat.Stream sends the messages with stream: true and hands each content
+// delta to its caller as it arrives. ChatConfig.Timeout bounds the whole
+// call, FirstTokenTimeout each attempt's wait for its first token; only an
+// attempt that delivered no token is retried (tokens cannot be taken back).
+// Upstream failures (429, 5xx, timeouts, a stream that is not the wire
+// format) wrap offres.ErrUnavailable so the assistant falls back to its
+// extractive answer; a cancelled context (a client gone) cancels the HTTP
+// request at once.
 //
 // # Embeddings
 //

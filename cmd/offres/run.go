@@ -45,12 +45,15 @@ usage:
   offres search [--data DIR] [--json] "q"  rechercher depuis le terminal
   offres demo [--data DIR] [--addr :8080]  importer le corpus de démonstration et le servir
   offres reindex [--data DIR]              reconstruire l'index plein texte et les vecteurs depuis le catalogue
+  offres ask [--json] "question"           poser une question à l'assistant
   offres eval --queries Q.tsv --qrels QRELS [--mode keyword,semantic,hybrid]
                                            mesurer la qualité (nDCG@10, P@10, MRR@10, Recall@100)
   offres version                           afficher la version
 
 Les options reprennent les variables OFFRES_DATA, OFFRES_ADDR, OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL.
 PostgreSQL : --database-url ou OFFRES_DATABASE_URL (offres et vecteurs dans la base, index plein texte local).
+Assistant : réponses extractives par défaut ; un modèle compatible OpenAI avec OFFRES_LLM_MODEL,
+OFFRES_LLM_BASE_URL, OFFRES_LLM_API_KEY, OFFRES_LLM_TEMPERATURE, OFFRES_LLM_MAX_TOKENS, OFFRES_LLM_TIMEOUT.
 Modèle d'embeddings : intégré par défaut (LSA entraîné sur le catalogue) ; un service compatible OpenAI
 avec OFFRES_EMBED_MODEL, OFFRES_EMBED_BASE_URL, OFFRES_EMBED_API_KEY, OFFRES_EMBED_DIMENSIONS.
 `
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runReindex(ctx, rest, e)
 	case "eval":
 		return runEval(ctx, rest, e)
+	case "ask":
+		return runAsk(ctx, rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintln(e.stdout, "offres", version())
 		return nil
@@ -301,7 +306,11 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		}
 		fmt.Fprintf(e.stdout, "demo corpus: %s\n", sum)
 	}
-	app := api.New(api.Deps{Search: eng.Search(), Offers: eng}, api.Options{
+	asst, err := newAssistant(eng, e, log)
+	if err != nil {
+		return err
+	}
+	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst}, api.Options{
 		AdminToken: e.getenv("OFFRES_ADMIN_TOKEN"),
 		Logger:     log,
 	})
