@@ -58,12 +58,12 @@ func chatModel(e env, log *slog.Logger) (*llm.Chat, error) {
 
 // newAssistant returns the assistant over the engine, with the chat model
 // of the environment if any.
-func newAssistant(eng *engine.Engine, e env, log *slog.Logger) (*assistant.Assistant, error) {
+func newAssistant(eng *engine.Engine, e env, log *slog.Logger, now func() time.Time) (*assistant.Assistant, error) {
 	chat, err := chatModel(e, log)
 	if err != nil {
 		return nil, err
 	}
-	opts := assistant.Options{Logger: log}
+	opts := assistant.Options{Logger: log, Now: now}
 	if chat != nil {
 		opts.LLM = chat
 	}
@@ -88,7 +88,7 @@ func runAsk(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer eng.Close()
-	a, err := newAssistant(eng, e, log)
+	a, err := newAssistant(eng, e, log, nil)
 	if err != nil {
 		return err
 	}

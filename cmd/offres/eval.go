@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"slices"
+	"time"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"offres"
+	"offres/assistant"
 	"offres/eval"
+	"offres/prompts"
 	"offres/search"
 )
 
@@ -21,11 +25,23 @@ func runEval(ctx context.Context, args []string, e env) error {
 	queriesPath := fs.String("queries", "", "queries, qid<TAB>text per line")
 	qrelsPath := fs.String("qrels", "", "TREC qrels: qid 0 docid grade")
 	modes := fs.String("mode", "keyword,semantic,hybrid", "search modes to compare, comma-separated")
+	questionsPath := fs.String("questions", "", "an assistant question set (JSON): scores the assistant instead of the search")
+	today := fs.String("today", "", "the date the answers are judged on, YYYY-MM-DD (default: today in Nouméa)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *today != "" {
+		d, err := offres.ParseDate(*today)
+		if err != nil || d.MonthOnly() {
+			return fmt.Errorf("eval: --today %q: want YYYY-MM-DD: %w", *today, errUsage)
+		}
+		c.now = func() time.Time { return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, offres.Noumea) }
+	}
+	if *questionsPath != "" {
+		return runEvalAsk(ctx, &c, *questionsPath, e)
+	}
 	if *queriesPath == "" || *qrelsPath == "" {
-		return fmt.Errorf("eval: --queries and --qrels are required: %w", errUsage)
+		return fmt.Errorf("eval: --queries and --qrels, or --questions, are required: %w", errUsage)
 	}
 	queries, err := readWith(*queriesPath, eval.ReadQueries)
 	if err != nil {
@@ -82,4 +98,46 @@ func readWith[T any](path string, read func(name string, r io.Reader) (T, error)
 	}
 	defer f.Close()
 	return read(path, f)
+}
+
+// runEvalAsk scores the assistant on a question set.
+func runEvalAsk(ctx context.Context, c *common, path string, e env) error {
+	cases, err := readWith(path, eval.ReadAskCases)
+	if err != nil {
+		return err
+	}
+	eng, log, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	a, err := newAssistant(eng, e, log, c.now)
+	if err != nil {
+		return err
+	}
+	rep, err := eval.RunAsk(ctx, cases, prompts.Refusal, func(ctx context.Context, q string) (eval.AskResult, error) {
+		ans, err := a.Ask(ctx, assistant.Request{Question: q}, assistant.Stream{})
+		if err != nil {
+			return eval.AskResult{}, err
+		}
+		res := eval.AskResult{Answer: ans.Answer}
+		for _, c := range ans.Citations {
+			if !slices.Contains(res.Offers, c.OfferID) {
+				res.Offers = append(res.Offers, c.OfferID)
+			}
+		}
+		return res, nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "assistant (%s), %d questions from %s\n\n", answerMode(e), len(cases), path)
+	return rep.WriteMarkdown(e.stdout)
+}
+
+func answerMode(e env) string {
+	if m := e.getenv("OFFRES_LLM_MODEL"); m != "" {
+		return "model " + m
+	}
+	return "extractive"
 }

@@ -109,6 +109,7 @@ type common struct {
 	data        string
 	logLevel    string
 	databaseURL string
+	now         func() time.Time // nil: the clock
 }
 
 func (c *common) register(fs *flag.FlagSet, e env) {
@@ -135,7 +136,7 @@ func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger,
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := engine.Options{Dir: c.data, Logger: log, DatabaseURL: c.databaseURL}
+	opts := engine.Options{Dir: c.data, Logger: log, DatabaseURL: c.databaseURL, Now: c.now}
 	if err := hybridOptions(e, &opts.Hybrid); err != nil {
 		return nil, nil, err
 	}
@@ -306,7 +307,7 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		}
 		fmt.Fprintf(e.stdout, "demo corpus: %s\n", sum)
 	}
-	asst, err := newAssistant(eng, e, log)
+	asst, err := newAssistant(eng, e, log, nil)
 	if err != nil {
 		return err
 	}

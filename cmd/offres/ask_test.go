@@ -1,0 +1,34 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"offres/demo"
+)
+
+func TestAskCommand(t *testing.T) {
+	dir := t.TempDir()
+	corpus := filepath.Join(dir, "demo.json")
+	if err := os.WriteFile(corpus, demo.Offers, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	if _, stderr, err := runCmd(t, "index", "--data", data, "--quiet", corpus); err != nil {
+		t.Fatalf("index: %v\n%s", err, stderr)
+	}
+	out, stderr, err := runCmd(t, "ask", "--data", data, "Quelle est la date limite pour le poste de chef de projet digital ?")
+	if err != nil {
+		t.Fatalf("ask: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"7 mars 2025", "clôturée", "Sources :", "[1] 3134-25-0308/SR"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, _, err := runCmd(t, "ask", "--data", data); err == nil {
+		t.Error("ask without a question succeeded")
+	}
+}
