@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"slices"
-	"time"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"offres"
 	"offres/assistant"
