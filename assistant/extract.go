@@ -196,7 +196,7 @@ func (a *Assistant) refuse(w *writer, o *offres.Offer, what string) {
 }
 
 var (
-	salaryRE  = regexp.MustCompile(`(?i)(r[ée]mun[ée]ration|salaire|traitement|indice|grille|prime|€|xpf|francs? cfp|brut|net)`)
+	salaryRE  = regexp.MustCompile(`(?i)(r[ée]mun[ée]ration|\bsalaires?\b|\btraitement\b|\bindices?\b|\bgrilles?\b|\bprimes?\b|€|\bxpf\b|francs? cfp|\bbrut\b|\bnet\b)`)
 	contactRE = regexp.MustCompile(`(?i)(@|contacter|contact\s*:|renseignements|courriel|e-mail|t[ée]l[ée]phone|envoy(er|ez) (votre|vos|un|une)|postuler|adresse[rz]? (votre|vos))`)
 )
 

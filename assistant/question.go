@@ -797,7 +797,8 @@ var intents = newMatcher[Intent](nil).
 		"quand commence", "quand commencer", "quand débute", "quand démarre", "date de début", "début du contrat",
 		"à partir de quand", "dès quand", "entrée en fonction", "entrée en fonctions", "date d'entrée",
 		"commence quand", "débute quand", "à pourvoir quand", "poste à pourvoir quand", "à quelle date commence",
-		"quelle date commence", "à quelle date débute", "quelle date débute", "commence", "débute", "démarre").
+		"quelle date commence", "à quelle date débute", "quelle date débute", "commence", "débute", "démarre",
+		"prendre son poste", "prendre ses fonctions", "prendre le poste", "date d'embauche").
 	add(IntentSalary, "salaire", "salaires", "rémunération", "rémunérations", "rémunéré", "rémunérée",
 		"combien payé", "combien payée", "combien est payé", "combien est payée", "combien ça paye",
 		"combien ça paie", "combien gagne", "combien on gagne", "combien gagne-t-on", "est payé", "est payée",
@@ -810,7 +811,8 @@ var intents = newMatcher[Intent](nil).
 		"dossier de candidature", "à qui", "personne à contacter", "lettre de motivation", "CV").
 	add(IntentMissions, "missions", "mission", "que fait-on", "qu'est-ce qu'on fait", "en quoi consiste",
 		"consiste", "activités", "tâches", "quel travail", "rôle", "description du poste", "fiche de poste",
-		"descriptif", "fonctions", "que fait", "quoi faire").
+		"descriptif", "fonctions", "que fait", "quoi faire", "que fera", "que fera-t-il", "que fera-t-elle",
+		"que doit faire", "à quoi sert").
 	add(IntentProfile, "profil", "profils", "profil recherché", "diplôme", "diplômes", "quel diplôme",
 		"compétences", "compétence", "expérience", "expériences", "qualifications", "qualification",
 		"formation requise", "quelle formation", "niveau d'études", "niveau d'étude", "prérequis",

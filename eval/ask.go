@@ -86,7 +86,8 @@ type AskReport struct {
 	// ListsCorrect: list answers with every expected offer and none of the
 	// excluded ones.
 	ListsCorrect int
-	// RefusalsCorrect: refusal cases answered with the refusal and no offer.
+	// RefusalsCorrect: refusal cases answered with the refusal (which may
+	// name the offer it looked at, as « L'offre … ne précise pas … »).
 	RefusalsCorrect int
 	// FalseRefusals: fact and list cases answered with the refusal.
 	FalseRefusals int
@@ -155,7 +156,7 @@ func RunAsk(ctx context.Context, cases []AskCase, refusal string, ask AskFunc) (
 			r.ListsCorrect++
 		case KindRefusal:
 			r.Refusals++
-			if !refused || len(res.Offers) > 0 {
+			if !refused {
 				fail(fmt.Sprintf("no refusal (offers %v)", res.Offers))
 				continue
 			}
