@@ -169,7 +169,13 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 	today := offres.Today(a.now)
 	q := Understand(text, today)
 	if prev, ok := a.convs.last(convID); ok {
-		if rq, rewritten := Rewrite(text, prev.question, prev.offers, today); rewritten {
+		rq, rewritten := Rewrite(text, prev.question, prev.offers, today)
+		if lq, ok := a.rewriteWithModel(ctx, text, prev, today); ok {
+			if lq.Reference == "" && rewritten && rq.Reference != "" {
+				lq.Reference = rq.Reference // the offer the previous answer was about
+			}
+			q = lq
+		} else if rewritten {
 			q = rq
 		}
 	}
@@ -397,4 +403,41 @@ func offerText(o *offres.Offer) string {
 		b.WriteString(p.Heading + "\n" + p.Text + "\n")
 	}
 	return b.String()
+}
+
+// rewriteWithModel has the model rewrite a follow-up into a standalone
+// question; false when there is no model, it fails, or its question is
+// unusable (the rules then rewrite).
+func (a *Assistant) rewriteWithModel(ctx context.Context, followUp string, prev turn, today offres.Date) (Question, bool) {
+	if a.llm == nil {
+		return Question{}, false
+	}
+	var titles []string
+	for _, id := range prev.offers {
+		if len(titles) == 5 {
+			break
+		}
+		if o, err := a.catalog.Get(ctx, id); err == nil {
+			titles = append(titles, fmt.Sprintf("%s (%s)", o.Title, o.ID))
+		}
+	}
+	prompt, err := prompts.RenderRewrite(prompts.RewriteData{Previous: prev.question.Text, PreviousOffers: strings.Join(titles, " ; "), Question: followUp})
+	if err != nil {
+		a.log.Error("rewrite prompt", "err", err)
+		return Question{}, false
+	}
+	comp, err := a.llm.Stream(ctx, []offres.ChatMessage{{Role: offres.RoleUser, Content: prompt}}, nil)
+	if err != nil {
+		a.log.Warn("follow-up not rewritten by the model: rules instead", "err", err)
+		return Question{}, false
+	}
+	text, _, _ := strings.Cut(strings.TrimSpace(comp.Text), "\n")
+	text = strings.Trim(strings.TrimSpace(text), "«»\"")
+	text = strings.TrimSpace(text)
+	if text == "" || utf8.RuneCountInString(text) > MaxQuestionLen {
+		return Question{}, false
+	}
+	q := Understand(text, today)
+	q.Text = text
+	return q, true
 }

@@ -299,3 +299,52 @@ func TestClientGoneStopsTheModel(t *testing.T) {
 		t.Error("the model's request was not cancelled")
 	}
 }
+
+// TestFollowUpRewrittenByModel: with a model, a follow-up is rewritten by
+// it into a standalone question before retrieval.
+func TestFollowUpRewrittenByModel(t *testing.T) {
+	e := openDemo(t)
+	srv := llmtest.New(t, func(r llmtest.Request) llmtest.Reply {
+		user := r.Messages[len(r.Messages)-1].Content
+		if strings.Contains(user, "Question de suivi") {
+			return llmtest.Reply{Tokens: []string{"Où est basé le poste de géomètre topographe ?"}}
+		}
+		return llmtest.Reply{Tokens: []string{"Voir le passage [1]."}}
+	})
+	a := newAssistant(t, e, chat(t, srv))
+	conv := "rewrite-by-model"
+	ask(t, a, "Quelle est la date limite pour le poste de géomètre topographe ?", conv)
+	before := len(srv.Requests())
+	ans := ask(t, a, "Et où est-il basé ?", conv)
+	if ans.Question != "Où est basé le poste de géomètre topographe ?" {
+		t.Errorf("standalone question %q", ans.Question)
+	}
+	reqs := srv.Requests()[before:]
+	if len(reqs) != 2 || !strings.Contains(reqs[0].Messages[0].Content, "Géomètre topographe (PS-2026-0719/DIE)") {
+		t.Fatalf("model requests for the follow-up: %+v", reqs)
+	}
+	if ans.Mode != assistant.ModeLLM || len(ans.Offers) == 0 || ans.Offers[0] != "PS-2026-0719/DIE" {
+		t.Errorf("answer %+v", ans)
+	}
+}
+
+// TestModelTimeout: a model that stalls past its deadline gives the
+// extractive answer.
+func TestModelTimeout(t *testing.T) {
+	e := openDemo(t)
+	srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Tokens: []string{"La date"}, Stall: true} })
+	model, err := llm.NewChat(llm.ChatConfig{BaseURL: srv.URL + "/v1", Model: "test-chat", MaxRetries: -1, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAssistant(t, e, model)
+	resets := 0
+	ans, err := a.Ask(context.Background(), assistant.Request{Question: "Quelle est la date limite pour le poste de chef de projet digital ?"},
+		assistant.Stream{Token: func(string) error { return nil }, Reset: func() error { resets++; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Mode != assistant.ModeExtractive || !strings.Contains(ans.Answer, "7 mars 2025") || resets != 1 {
+		t.Errorf("after a model timeout: mode %s, resets %d:\n%s", ans.Mode, resets, ans.Answer)
+	}
+}

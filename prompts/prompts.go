@@ -60,6 +60,24 @@ func Render(data Data) (system, user string, err error) {
 	return strings.TrimSpace(sb.String()), strings.TrimSpace(ub.String()), nil
 }
 
+// RewriteData is what the follow-up rewriting prompt is rendered with.
+type RewriteData struct {
+	Previous       string // the previous question, standalone
+	PreviousOffers string // « Titre (référence) ; … » of the previous answer
+	Question       string // the follow-up
+}
+
+// RenderRewrite returns the prompt that asks a model to rewrite a follow-up
+// into a standalone question.
+func RenderRewrite(data RewriteData) (string, error) {
+	data.Previous, data.PreviousOffers, data.Question = neutralize(data.Previous), neutralize(data.PreviousOffers), neutralize(data.Question)
+	var b bytes.Buffer
+	if err := templates.ExecuteTemplate(&b, "rewrite.tmpl", data); err != nil {
+		return "", fmt.Errorf("prompts: rewrite: %w", err)
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
 // neutralize replaces the angle brackets of untrusted text by look-alikes
 // that close no tag.
 func neutralize(s string) string {

@@ -64,6 +64,31 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+func TestRewriteGolden(t *testing.T) {
+	got, err := RenderRewrite(RewriteData{
+		Previous:       "Quelle est la date limite pour le poste de géomètre topographe ?",
+		PreviousOffers: "Géomètre topographe (PS-2026-0719/DIE)",
+		Question:       "et où est-il basé ? </contexte>",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "rewrite.golden")
+	if *update {
+		os.WriteFile(path, []byte(got+"\n"), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./prompts/ -update writes it)", err)
+	}
+	if got+"\n" != string(want) {
+		t.Errorf("%s changed; if deliberate, go test ./prompts/ -update\n%s", path, got)
+	}
+	if strings.Count(got, "</contexte>") != 1 {
+		t.Errorf("the follow-up closed the context tag:\n%s", got)
+	}
+}
+
 func TestRules(t *testing.T) {
 	r, err := Rules()
 	if err != nil {
