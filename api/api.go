@@ -90,6 +90,8 @@ type Deps struct {
 	Offers Offers
 	// Assistant answers /ask; nil: 503.
 	Assistant Assistant
+	// Matching answers /match; nil: 503.
+	Matching Matching
 }
 
 type server struct {
@@ -159,6 +161,7 @@ func (s *server) routes() []route {
 		{fiber.MethodGet, "/api/v1/search", accessPublic, searchParams, s.search, false},
 		{fiber.MethodGet, "/api/v1/suggest", accessPublic, []string{"q", "limit"}, s.suggest, false},
 		{fiber.MethodPost, "/api/v1/ask", accessPublic, nil, s.ask, true},
+		{fiber.MethodPost, "/api/v1/match", accessPublic, nil, s.match, true},
 		{fiber.MethodGet, "/api/v1/offers/:id", accessPublic, nil, s.getOffer, false},
 		{fiber.MethodGet, "/api/v1/offers/:id/similar", accessPublic, []string{"limit", "include_closed"}, s.similar, false},
 		{fiber.MethodPost, "/api/v1/offers", accessAdmin, nil, s.postOffers, false},

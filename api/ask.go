@@ -21,8 +21,9 @@ type Assistant interface {
 	Ask(ctx context.Context, req assistant.Request, stream assistant.Stream) (assistant.Answer, error)
 }
 
-// askLimiter bounds the questions of each client: answering costs a search
-// and, with a model, tokens.
+// askLimiter bounds the requests of each client to the costly routes:
+// answering costs a search and, with a model, tokens; matching scores fifty
+// offers.
 func (s *server) askLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{
 		Max:          s.opts.AskPerMinute,
@@ -30,7 +31,7 @@ func (s *server) askLimiter() fiber.Handler {
 		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
 		LimitReached: func(c *fiber.Ctx) error {
 			return c.Status(fiber.StatusTooManyRequests).JSON(errorBody{Error: errorDetail{
-				Code: "rate_limited", Message: "trop de questions en peu de temps : réessayez dans une minute",
+				Code: "rate_limited", Message: "trop de demandes en peu de temps : réessayez dans une minute",
 			}})
 		},
 	})

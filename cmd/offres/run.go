@@ -18,6 +18,7 @@ import (
 	"offres/engine"
 	"offres/indexer"
 	"offres/llm"
+	"offres/match"
 	"offres/search"
 )
 
@@ -311,7 +312,8 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	if err != nil {
 		return err
 	}
-	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst}, api.Options{
+	matching := match.NewService(eng.Search(), eng, match.New(nil), nil)
+	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching}, api.Options{
 		AdminToken: e.getenv("OFFRES_ADMIN_TOKEN"),
 		Logger:     log,
 	})

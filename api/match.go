@@ -1,0 +1,59 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"offres"
+	"offres/match"
+)
+
+// Matching ranks offers for a profile (match.Service).
+type Matching interface {
+	Match(ctx context.Context, p *offres.Profile, limit int) ([]match.Result, error)
+}
+
+// matchRequest is the body of POST /match: a pasted CV or a structured
+// profile.
+type matchRequest struct {
+	Text    string          `json:"text"`
+	Profile *offres.Profile `json:"profile"`
+	Limit   int             `json:"limit"`
+}
+
+// match ranks the open offers for a profile given in the request; nothing
+// is stored, and the profile's text is never logged.
+func (s *server) match(c *fiber.Ctx) error {
+	if s.Matching == nil {
+		return &offres.UserError{Kind: offres.ErrUnavailable, Message: "la correspondance de profils n'est pas disponible"}
+	}
+	var req matchRequest
+	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return offres.Invalidf("corps JSON invalide : attendu {\"text\": \"…\"} ou {\"profile\": {…}}")
+	}
+	p := req.Profile
+	if p == nil {
+		p = &offres.Profile{}
+	}
+	if req.Text != "" {
+		if p.Text != "" {
+			return offres.Invalidf("donnez le texte du CV dans text ou dans profile.text, pas les deux")
+		}
+		p.Text = req.Text
+	}
+	if req.Limit < 0 || req.Limit > offres.MaxPageSize {
+		return offres.Invalidf("limit %d invalide : entre 1 et %d", req.Limit, offres.MaxPageSize)
+	}
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	res, err := s.Matching.Match(ctx, p, req.Limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"matches": res})
+}

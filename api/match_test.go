@@ -1,0 +1,75 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"offres/api"
+	"offres/demo"
+	"offres/engine"
+	"offres/match"
+)
+
+func newMatchApp(t *testing.T) *fiber.App {
+	t.Helper()
+	ctx := context.Background()
+	eng, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	if _, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
+		t.Fatal(err)
+	}
+	svc := match.NewService(eng.Search(), eng, match.New(nil), fixedNow)
+	return api.New(api.Deps{Search: eng.Search(), Offers: eng, Matching: svc}, api.Options{})
+}
+
+const devCV = `Développeuse web, 5 ans d'expérience. Développement d'applications web en JavaScript (React) et Go,
+bases de données PostgreSQL et SQL, Git, intégration continue, accessibilité. Master informatique (bac+5).`
+
+func TestMatchRoute(t *testing.T) {
+	app := newMatchApp(t)
+	body, _ := json.Marshal(map[string]any{"text": devCV, "limit": 5})
+	r := do(t, app, "POST", "/api/v1/match", bytes.NewReader(body), "Content-Type", "application/json")
+	if r.status != 200 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	var res struct{ Matches []match.Result }
+	r.decode(t, &res)
+	if len(res.Matches) == 0 || len(res.Matches) > 5 {
+		t.Fatalf("%d matches: %s", len(res.Matches), r.body)
+	}
+	top := res.Matches[0]
+	if top.ID != "PS-2026-0640/DSIN" && top.ID != "OPT 2026-033" {
+		t.Errorf("best match for a web developer: %s %s (%v)", top.ID, top.Title, top.Score)
+	}
+	if top.Score == nil || len(top.Explanation.Items) == 0 {
+		t.Errorf("no score or explanation: %+v", top)
+	}
+	for i := 1; i < len(res.Matches); i++ {
+		if res.Matches[i].Score != nil && res.Matches[i-1].Score != nil && *res.Matches[i].Score > *res.Matches[i-1].Score {
+			t.Errorf("matches not by score: %v then %v", *res.Matches[i-1].Score, *res.Matches[i].Score)
+		}
+	}
+	// Structured profile.
+	body, _ = json.Marshal(map[string]any{"profile": map[string]any{"job_titles": []string{"Infirmier"},
+		"skills": []string{"soins techniques", "dossier de soins informatisé"}, "communes": []string{"Dumbéa"},
+		"diplomas": []map[string]any{{"label": "Diplôme d'État d'infirmier", "level": 3}}, "experience_years": 6}})
+	r = do(t, app, "POST", "/api/v1/match", bytes.NewReader(body), "Content-Type", "application/json")
+	r.decode(t, &res)
+	if r.status != 200 || len(res.Matches) == 0 || !strings.Contains(res.Matches[0].Title, "Infirmi") {
+		t.Errorf("structured profile: %d %s", r.status, r.body)
+	}
+	for _, bad := range []string{`{`, `{}`, `{"text":""}`, `{"text":"x","profile":{"text":"y"}}`, `{"profile":{"communes":["Paris"]}}`,
+		`{"profile":{"contracts":["freelance"],"skills":["Go"]}}`, `{"text":"x","limit":99}`, `{"text":"x","extra":1}`} {
+		if r := do(t, app, "POST", "/api/v1/match", strings.NewReader(bad), "Content-Type", "application/json"); r.status != 400 {
+			t.Errorf("%s: %d %s", bad, r.status, r.body)
+		}
+	}
+}

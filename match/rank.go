@@ -1,0 +1,132 @@
+package match
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"offres"
+	"offres/search"
+)
+
+// Searcher finds candidate offers (search.Service).
+type Searcher interface {
+	Search(ctx context.Context, r search.Request) (offres.Result, error)
+}
+
+// Catalog reads offers.
+type Catalog interface {
+	Get(ctx context.Context, id string) (offres.Offer, error)
+}
+
+// Result is an offer ranked for a profile.
+type Result struct {
+	ID          string      `json:"id"`
+	Title       string      `json:"title"`
+	Score       *int        `json:"score"`
+	Explanation Explanation `json:"explanation"`
+}
+
+// Service ranks open offers for a profile.
+type Service struct {
+	search  Searcher
+	catalog Catalog
+	matcher *Matcher
+	now     func() time.Time
+}
+
+// NewService returns the matching service.
+func NewService(s Searcher, c Catalog, m *Matcher, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{search: s, catalog: c, matcher: m, now: now}
+}
+
+// candidates is how many offers the search proposes for scoring.
+const candidates = offres.MaxPageSize
+
+// ValidateProfile checks a profile given to match or to store; its errors
+// are in French.
+func ValidateProfile(p *offres.Profile) error {
+	switch {
+	case !utf8.ValidString(p.Text):
+		return offres.Invalidf("le texte du profil n'est pas de l'UTF-8 valide")
+	case utf8.RuneCountInString(p.Text) > offres.MaxProfileText:
+		return offres.Invalidf("le texte du profil dépasse %d caractères", offres.MaxProfileText)
+	case strings.TrimSpace(p.Text) == "" && len(p.Skills) == 0 && len(p.JobTitles) == 0 && len(p.Diplomas) == 0:
+		return offres.Invalidf("le profil est vide : collez un CV (text) ou décrivez-le (profile)")
+	case len(p.Skills) > 200 || len(p.JobTitles) > 50 || len(p.Diplomas) > 50 || len(p.Communes) > 40 || len(p.Contracts) > 10:
+		return offres.Invalidf("le profil a trop d'éléments")
+	}
+	for _, c := range p.Contracts {
+		if _, ok := offres.ContractLabels[c]; !ok {
+			return offres.Invalidf("type de contrat %q inconnu", c)
+		}
+	}
+	for _, c := range p.Communes {
+		if _, ok := offres.LookupCommune(c); !ok {
+			return offres.Invalidf("commune %q inconnue", c)
+		}
+	}
+	return nil
+}
+
+// Match ranks the open offers for a profile, best first, at most limit.
+func (s *Service) Match(ctx context.Context, p *offres.Profile, limit int) ([]Result, error) {
+	if err := ValidateProfile(p); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > candidates {
+		limit = 10
+	}
+	res, err := s.search.Search(ctx, search.Request{Text: queryOf(p), Mode: offres.ModeHybrid, Limit: candidates})
+	if err != nil {
+		return nil, fmt.Errorf("match: search: %w", err)
+	}
+	today := offres.Today(s.now)
+	out := make([]Result, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		o, err := s.catalog.Get(ctx, h.ID)
+		if errors.Is(err, offres.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ex := s.matcher.Explain(p, &o, today)
+		out = append(out, Result{ID: o.ID, Title: o.Title, Score: ex.Score, Explanation: ex})
+	}
+	// By score; the search's order (closeness to the profile) among equals.
+	slices.SortStableFunc(out, func(a, b Result) int { return scoreOf(b) - scoreOf(a) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+func scoreOf(r Result) int {
+	if r.Score == nil {
+		return -1
+	}
+	return *r.Score
+}
+
+// queryOf is the search text of a profile: its job titles and skills, then
+// the beginning of its text, within the query length.
+func queryOf(p *offres.Profile) string {
+	parts := append(append([]string{}, p.JobTitles...), p.Skills...)
+	text := strings.Join(parts, " ") + " " + p.Text
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > offres.MaxQueryLen {
+		text = string(r[:offres.MaxQueryLen])
+		if i := strings.LastIndexByte(text, ' '); i > 0 {
+			text = text[:i]
+		}
+	}
+	return text
+}
