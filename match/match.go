@@ -73,7 +73,7 @@ type TitleCoder interface {
 
 // Matcher compares profiles and offers.
 type Matcher struct {
-	rome     TitleCoder // nil: lexicon and text only
+	rome     TitleCoder   // nil: lexicon and text only
 	synonyms [][][]string // groups of phrases, each a list of stems
 	byStem   map[string][]int
 }
