@@ -16,6 +16,8 @@ var (
 	ErrUnauthorized = errors.New("unauthorized")
 	// ErrUnavailable: a dependency is down; the caller may retry.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrForbidden: valid credentials that do not allow this.
+	ErrForbidden = errors.New("forbidden")
 )
 
 // UserError is an error whose message is written for the people who use

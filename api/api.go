@@ -92,6 +92,9 @@ type Deps struct {
 	Assistant Assistant
 	// Matching answers /match; nil: 503.
 	Matching Matching
+	// Recruiters and Candidates serve the profile routes; nil: 503.
+	Recruiters Recruiters
+	Candidates Candidates
 }
 
 type server struct {
@@ -121,8 +124,11 @@ func New(deps Deps, opts Options) *fiber.App {
 	app.Use(s.logRequests)
 	for _, r := range s.routes() {
 		handlers := []fiber.Handler{allowParams(r.params)}
-		if r.access == accessAdmin {
+		switch r.access {
+		case accessAdmin:
 			handlers = append(handlers, s.requireAdmin)
+		case accessRecruiter:
+			handlers = append(handlers, s.requireRole(offres.RoleRecruiter))
 		}
 		if r.limited {
 			handlers = append(handlers, s.askLimiter())
@@ -138,8 +144,9 @@ func New(deps Deps, opts Options) *fiber.App {
 type access string
 
 const (
-	accessPublic access = "public"
-	accessAdmin  access = "admin"
+	accessPublic    access = "public"
+	accessRecruiter access = "recruiter" // a key of role recruiter; its own profiles only
+	accessAdmin     access = "admin"
 )
 
 type route struct {
@@ -164,6 +171,11 @@ func (s *server) routes() []route {
 		{fiber.MethodPost, "/api/v1/match", accessPublic, nil, s.match, true},
 		{fiber.MethodGet, "/api/v1/offers/:id", accessPublic, nil, s.getOffer, false},
 		{fiber.MethodGet, "/api/v1/offers/:id/similar", accessPublic, []string{"limit", "include_closed"}, s.similar, false},
+		{fiber.MethodPost, "/api/v1/offers/:id/candidates", accessRecruiter, nil, s.candidates, false},
+		{fiber.MethodPost, "/api/v1/profiles", accessRecruiter, nil, s.createProfile, false},
+		{fiber.MethodGet, "/api/v1/profiles", accessRecruiter, nil, s.listProfiles, false},
+		{fiber.MethodGet, "/api/v1/profiles/:pid", accessRecruiter, nil, s.getProfile, false},
+		{fiber.MethodDelete, "/api/v1/profiles/:pid", accessRecruiter, nil, s.deleteProfile, false},
 		{fiber.MethodPost, "/api/v1/offers", accessAdmin, nil, s.postOffers, false},
 		{fiber.MethodDelete, "/api/v1/offers/:id", accessAdmin, nil, s.deleteOffer, false},
 	}
@@ -259,6 +271,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, code, msg = fiber.StatusNotFound, "not_found", "offre introuvable"
 	case errors.Is(err, offres.ErrUnauthorized):
 		status, code, msg = fiber.StatusUnauthorized, "unauthorized", "authentification requise"
+	case errors.Is(err, offres.ErrForbidden):
+		status, code, msg = fiber.StatusForbidden, "forbidden", "cette clé n'y donne pas accès"
 	case errors.Is(err, offres.ErrUnavailable):
 		status, code, msg = fiber.StatusServiceUnavailable, "unavailable", "service momentanément indisponible"
 	case errors.Is(err, context.DeadlineExceeded):

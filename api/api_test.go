@@ -338,7 +338,7 @@ func TestHealth(t *testing.T) {
 		if rt.Path == "/" || strings.HasSuffix(rt.Path, "*") || rt.Method == "HEAD" {
 			continue
 		}
-		p := strings.ReplaceAll(rt.Path, ":id", "{id}")
+		p := strings.ReplaceAll(strings.ReplaceAll(rt.Path, ":id", "{id}"), ":pid", "{pid}")
 		if doc.Paths[p][strings.ToLower(rt.Method)] == nil {
 			t.Errorf("route %s %s missing from openapi.json", rt.Method, rt.Path)
 		}

@@ -79,6 +79,15 @@ type catalog interface {
 	PassageCount(ctx context.Context, model string) (int, error)
 	VectorModels(ctx context.Context) (map[string]int, error)
 	DropModel(ctx context.Context, model string) error
+	// Recruiters' keys and profiles.
+	PutKey(ctx context.Context, k offres.APIKey) error
+	Key(ctx context.Context, id string) (offres.APIKey, error)
+	Keys(ctx context.Context) ([]offres.APIKey, error)
+	DeleteKey(ctx context.Context, id string) error
+	PutProfile(ctx context.Context, p offres.Profile) error
+	Profile(ctx context.Context, owner, id string) (offres.Profile, error)
+	Profiles(ctx context.Context, owner string) ([]offres.Profile, error)
+	DeleteProfile(ctx context.Context, owner, id string) error
 	Close() error
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -173,5 +174,54 @@ func TestPostgresCacheRebuilt(t *testing.T) {
 	defer a.Close()
 	if got := len(keywordIDs(t, a, "technicien")); got != want+1 {
 		t.Errorf("after losing the local index: %d technicien offers, want %d", got, want+1)
+	}
+}
+
+// TestRecruitersStores runs the keys and profiles through both stores.
+func TestRecruitersStores(t *testing.T) {
+	ctx := context.Background()
+	stores := map[string]func() *Engine{"embedded": func() *Engine { return openDemo(t, t.TempDir()) }}
+	if os.Getenv("OFFRES_TEST_DATABASE_URL") != "" || os.Getenv("OFFRES_REQUIRE_DATABASE") == "1" {
+		url := newDatabase(t)
+		stores["postgresql"] = func() *Engine { return openPG(t, url, t.TempDir()) }
+	}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			e := open()
+			defer e.Close()
+			a, token, err := e.CreateKey(ctx, "A", offres.RoleRecruiter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, _ := e.CreateKey(ctx, "B", offres.RoleRecruiter)
+			if k, err := e.Authenticate(ctx, token); err != nil || k.ID != a.ID {
+				t.Fatalf("authenticate: %v %v", k, err)
+			}
+			if _, err := e.Authenticate(ctx, token[:len(token)-1]+"x"); !errors.Is(err, offres.ErrUnauthorized) {
+				t.Errorf("a wrong token: %v", err)
+			}
+			p, err := e.SaveProfile(ctx, a.ID, offres.Profile{Text: "Infirmière", Skills: []string{"soins"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := e.Profile(ctx, a.ID, p.ID); err != nil || got.Text != "Infirmière" || got.Owner != a.ID {
+				t.Errorf("read: %+v %v", got, err)
+			}
+			if _, err := e.Profile(ctx, b.ID, p.ID); !errors.Is(err, offres.ErrNotFound) {
+				t.Errorf("another owner reads: %v", err)
+			}
+			if ps, _ := e.Profiles(ctx, b.ID); len(ps) != 0 {
+				t.Errorf("another owner lists %d", len(ps))
+			}
+			if err := e.DeleteKey(ctx, a.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Profile(ctx, a.ID, p.ID); !errors.Is(err, offres.ErrNotFound) {
+				t.Errorf("profile outlived its key: %v", err)
+			}
+			if _, err := e.Authenticate(ctx, token); !errors.Is(err, offres.ErrUnauthorized) {
+				t.Errorf("a deleted key authenticates: %v", err)
+			}
+		})
 	}
 }

@@ -130,3 +130,32 @@ func queryOf(p *offres.Profile) string {
 	}
 	return text
 }
+
+// Candidate is a stored profile ranked for an offer.
+type Candidate struct {
+	ProfileID   string      `json:"profile_id"`
+	Name        string      `json:"name,omitempty"`
+	Score       *int        `json:"score"`
+	Explanation Explanation `json:"explanation"`
+}
+
+// Candidates ranks profiles for an offer, best first.
+func (s *Service) Candidates(ctx context.Context, offerID string, profiles []offres.Profile) ([]Candidate, error) {
+	o, err := s.catalog.Get(ctx, offerID)
+	if err != nil {
+		return nil, err
+	}
+	today := offres.Today(s.now)
+	out := make([]Candidate, 0, len(profiles))
+	for i := range profiles {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		ex := s.matcher.Explain(&profiles[i], &o, today)
+		out = append(out, Candidate{ProfileID: profiles[i].ID, Name: profiles[i].Name, Score: ex.Score, Explanation: ex})
+	}
+	slices.SortStableFunc(out, func(a, b Candidate) int {
+		return scoreOf(Result{Score: b.Score}) - scoreOf(Result{Score: a.Score})
+	})
+	return out, nil
+}

@@ -32,3 +32,24 @@ func TestAskCommand(t *testing.T) {
 		t.Error("ask without a question succeeded")
 	}
 }
+
+func TestKeysCommand(t *testing.T) {
+	data := t.TempDir()
+	out, stderr, err := runCmd(t, "keys", "create", "--data", data, "--name", "DSIN", "--role", "recruiter")
+	if err != nil || !strings.Contains(out, "ofr_") {
+		t.Fatalf("create: %v %s %s", err, out, stderr)
+	}
+	id := strings.Fields(out)[1]
+	if out, _, err := runCmd(t, "keys", "list", "--data", data); err != nil || !strings.Contains(out, id) || strings.Contains(out, "ofr_") {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, "keys", "create", "--data", data, "--name", "x", "--role", "admin"); err == nil {
+		t.Error("a key of an unknown role")
+	}
+	if _, _, err := runCmd(t, "keys", "delete", "--data", data, id); err != nil {
+		t.Errorf("delete: %v", err)
+	}
+	if _, _, err := runCmd(t, "keys", "delete", "--data", data, id); err == nil {
+		t.Error("deleting twice succeeded")
+	}
+}

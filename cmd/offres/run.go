@@ -47,6 +47,8 @@ usage:
   offres demo [--data DIR] [--addr :8080]  importer le corpus de démonstration et le servir
   offres reindex [--data DIR]              reconstruire l'index plein texte et les vecteurs depuis le catalogue
   offres ask [--json] "question"           poser une question à l'assistant
+  offres keys create --name N [--role recruiter|analyst] | keys list | keys delete ID
+                                           clés d'API des recruteurs (administration)
   offres eval --queries Q.tsv --qrels QRELS [--mode keyword,semantic,hybrid]
                                            mesurer la qualité (nDCG@10, P@10, MRR@10, Recall@100)
   offres version                           afficher la version
@@ -80,6 +82,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runEval(ctx, rest, e)
 	case "ask":
 		return runAsk(ctx, rest, e)
+	case "keys":
+		return runKeys(ctx, rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintln(e.stdout, "offres", version())
 		return nil
@@ -313,7 +317,8 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		return err
 	}
 	matching := match.NewService(eng.Search(), eng, match.New(nil), nil)
-	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching}, api.Options{
+	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching,
+		Recruiters: eng, Candidates: matching}, api.Options{
 		AdminToken: e.getenv("OFFRES_ADMIN_TOKEN"),
 		Logger:     log,
 	})

@@ -1,0 +1,129 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"offres"
+	"offres/api"
+	"offres/demo"
+	"offres/engine"
+	"offres/match"
+)
+
+func newRecruiterApp(t *testing.T) (*fiber.App, *engine.Engine) {
+	t.Helper()
+	ctx := context.Background()
+	eng, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	if _, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
+		t.Fatal(err)
+	}
+	svc := match.NewService(eng.Search(), eng, match.New(nil), fixedNow)
+	return api.New(api.Deps{Search: eng.Search(), Offers: eng, Matching: svc, Recruiters: eng, Candidates: svc}, api.Options{}), eng
+}
+
+func key(t *testing.T, eng *engine.Engine, role string) string {
+	t.Helper()
+	_, token, err := eng.CreateKey(context.Background(), "test "+role, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+const nurseCVText = `Infirmière diplômée d'État, 8 ans d'expérience en médecine polyvalente à Dumbéa.
+Soins techniques en médecine, dossier de soins informatisé, tutorat des étudiants infirmiers.
+Diplôme d'État d'infirmier (bac+3). Marqueur-unique-xq7.`
+
+func TestProfilesAccess(t *testing.T) {
+	app, eng := newRecruiterApp(t)
+	a, b, analyst := key(t, eng, offres.RoleRecruiter), key(t, eng, offres.RoleRecruiter), key(t, eng, offres.RoleAnalyst)
+	auth := func(token string) []string {
+		return []string{"Content-Type", "application/json", "Authorization", "Bearer " + token}
+	}
+	body := `{"text":` + string(must(json.Marshal(nurseCVText))) + `}`
+
+	// No key, a wrong key, the wrong role.
+	for _, tc := range []struct {
+		headers []string
+		status  int
+	}{
+		{[]string{"Content-Type", "application/json"}, 401},
+		{auth("ofr_000000000000_" + strings.Repeat("0", 48)), 401},
+		{auth("not-a-key"), 401},
+		{auth(analyst), 403},
+	} {
+		for _, rt := range [][2]string{{"POST", "/api/v1/profiles"}, {"GET", "/api/v1/profiles"}, {"GET", "/api/v1/profiles/x"},
+			{"DELETE", "/api/v1/profiles/x"}, {"POST", "/api/v1/offers/" + url.PathEscape("CHT-Médecine-2026-03") + "/candidates"}} {
+			if r := do(t, app, rt[0], rt[1], strings.NewReader(body), tc.headers...); r.status != tc.status {
+				t.Errorf("%s %s with %v: %d, want %d", rt[0], rt[1], tc.headers, r.status, tc.status)
+			}
+		}
+	}
+
+	// A stores a profile; A reads and lists it; B sees nothing of it.
+	r := do(t, app, "POST", "/api/v1/profiles", strings.NewReader(body), auth(a)...)
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var created struct{ ID string }
+	r.decode(t, &created)
+	if r := do(t, app, "GET", "/api/v1/profiles/"+created.ID, nil, auth(a)...); r.status != 200 || !strings.Contains(string(r.body), "Marqueur-unique-xq7") {
+		t.Errorf("owner reads: %d %s", r.status, r.body)
+	}
+	if r := do(t, app, "GET", "/api/v1/profiles/"+created.ID, nil, auth(b)...); r.status != 404 {
+		t.Errorf("another key reads: %d %s", r.status, r.body)
+	}
+	if r := do(t, app, "DELETE", "/api/v1/profiles/"+created.ID, nil, auth(b)...); r.status != 404 {
+		t.Errorf("another key deletes: %d %s", r.status, r.body)
+	}
+	if r := do(t, app, "GET", "/api/v1/profiles", nil, auth(b)...); r.status != 200 || strings.Contains(string(r.body), created.ID) {
+		t.Errorf("another key lists: %d %s", r.status, r.body)
+	}
+
+	// The offer's candidates: A's profile ranked with its explanation.
+	r = do(t, app, "POST", "/api/v1/offers/"+url.PathEscape("CHT-Médecine-2026-03")+"/candidates", nil, auth(a)...)
+	var ranked struct{ Candidates []match.Candidate }
+	r.decode(t, &ranked)
+	if r.status != 200 || len(ranked.Candidates) != 1 || ranked.Candidates[0].ProfileID != created.ID || ranked.Candidates[0].Score == nil {
+		t.Errorf("candidates: %d %s", r.status, r.body)
+	}
+	if r := do(t, app, "POST", "/api/v1/offers/"+url.PathEscape("CHT-Médecine-2026-03")+"/candidates", nil, auth(b)...); r.status != 200 || strings.Contains(string(r.body), created.ID) {
+		t.Errorf("another key's candidates: %d %s", r.status, r.body)
+	}
+
+	// Profiles never reach public search or suggestions.
+	for _, path := range []string{"/api/v1/search?q=Marqueur-unique-xq7&include_closed=true", "/api/v1/suggest?q=Marqueur"} {
+		if r := do(t, app, "GET", path, nil); strings.Contains(string(r.body), "xq7") || strings.Contains(string(r.body), created.ID) {
+			t.Errorf("%s shows the profile: %s", path, r.body)
+		}
+	}
+
+	// Deletion erases it.
+	if r := do(t, app, "DELETE", "/api/v1/profiles/"+created.ID, nil, auth(a)...); r.status != 204 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	if r := do(t, app, "GET", "/api/v1/profiles/"+created.ID, nil, auth(a)...); r.status != 404 {
+		t.Errorf("after delete: %d %s", r.status, r.body)
+	}
+	if ps, _ := eng.Profiles(context.Background(), ""); len(ps) != 0 {
+		t.Errorf("profiles under no owner: %v", ps)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
