@@ -17,8 +17,10 @@ import (
 
 	"offres"
 	"offres/api"
+	"offres/assistant"
 	"offres/demo"
 	"offres/engine"
+	"offres/match"
 )
 
 const adminToken = "s3cret-admin-token"
@@ -26,8 +28,9 @@ const adminToken = "s3cret-admin-token"
 // fixedNow is the day the tests judge deadlines against.
 func fixedNow() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, offres.Noumea) }
 
-// newApp serves the demo corpus from a real engine on a temporary data dir.
-func newApp(t *testing.T, opts api.Options) *fiber.App {
+// demoEngine returns an engine holding the demo corpus, on a temporary
+// data dir.
+func demoEngine(t *testing.T) *engine.Engine {
 	t.Helper()
 	ctx := context.Background()
 	eng, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Now: fixedNow})
@@ -39,10 +42,31 @@ func newApp(t *testing.T, opts api.Options) *fiber.App {
 	if err != nil || len(rejected) > 0 || sum.Indexed < 60 {
 		t.Fatalf("demo import: %v, %v, %+v", sum, rejected, err)
 	}
+	return eng
+}
+
+// newApp serves the demo corpus from a real engine on a temporary data dir,
+// with every service: the assistant on model (nil: extractive), matching
+// and the recruiters' routes.
+func newFullApp(t *testing.T, opts api.Options, model assistant.LLM) (*fiber.App, *engine.Engine) {
+	t.Helper()
+	eng := demoEngine(t)
+	a, err := assistant.New(eng.Search(), eng, assistant.Options{Now: fixedNow, LLM: model})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := match.NewService(eng.Search(), eng, match.New(nil), fixedNow)
 	if opts.AdminToken == "" {
 		opts.AdminToken = adminToken
 	}
-	return api.New(api.Deps{Search: eng.Search(), Offers: eng}, opts)
+	deps := api.Deps{Search: eng.Search(), Offers: eng, Assistant: a, Matching: svc, Recruiters: eng, Candidates: svc}
+	return api.New(deps, opts), eng
+}
+
+func newApp(t *testing.T, opts api.Options) *fiber.App {
+	t.Helper()
+	app, _ := newFullApp(t, opts, nil)
+	return app
 }
 
 type response struct {

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -15,30 +14,16 @@ import (
 
 	"offres/api"
 	"offres/assistant"
-	"offres/demo"
-	"offres/engine"
 	"offres/llm"
 	"offres/llm/llmtest"
 )
 
-// newAskApp serves the demo corpus with an assistant, on the given model
-// (nil: extractive).
+// newAskApp serves the demo corpus with an assistant on model (nil:
+// extractive).
 func newAskApp(t *testing.T, opts api.Options, model assistant.LLM) *fiber.App {
 	t.Helper()
-	ctx := context.Background()
-	eng, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close() })
-	if _, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
-		t.Fatal(err)
-	}
-	a, err := assistant.New(eng.Search(), eng, assistant.Options{Now: fixedNow, LLM: model})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: a}, opts)
+	app, _ := newFullApp(t, opts, model)
+	return app
 }
 
 const seedQuestion = `{"question":"Quelle est la date limite pour le poste de chef de projet digital ?"}`

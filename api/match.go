@@ -1,9 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -30,11 +30,28 @@ func (s *server) match(c *fiber.Ctx) error {
 	if s.Matching == nil {
 		return &offres.UserError{Kind: offres.ErrUnavailable, Message: "la correspondance de profils n'est pas disponible"}
 	}
+	p, limit, err := profileBody(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	res, err := s.Matching.Match(ctx, p, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"matches": res})
+}
+
+// profileBody reads a profile from a request body: {"text": "…"} for a
+// pasted CV, {"profile": {…}} for a structured one (or both, the text
+// then being the CV), and an optional limit.
+func profileBody(c *fiber.Ctx) (*offres.Profile, int, error) {
 	var req matchRequest
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return offres.Invalidf("corps JSON invalide : attendu {\"text\": \"…\"} ou {\"profile\": {…}}")
+		return nil, 0, offres.Invalidf("corps JSON invalide : attendu {\"text\": \"…\"} ou {\"profile\": {…}}")
 	}
 	p := req.Profile
 	if p == nil {
@@ -42,18 +59,12 @@ func (s *server) match(c *fiber.Ctx) error {
 	}
 	if req.Text != "" {
 		if p.Text != "" {
-			return offres.Invalidf("donnez le texte du CV dans text ou dans profile.text, pas les deux")
+			return nil, 0, offres.Invalidf("donnez le texte du CV dans text ou dans profile.text, pas les deux")
 		}
 		p.Text = req.Text
 	}
 	if req.Limit < 0 || req.Limit > offres.MaxPageSize {
-		return offres.Invalidf("limit %d invalide : entre 1 et %d", req.Limit, offres.MaxPageSize)
+		return nil, 0, offres.Invalidf("limit %d invalide : entre 1 et %d", req.Limit, offres.MaxPageSize)
 	}
-	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
-	defer cancel()
-	res, err := s.Matching.Match(ctx, p, req.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"matches": res})
+	return p, req.Limit, nil
 }

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -10,25 +9,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"offres/api"
-	"offres/demo"
-	"offres/engine"
 	"offres/match"
 )
 
-func newMatchApp(t *testing.T) *fiber.App {
-	t.Helper()
-	ctx := context.Background()
-	eng, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close() })
-	if _, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
-		t.Fatal(err)
-	}
-	svc := match.NewService(eng.Search(), eng, match.New(nil), fixedNow)
-	return api.New(api.Deps{Search: eng.Search(), Offers: eng, Matching: svc}, api.Options{})
-}
+func newMatchApp(t *testing.T) *fiber.App { return newApp(t, api.Options{}) }
 
 const devCV = `Développeuse web, 5 ans d'expérience. Développement d'applications web en JavaScript (React) et Go,
 bases de données PostgreSQL et SQL, Git, intégration continue, accessibilité. Master informatique (bac+5).`

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"unicode/utf8"
@@ -76,18 +75,9 @@ type profileView struct {
 }
 
 func (s *server) createProfile(c *fiber.Ctx) error {
-	var req matchRequest
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return offres.Invalidf("corps JSON invalide : attendu {\"text\": \"…\"} ou {\"profile\": {…}}")
-	}
-	p := req.Profile
-	if p == nil {
-		p = &offres.Profile{}
-	}
-	if req.Text != "" {
-		p.Text = req.Text
+	p, _, err := profileBody(c)
+	if err != nil {
+		return err
 	}
 	if err := match.ValidateProfile(p); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -12,24 +11,12 @@ import (
 
 	"offres"
 	"offres/api"
-	"offres/demo"
 	"offres/engine"
 	"offres/match"
 )
 
 func newRecruiterApp(t *testing.T) (*fiber.App, *engine.Engine) {
-	t.Helper()
-	ctx := context.Background()
-	eng, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close() })
-	if _, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
-		t.Fatal(err)
-	}
-	svc := match.NewService(eng.Search(), eng, match.New(nil), fixedNow)
-	return api.New(api.Deps{Search: eng.Search(), Offers: eng, Matching: svc, Recruiters: eng, Candidates: svc}, api.Options{}), eng
+	return newFullApp(t, api.Options{}, nil)
 }
 
 func key(t *testing.T, eng *engine.Engine, role string) string {
