@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"offres"
+	"offres/document"
 	"offres/match"
 )
 
@@ -47,6 +51,9 @@ func (s *server) match(c *fiber.Ctx) error {
 // pasted CV, {"profile": {…}} for a structured one (or both, the text
 // then being the CV), and an optional limit.
 func profileBody(c *fiber.Ctx) (*offres.Profile, int, error) {
+	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+		return profileFile(c)
+	}
 	var req matchRequest
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
@@ -67,4 +74,34 @@ func profileBody(c *fiber.Ctx) (*offres.Profile, int, error) {
 		return nil, 0, offres.Invalidf("limit %d invalide : entre 1 et %d", req.Limit, offres.MaxPageSize)
 	}
 	return p, req.Limit, nil
+}
+
+// profileFile reads an uploaded CV: the multipart field "file" (PDF, DOCX
+// or TXT), its text extracted; a file that cannot be read is a 400 with
+// the reason, never a 500.
+func profileFile(c *fiber.Ctx) (*offres.Profile, int, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, 0, offres.Invalidf("formulaire invalide : joignez le CV dans le champ « file »")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, 0, offres.Invalidf("fichier illisible")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, document.DefaultMaxBytes+1))
+	if err != nil {
+		return nil, 0, offres.Invalidf("fichier illisible")
+	}
+	text, err := document.Extract(fh.Filename, data)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit := 0
+	if v := c.FormValue("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 0 || limit > offres.MaxPageSize {
+			return nil, 0, offres.Invalidf("limit invalide : entre 1 et %d", offres.MaxPageSize)
+		}
+	}
+	return &offres.Profile{Text: text.Content}, limit, nil
 }

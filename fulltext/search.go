@@ -453,8 +453,8 @@ func (s snapshotTerms) fuzzy(term string, fuzziness int) []fuzzyTerm {
 func (ix *Index) normalize(q *offres.Query) error {
 	q.Text = strings.TrimSpace(q.Text)
 	switch {
-	case len(q.Text) > offres.MaxQueryLen:
-		return fmt.Errorf("query longer than %d bytes: %w", offres.MaxQueryLen, offres.ErrInvalid)
+	case utf8.RuneCountInString(q.Text) > offres.MaxQueryLen:
+		return fmt.Errorf("query longer than %d characters: %w", offres.MaxQueryLen, offres.ErrInvalid)
 	case q.Page < 0 || q.Page > offres.MaxPage:
 		return fmt.Errorf("page %d out of 1..%d: %w", q.Page, offres.MaxPage, offres.ErrInvalid)
 	case q.Limit < 0 || q.Limit > offres.MaxPageSize:

@@ -3,6 +3,7 @@ package match
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"offres"
 	"offres/demo"
@@ -144,5 +145,12 @@ func TestStructuredProfile(t *testing.T) {
 	}
 	if c := find(ex, KindContract); len(c) != 1 || c[0].Status == Unknown {
 		t.Errorf("contract: %+v", c)
+	}
+}
+
+func TestQueryOfAccents(t *testing.T) {
+	q := queryOf(&offres.Profile{Text: strings.Repeat("Développeuse à Nouméa, ", 40)})
+	if len(q) > offres.MaxQueryLen || !utf8.ValidString(q) || q == "" {
+		t.Errorf("query of %d bytes: %q", len(q), q)
 	}
 }

@@ -122,11 +122,14 @@ func queryOf(p *offres.Profile) string {
 	parts := append(append([]string{}, p.JobTitles...), p.Skills...)
 	text := strings.Join(parts, " ") + " " + p.Text
 	text = strings.Join(strings.Fields(text), " ")
-	if r := []rune(text); len(r) > offres.MaxQueryLen {
-		text = string(r[:offres.MaxQueryLen])
+	// The search takes at most MaxQueryLen bytes (the full-text index's
+	// bound): cut at the last space before.
+	if len(text) > offres.MaxQueryLen {
+		text = text[:offres.MaxQueryLen]
 		if i := strings.LastIndexByte(text, ' '); i > 0 {
 			text = text[:i]
 		}
+		text = strings.ToValidUTF8(text, "")
 	}
 	return text
 }
