@@ -433,3 +433,8 @@ func (e *Engine) Close() error {
 // Model returns the id of the embedding model in use, "" before the
 // built-in model's first training.
 func (e *Engine) Model() string { return e.sem.Model() }
+
+// Scan calls fn for every offer of the catalogue.
+func (e *Engine) Scan(ctx context.Context, fn func(offres.Offer) error) error {
+	return e.store.Scan(ctx, fn)
+}

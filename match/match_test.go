@@ -149,7 +149,7 @@ func TestStructuredProfile(t *testing.T) {
 }
 
 func TestQueryOfAccents(t *testing.T) {
-	q := queryOf(&offres.Profile{Text: strings.Repeat("Développeuse à Nouméa, ", 40)})
+	q := QueryOf(&offres.Profile{Text: strings.Repeat("Développeuse à Nouméa, ", 40)})
 	if len(q) > offres.MaxQueryLen || !utf8.ValidString(q) || q == "" {
 		t.Errorf("query of %d bytes: %q", len(q), q)
 	}

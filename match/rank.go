@@ -78,20 +78,37 @@ func ValidateProfile(p *offres.Profile) error {
 
 // Match ranks the open offers for a profile, best first, at most limit.
 func (s *Service) Match(ctx context.Context, p *offres.Profile, limit int) ([]Result, error) {
+	return s.Rank(ctx, p, limit, false)
+}
+
+// Rank ranks the offers for a profile, closed ones too with includeClosed
+// (for evaluations on past offers).
+func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includeClosed bool) ([]Result, error) {
 	if err := ValidateProfile(p); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > candidates {
 		limit = 10
 	}
-	res, err := s.search.Search(ctx, search.Request{Text: queryOf(p), Mode: offres.ModeHybrid, Limit: candidates})
-	if err != nil {
-		return nil, fmt.Errorf("match: search: %w", err)
+	// Candidates: the offers closest to the profile by hybrid search and
+	// by keyword search, fused by reciprocal rank; the score then orders
+	// them, the fused rank among equal scores.
+	q := QueryOf(p)
+	var lists [2][]string
+	for i, mode := range []string{offres.ModeHybrid, offres.ModeKeyword} {
+		res, err := s.search.Search(ctx, search.Request{Text: q, Mode: mode, Limit: candidates, IncludeClosed: includeClosed})
+		if err != nil {
+			return nil, fmt.Errorf("match: search: %w", err)
+		}
+		for _, h := range res.Hits {
+			lists[i] = append(lists[i], h.ID)
+		}
 	}
+	fused := search.Fuse(lists[0], lists[1], nil, search.FuseOptions{})
 	today := offres.Today(s.now)
-	out := make([]Result, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		o, err := s.catalog.Get(ctx, h.ID)
+	out := make([]Result, 0, len(fused))
+	for _, f := range fused {
+		o, err := s.catalog.Get(ctx, f.ID)
 		if errors.Is(err, offres.ErrNotFound) {
 			continue
 		}
@@ -101,7 +118,7 @@ func (s *Service) Match(ctx context.Context, p *offres.Profile, limit int) ([]Re
 		ex := s.matcher.Explain(p, &o, today)
 		out = append(out, Result{ID: o.ID, Title: o.Title, Score: ex.Score, Explanation: ex})
 	}
-	// By score; the search's order (closeness to the profile) among equals.
+	// By score; the fused rank (closeness to the profile) among equals.
 	slices.SortStableFunc(out, func(a, b Result) int { return scoreOf(b) - scoreOf(a) })
 	if len(out) > limit {
 		out = out[:limit]
@@ -116,9 +133,9 @@ func scoreOf(r Result) int {
 	return *r.Score
 }
 
-// queryOf is the search text of a profile: its job titles and skills, then
+// QueryOf is the search text of a profile: its job titles and skills, then
 // the beginning of its text, within the query length.
-func queryOf(p *offres.Profile) string {
+func QueryOf(p *offres.Profile) string {
 	parts := append(append([]string{}, p.JobTitles...), p.Skills...)
 	text := strings.Join(parts, " ") + " " + p.Text
 	text = strings.Join(strings.Fields(text), " ")

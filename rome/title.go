@@ -781,3 +781,19 @@ func (t *Taxonomy) rank(sc *scratch) []Match {
 	}
 	return out
 }
+
+// minCodeScore is the score of a title match that Codes trusts.
+const minCodeScore = 0.6
+
+// Codes returns the historic ROME codes of the title's good matches (score
+// at least 0.6), best first, each once: what matching compares to tell
+// that two job titles are the same job.
+func (t *Taxonomy) Codes(title string) []string {
+	var out []string
+	for _, m := range t.NormalizeTitle(title) {
+		if m.Score >= minCodeScore && !slices.Contains(out, m.Code) {
+			out = append(out, m.Code)
+		}
+	}
+	return out
+}

@@ -334,3 +334,19 @@ func TestInitials(t *testing.T) {
 		}
 	}
 }
+
+func TestCodes(t *testing.T) {
+	tax := realTaxonomy(t)
+	for title, want := range map[string]string{"Développeuse web": "M1805", "Infirmier diplômé d'État": "J1506", "Pilote de ligne": ""} {
+		got := tax.Codes(title)
+		if want == "" {
+			continue
+		}
+		if len(got) == 0 || got[0] != want {
+			t.Errorf("Codes(%q) = %v, want %s first", title, got, want)
+		}
+	}
+	if got := tax.Codes("zzz qqq"); len(got) != 0 {
+		t.Errorf("Codes of nonsense = %v", got)
+	}
+}

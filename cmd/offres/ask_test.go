@@ -53,3 +53,24 @@ func TestKeysCommand(t *testing.T) {
 		t.Error("deleting twice succeeded")
 	}
 }
+
+// TestRomeImportAndMatchEval imports the real ROME export and runs the
+// matching evaluation on the France Travail offers.
+func TestRomeImportAndMatchEval(t *testing.T) {
+	td := testdataDir(t)
+	data := t.TempDir()
+	out, stderr, err := runCmd(t, "rome", "import", "--data", data, filepath.Join(td, "rome"))
+	if err != nil || !strings.Contains(out, "Appellations:13120") {
+		t.Fatalf("rome import: %v\n%s\n%s", err, out, stderr)
+	}
+	if _, stderr, err := runCmd(t, "index", "--data", data, "--quiet", filepath.Join(td, "offers", "france-travail-2024.json")); err != nil {
+		t.Fatalf("index: %v\n%s", err, stderr)
+	}
+	out, stderr, err = runCmd(t, "eval", "--match", "--data", data)
+	if err != nil || !strings.Contains(out, "| matching | 4 |") || !strings.Contains(out, "| keyword (profile text) | 4 |") {
+		t.Errorf("eval --match: %v\n%s\n%s", err, out, stderr)
+	}
+	if _, _, err := runCmd(t, "rome", "import", "--data", data, t.TempDir()); err == nil {
+		t.Error("importing an empty folder succeeded")
+	}
+}

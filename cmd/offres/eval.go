@@ -12,7 +12,9 @@ import (
 	"offres"
 	"offres/assistant"
 	"offres/eval"
+	"offres/match"
 	"offres/prompts"
+	"offres/rome"
 	"offres/search"
 )
 
@@ -27,6 +29,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	modes := fs.String("mode", "keyword,semantic,hybrid", "search modes to compare, comma-separated")
 	questionsPath := fs.String("questions", "", "an assistant question set (JSON): scores the assistant instead of the search")
 	today := fs.String("today", "", "the date the answers are judged on, YYYY-MM-DD (default: today in Nouméa)")
+	matchEval := fs.Bool("match", false, "score profile matching against a keyword baseline (needs offres rome import)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -39,6 +42,9 @@ func runEval(ctx context.Context, args []string, e env) error {
 	}
 	if *questionsPath != "" {
 		return runEvalAsk(ctx, &c, *questionsPath, e)
+	}
+	if *matchEval {
+		return runEvalMatch(ctx, &c, e)
 	}
 	if *queriesPath == "" || *qrelsPath == "" {
 		return fmt.Errorf("eval: --queries and --qrels, or --questions, are required: %w", errUsage)
@@ -140,4 +146,79 @@ func answerMode(e env) string {
 		return "model " + m
 	}
 	return "extractive"
+}
+
+// runEvalMatch scores profile matching against a keyword baseline: one
+// profile per ROME code of the indexed offers (the code's label, definition
+// and access texts from the imported taxonomy), the offers of that code
+// relevant.
+func runEvalMatch(ctx context.Context, c *common, e env) error {
+	eng, log, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	tax, err := rome.LoadFile(romeFile(c.data))
+	if err != nil {
+		return fmt.Errorf("eval --match needs the ROME taxonomy (offres rome import): %w", err)
+	}
+	m, err := matcher(c.data, log)
+	if err != nil {
+		return err
+	}
+	qrels := eval.Qrels{}
+	err = eng.Scan(ctx, func(o offres.Offer) error {
+		if o.RomeCode != "" {
+			if qrels[o.RomeCode] == nil {
+				qrels[o.RomeCode] = map[string]int{}
+			}
+			qrels[o.RomeCode][o.ID] = 1
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var queries []eval.Query
+	for code, rel := range qrels {
+		info, ok := tax.Code(code)
+		if !ok || len(rel) < 2 {
+			continue
+		}
+		text := info.Label + "\n" + strings.Join(info.Definition, " ") + "\n" + strings.Join(info.Access, " ")
+		queries = append(queries, eval.Query{ID: code, Text: text})
+	}
+	slices.SortFunc(queries, func(a, b eval.Query) int { return strings.Compare(a.ID, b.ID) })
+	svc := match.NewService(eng.Search(), eng, m, c.now)
+	keyword, err := eval.Run(ctx, queries, qrels, func(ctx context.Context, text string, k int) ([]string, error) {
+		res, err := eng.Search().Search(ctx, search.Request{Text: match.QueryOf(&offres.Profile{Text: text}),
+			Mode: offres.ModeKeyword, IncludeClosed: true, Limit: offres.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		return ids, nil
+	})
+	if err != nil {
+		return err
+	}
+	matching, err := eval.Run(ctx, queries, qrels, func(ctx context.Context, text string, k int) ([]string, error) {
+		res, err := svc.Rank(ctx, &offres.Profile{Text: text}, offres.MaxPageSize, true)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(res))
+		for i, r := range res {
+			ids[i] = r.ID
+		}
+		return ids, nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "profiles from ROME %s fiches, %d codes; relevant = offers of the same code\n\n", tax.Version(), len(queries))
+	return eval.WriteMarkdown(e.stdout, []eval.Labelled{{Label: "keyword (profile text)", Report: keyword}, {Label: "matching", Report: matching}})
 }

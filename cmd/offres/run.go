@@ -47,6 +47,7 @@ usage:
   offres demo [--data DIR] [--addr :8080]  importer le corpus de démonstration et le servir
   offres reindex [--data DIR]              reconstruire l'index plein texte et les vecteurs depuis le catalogue
   offres ask [--json] "question"           poser une question à l'assistant
+  offres rome import [--data DIR] ROME_DIR  importer le référentiel ROME (export CSV officiel)
   offres keys create --name N [--role recruiter|analyst] | keys list | keys delete ID
                                            clés d'API des recruteurs (administration)
   offres eval --queries Q.tsv --qrels QRELS [--mode keyword,semantic,hybrid]
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runAsk(ctx, rest, e)
 	case "keys":
 		return runKeys(ctx, rest, e)
+	case "rome":
+		return runRome(ctx, rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintln(e.stdout, "offres", version())
 		return nil
@@ -316,7 +319,11 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	if err != nil {
 		return err
 	}
-	matching := match.NewService(eng.Search(), eng, match.New(nil), nil)
+	m, err := matcher(c.data, log)
+	if err != nil {
+		return err
+	}
+	matching := match.NewService(eng.Search(), eng, m, nil)
 	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching,
 		Recruiters: eng, Candidates: matching}, api.Options{
 		AdminToken: e.getenv("OFFRES_ADMIN_TOKEN"),
@@ -363,3 +370,5 @@ func hybridOptions(e env, h *search.HybridOptions) error {
 	}
 	return nil
 }
+
+func ensureDir(dir string) error { return os.MkdirAll(dir, 0o755) }

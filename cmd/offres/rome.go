@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path/filepath"
+
+	"offres/match"
+	"offres/rome"
+)
+
+// romeFile is where the imported ROME taxonomy is kept in the data
+// directory.
+func romeFile(dataDir string) string { return filepath.Join(dataDir, "rome.json.gz") }
+
+// runRome imports the ROME taxonomy: offres rome import DIR.
+func runRome(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "import" {
+		return fmt.Errorf("rome: usage: offres rome import [--data DIR] ROME_DIR: %w", errUsage)
+	}
+	var c common
+	fs := newFlags("rome import", e)
+	c.register(fs, e)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("rome import: give the folder of the ROME CSV export: %w", errUsage)
+	}
+	t, err := rome.Load(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	for _, p := range t.Problems() {
+		fmt.Fprintf(e.stderr, "%s\n", p)
+	}
+	if err := ensureDir(c.data); err != nil {
+		return err
+	}
+	if err := t.Save(romeFile(c.data)); err != nil {
+		return err
+	}
+	n := t.Len()
+	fmt.Fprintf(e.stdout, "rome %s: %+v, %d problems, saved to %s\n", t.Version(), n, len(t.Problems()), romeFile(c.data))
+	return nil
+}
+
+// matcher returns the matcher, with the ROME taxonomy of the data
+// directory when it was imported.
+func matcher(dataDir string, log *slog.Logger) (*match.Matcher, error) {
+	t, err := rome.LoadFile(romeFile(dataDir))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return match.New(nil), nil
+	case err != nil:
+		return nil, fmt.Errorf("%w (offres rome import again)", err)
+	}
+	log.Info("ROME taxonomy", "version", t.Version())
+	return match.New(t), nil
+}
