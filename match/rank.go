@@ -104,7 +104,7 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 			lists[i] = append(lists[i], h.ID)
 		}
 	}
-	fused := search.Fuse(lists[0], lists[1], nil, search.FuseOptions{})
+	fused := search.Fuse(lists[0], lists[1], nil, search.FuseOptions{KeywordWeight: 1, SemanticWeight: 2})
 	today := offres.Today(s.now)
 	out := make([]Result, 0, len(fused))
 	for _, f := range fused {
@@ -118,8 +118,15 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 		ex := s.matcher.Explain(p, &o, today)
 		out = append(out, Result{ID: o.ID, Title: o.Title, Score: ex.Score, Explanation: ex})
 	}
-	// By score; the fused rank (closeness to the profile) among equals.
-	slices.SortStableFunc(out, func(a, b Result) int { return scoreOf(b) - scoreOf(a) })
+	// The same job first (a matched job, then a partial one), then by
+	// score; the fused rank (closeness to the profile) among equals. A
+	// score alone favours offers that state few requirements.
+	slices.SortStableFunc(out, func(a, b Result) int {
+		if c := jobRank(b.Explanation) - jobRank(a.Explanation); c != 0 {
+			return c
+		}
+		return scoreOf(b) - scoreOf(a)
+	})
 	if len(out) > limit {
 		out = out[:limit]
 	}
@@ -175,7 +182,26 @@ func (s *Service) Candidates(ctx context.Context, offerID string, profiles []off
 		out = append(out, Candidate{ProfileID: profiles[i].ID, Name: profiles[i].Name, Score: ex.Score, Explanation: ex})
 	}
 	slices.SortStableFunc(out, func(a, b Candidate) int {
+		if c := jobRank(b.Explanation) - jobRank(a.Explanation); c != 0 {
+			return c
+		}
 		return scoreOf(Result{Score: b.Score}) - scoreOf(Result{Score: a.Score})
 	})
 	return out, nil
+}
+
+// jobRank orders explanations by their job requirement: 2 matched, 1
+// partial, 0 otherwise.
+func jobRank(ex Explanation) int {
+	for _, it := range ex.Items {
+		if it.Kind == KindJob {
+			switch it.Status {
+			case Matched:
+				return 2
+			case Partial:
+				return 1
+			}
+		}
+	}
+	return 0
 }

@@ -785,14 +785,16 @@ func (t *Taxonomy) rank(sc *scratch) []Match {
 // minCodeScore is the score of a title match that Codes trusts.
 const minCodeScore = 0.6
 
-// Codes returns the historic ROME codes of the title's good matches (score
-// at least 0.6), best first, each once: what matching compares to tell
-// that two job titles are the same job.
+// Codes returns the ROME codes of the title's good matches (score at least
+// 0.6), best first, each once: the detailed code of each appellation
+// (« Specific »), which is what matching compares to tell that two job
+// titles are the same job (the historic parent codes group neighbouring
+// jobs: « agent de propreté urbaine » and « ripeur » share K2303).
 func (t *Taxonomy) Codes(title string) []string {
 	var out []string
 	for _, m := range t.NormalizeTitle(title) {
-		if m.Score >= minCodeScore && !slices.Contains(out, m.Code) {
-			out = append(out, m.Code)
+		if m.Score >= minCodeScore && !slices.Contains(out, m.Specific) {
+			out = append(out, m.Specific)
 		}
 	}
 	return out

@@ -337,7 +337,7 @@ func TestInitials(t *testing.T) {
 
 func TestCodes(t *testing.T) {
 	tax := realTaxonomy(t)
-	for title, want := range map[string]string{"Développeuse web": "M1805", "Infirmier diplômé d'État": "J1506", "Pilote de ligne": ""} {
+	for title, want := range map[string]string{"Développeuse web": "M1855", "Infirmier diplômé d'État": "J1506", "Agent de propreté urbaine": "K2307"} {
 		got := tax.Codes(title)
 		if want == "" {
 			continue
