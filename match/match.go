@@ -19,6 +19,7 @@ import (
 
 	"offres"
 	"offres/lexicon"
+	"offres/rome"
 )
 
 // Statuses of a requirement.
@@ -54,6 +55,9 @@ type Item struct {
 	ProfileEvidence string `json:"profile_evidence,omitempty"`
 	Note            string `json:"note,omitempty"`
 	weight          float64
+	// strength ranks job matches: 3 the same job, 2 the same family of
+	// jobs, 1 partial.
+	strength int
 }
 
 // Explanation is the comparison of a profile with an offer.
@@ -65,22 +69,24 @@ type Explanation struct {
 	Items        []Item `json:"items"`
 }
 
-// TitleCoder normalises job titles to ROME codes (the rome package), when
-// the taxonomy is loaded.
-type TitleCoder interface {
-	Codes(title string) []string
+// Taxonomy is the ROME taxonomy (rome.Taxonomy), when it is loaded: job
+// titles to ROME codes, and ROME competences and knowledge found in texts.
+type Taxonomy interface {
+	Codes(title string) []string       // detailed codes: the same job
+	ParentCodes(title string) []string // historic codes: the same family of jobs
+	FindSkills(text string) []rome.SkillMatch
 }
 
 // Matcher compares profiles and offers.
 type Matcher struct {
-	rome     TitleCoder   // nil: lexicon and text only
+	rome     Taxonomy     // nil: lexicon and text only
 	synonyms [][][]string // groups of phrases, each a list of stems
 	byStem   map[string][]int
 }
 
-// New returns a matcher; rome may be nil.
-func New(rome TitleCoder) *Matcher {
-	m := &Matcher{rome: rome, byStem: map[string][]int{}}
+// New returns a matcher; tax may be nil.
+func New(tax Taxonomy) *Matcher {
+	m := &Matcher{rome: tax, byStem: map[string][]int{}}
 	for _, g := range lexicon.Synonyms() {
 		var group [][]string
 		for _, term := range g.All() {
@@ -118,6 +124,13 @@ const minProfileWords = 15
 func (m *Matcher) Explain(p *offres.Profile, o *offres.Offer, today offres.Date) Explanation {
 	pd := newDoc(profileText(p))
 	od := newDoc(o.FullText())
+	var romeSkills map[string]rome.SkillMatch // the profile's ROME competences and knowledge, by id
+	if m.rome != nil {
+		romeSkills = map[string]rome.SkillMatch{}
+		for _, sm := range m.rome.FindSkills(pd.text) {
+			romeSkills[sm.ID] = sm
+		}
+	}
 	var items []Item
 
 	// The job itself.
@@ -125,6 +138,14 @@ func (m *Matcher) Explain(p *offres.Profile, o *offres.Offer, today offres.Date)
 	// The skills the offer lists.
 	for _, s := range o.Skills {
 		it := m.phrase(pd, s.Label)
+		if it.Status != Matched && romeSkills != nil {
+			for _, sm := range m.rome.FindSkills(s.Label) {
+				if got, ok := romeSkills[sm.ID]; ok {
+					it = Item{Status: Matched, ProfileEvidence: pd.sentence(got.Start, got.End), Note: "compétence ROME « " + sm.Label + " »"}
+					break
+				}
+			}
+		}
 		it.Kind, it.Requirement, it.Required = KindSkill, s.Label, s.Required
 		it.OfferEvidence = s.Label
 		it.weight = weightPreferredSkill
@@ -264,15 +285,24 @@ func (m *Matcher) job(p *offres.Profile, pd *doc, o *offres.Offer) Item {
 	title := cleanTitle(o.Title)
 	it := m.phrase(pd, title)
 	it.Kind, it.Requirement, it.Required, it.OfferEvidence, it.weight = KindJob, title, true, o.Title, weightJob
+	if it.Status == Matched {
+		it.strength = 3
+	}
 	if it.Status == Matched || m.rome == nil {
 		return it
 	}
-	want := map[string]bool{}
+	// The same ROME code: the detailed one is the same job, the historic
+	// one a job of the same family (« développeur », « ingénieur d'études
+	// informatique »); both are matches, the first ranks higher.
+	same, family := map[string]bool{}, map[string]bool{}
 	if o.RomeCode != "" {
-		want[o.RomeCode] = true
+		same[o.RomeCode], family[o.RomeCode] = true, true
 	}
 	for _, c := range m.rome.Codes(title) {
-		want[c] = true
+		same[c] = true
+	}
+	for _, c := range m.rome.ParentCodes(title) {
+		family[c] = true
 	}
 	candidates := append([]string(nil), p.JobTitles...)
 	for _, line := range strings.Split(p.Text, "\n") {
@@ -280,11 +310,21 @@ func (m *Matcher) job(p *offres.Profile, pd *doc, o *offres.Offer) Item {
 			candidates = append(candidates, line)
 		}
 	}
+	matched := func(c, note string, strength int) Item {
+		return Item{Kind: KindJob, Requirement: title, Required: true, Status: Matched, OfferEvidence: o.Title,
+			ProfileEvidence: c, Note: note, weight: weightJob, strength: strength}
+	}
 	for _, c := range candidates {
 		for _, code := range m.rome.Codes(c) {
-			if want[code] {
-				return Item{Kind: KindJob, Requirement: title, Required: true, Status: Matched, OfferEvidence: o.Title,
-					ProfileEvidence: c, Note: "même métier (code ROME " + code + ")", weight: weightJob}
+			if same[code] {
+				return matched(c, "même métier (code ROME "+code+")", 3)
+			}
+		}
+	}
+	for _, c := range candidates {
+		for _, code := range m.rome.ParentCodes(c) {
+			if family[code] {
+				return matched(c, "même famille de métiers (code ROME "+code+")", 2)
 			}
 		}
 	}
@@ -313,7 +353,8 @@ var (
 		{regexp.MustCompile(`(?i)\bdoctorat\b`), 8},
 		{regexp.MustCompile(`(?i)\b(master|mast[eè]re|dipl[oô]me d'ing[ée]nieur|ing[ée]nieur dipl[oô]m[ée])\b`), 5},
 		{regexp.MustCompile(`(?i)\blicence\b`), 3},
-		{regexp.MustCompile(`(?i)\b(dipl[oô]me d'[ée]tat|DE)\b`), 3},
+		{regexp.MustCompile(`(?i)\bdipl[oô]m[ée]e? d'[ée]tat\b`), 3},
+		{regexp.MustCompile(`\bDE\b`), 3}, // « DE » in capitals only: « de » is a word
 		{regexp.MustCompile(`(?i)\b(BTS|DUT|BUT|DEUG)\b`), 2},
 		{regexp.MustCompile(`(?i)\b(baccalaur[ée]at|bac)\b`), 0},
 		{regexp.MustCompile(`(?i)\b(CAP|BEP)\b`), -1},

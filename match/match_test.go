@@ -154,3 +154,25 @@ func TestQueryOfAccents(t *testing.T) {
 		t.Errorf("query of %d bytes: %q", len(q), q)
 	}
 }
+
+func TestDiplomaLevels(t *testing.T) {
+	for text, want := range map[string]int{
+		"Master informatique (bac+5)":             5,
+		"Infirmière diplômée d'État":              3,
+		"IDE, DE infirmier":                       3,
+		"CAP petite enfance, note de service":     -1,
+		"Formation bac+2 à bac+5 en informatique": 5,
+		"Licence professionnelle":                 3,
+		"Baccalauréat professionnel":              0,
+	} {
+		if got, _, _, ok := level(text, false); !ok || got != want {
+			t.Errorf("level(%q) = %d (%v), want %d", text, got, ok, want)
+		}
+	}
+	if got, _, _, _ := level("Formation bac+2 à bac+5 en informatique", true); got != 2 {
+		t.Errorf("the lowest level asked: %d, want 2", got)
+	}
+	if _, _, _, ok := level("Note de service de la direction", false); ok {
+		t.Error("« de » read as a diploma")
+	}
+}

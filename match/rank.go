@@ -190,15 +190,15 @@ func (s *Service) Candidates(ctx context.Context, offerID string, profiles []off
 	return out, nil
 }
 
-// jobRank orders explanations by their job requirement: 2 matched, 1
-// partial, 0 otherwise.
+// jobRank orders explanations by their job requirement: 3 the same job, 2
+// the same family of jobs (ROME), 1 partial, 0 otherwise.
 func jobRank(ex Explanation) int {
 	for _, it := range ex.Items {
 		if it.Kind == KindJob {
-			switch it.Status {
-			case Matched:
-				return 2
-			case Partial:
+			switch {
+			case it.Status == Matched:
+				return max(it.strength, 2)
+			case it.Status == Partial:
 				return 1
 			}
 		}

@@ -799,3 +799,16 @@ func (t *Taxonomy) Codes(title string) []string {
 	}
 	return out
 }
+
+// ParentCodes returns the historic ROME codes (one of 532) of the title's
+// good matches, best first, each once: jobs of one family (« développeur »
+// and « ingénieur d'études informatique » under M1805).
+func (t *Taxonomy) ParentCodes(title string) []string {
+	var out []string
+	for _, m := range t.NormalizeTitle(title) {
+		if m.Score >= minCodeScore && !slices.Contains(out, m.Code) {
+			out = append(out, m.Code)
+		}
+	}
+	return out
+}

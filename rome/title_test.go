@@ -350,3 +350,12 @@ func TestCodes(t *testing.T) {
 		t.Errorf("Codes of nonsense = %v", got)
 	}
 }
+
+func TestParentCodes(t *testing.T) {
+	tax := realTaxonomy(t)
+	for _, title := range []string{"Développeur", "Ingénieur d'études informatique", "Développeuse web"} {
+		if got := tax.ParentCodes(title); len(got) == 0 || got[0] != "M1805" {
+			t.Errorf("ParentCodes(%q) = %v, want M1805 first", title, got)
+		}
+	}
+}

@@ -67,7 +67,7 @@ func TestRomeImportAndMatchEval(t *testing.T) {
 		t.Fatalf("index: %v\n%s", err, stderr)
 	}
 	out, stderr, err = runCmd(t, "eval", "--match", "--data", data)
-	if err != nil || !strings.Contains(out, "| matching | 4 |") || !strings.Contains(out, "| keyword (profile text) | 4 |") {
+	if err != nil || !strings.Contains(out, "| matching | 12 |") || !strings.Contains(out, "| keyword (profile text) | 12 |") {
 		t.Errorf("eval --match: %v\n%s\n%s", err, out, stderr)
 	}
 	if _, _, err := runCmd(t, "rome", "import", "--data", data, t.TempDir()); err == nil {

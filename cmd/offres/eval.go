@@ -179,14 +179,25 @@ func runEvalMatch(ctx context.Context, c *common, e env) error {
 	if err != nil {
 		return err
 	}
+	// Three profiles per code: its label with its definition, its label with
+	// its access texts (diplomas, experience), its definition alone.
 	var queries []eval.Query
 	for code, rel := range qrels {
 		info, ok := tax.Code(code)
 		if !ok || len(rel) < 2 {
 			continue
 		}
-		text := info.Label + "\n" + strings.Join(info.Definition, " ") + "\n" + strings.Join(info.Access, " ")
-		queries = append(queries, eval.Query{ID: code, Text: text})
+		def, access := strings.Join(info.Definition, " "), strings.Join(info.Access, " ")
+		for i, text := range []string{info.Label + "\n" + def, info.Label + "\n" + access, def} {
+			if strings.TrimSpace(text) != "" {
+				queries = append(queries, eval.Query{ID: fmt.Sprintf("%s-%d", code, i+1), Text: text})
+			}
+		}
+	}
+	// The qrels of each profile are its code's.
+	for _, q := range queries {
+		code, _, _ := strings.Cut(q.ID, "-")
+		qrels[q.ID] = qrels[code]
 	}
 	slices.SortFunc(queries, func(a, b eval.Query) int { return strings.Compare(a.ID, b.ID) })
 	svc := match.NewService(eng.Search(), eng, m, c.now)
@@ -219,6 +230,6 @@ func runEvalMatch(ctx context.Context, c *common, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "profiles from ROME %s fiches, %d codes; relevant = offers of the same code\n\n", tax.Version(), len(queries))
+	fmt.Fprintf(e.stdout, "%d profiles from ROME %s fiches (label + definition, label + access, definition); relevant = offers of the same code\n\n", len(queries), tax.Version())
 	return eval.WriteMarkdown(e.stdout, []eval.Labelled{{Label: "keyword (profile text)", Report: keyword}, {Label: "matching", Report: matching}})
 }
