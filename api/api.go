@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"strings"
 	"time"
@@ -49,6 +50,11 @@ type Options struct {
 	AskPerMinute   int           // questions per client and minute; default 20
 	AskKeepAlive   time.Duration // interval of the keep-alive comments of a stream; default 2 s
 	Logger         *slog.Logger
+	// CORSOrigins are the origins whose pages may call the API from a
+	// browser (portals on other hosts; see CheckCORSOrigins); none: same
+	// origin only.
+	CORSOrigins     []string
+	EventsPerMinute int // analytics events requests per client and minute; default 60
 }
 
 func (o *Options) defaults() {
@@ -82,6 +88,9 @@ func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.EventsPerMinute <= 0 {
+		o.EventsPerMinute = 60
+	}
 }
 
 // Deps are what the API serves.
@@ -95,6 +104,10 @@ type Deps struct {
 	// Recruiters and Candidates serve the profile routes; nil: 503.
 	Recruiters Recruiters
 	Candidates Candidates
+	// Analytics counts the widget's events and reports them; nil: 503.
+	Analytics Analytics
+	// Web holds the widget and the demo pages (web.Assets); nil: 404.
+	Web fs.FS
 }
 
 type server struct {
@@ -122,6 +135,9 @@ func New(deps Deps, opts Options) *fiber.App {
 		ErrorHandler:          s.handleError,
 	})
 	app.Use(s.logRequests)
+	if len(opts.CORSOrigins) > 0 {
+		app.Use(corsMiddleware(opts.CORSOrigins))
+	}
 	for _, r := range s.routes() {
 		handlers := []fiber.Handler{allowParams(r.params)}
 		switch r.access {
@@ -129,9 +145,11 @@ func New(deps Deps, opts Options) *fiber.App {
 			handlers = append(handlers, s.requireAdmin)
 		case accessRecruiter:
 			handlers = append(handlers, s.requireRole(offres.RoleRecruiter))
+		case accessAnalyst:
+			handlers = append(handlers, s.requireAnalyst)
 		}
 		if r.limited {
-			handlers = append(handlers, s.askLimiter())
+			handlers = append(handlers, s.routeLimiter(r))
 		}
 		app.Add(r.method, r.path, append(handlers, r.handler)...)
 	}
@@ -147,6 +165,7 @@ const (
 	accessPublic    access = "public"
 	accessRecruiter access = "recruiter" // a key of role recruiter; its own profiles only
 	accessAdmin     access = "admin"
+	accessAnalyst   access = "analyst" // the admin token, or a key of role analyst
 )
 
 type route struct {
@@ -178,12 +197,26 @@ func (s *server) routes() []route {
 		{fiber.MethodDelete, "/api/v1/profiles/:pid", accessRecruiter, nil, s.deleteProfile, false},
 		{fiber.MethodPost, "/api/v1/offers", accessAdmin, nil, s.postOffers, false},
 		{fiber.MethodDelete, "/api/v1/offers/:id", accessAdmin, nil, s.deleteOffer, false},
+		// The portal: the widget, the demo pages, search analytics.
+		{fiber.MethodGet, "/", accessPublic, anyParams, s.webPage("index.html"), false},
+		{fiber.MethodGet, "/analytics", accessPublic, anyParams, s.webPage("analytics.html"), false},
+		{fiber.MethodGet, "/widget.js", accessPublic, []string{"v"}, s.webPage("widget.js"), false},
+		{fiber.MethodGet, "/static/*", accessPublic, []string{"v"}, s.webStatic(), false},
+		{fiber.MethodPost, eventsPath, accessPublic, nil, s.postEvents, true},
+		{fiber.MethodGet, "/api/v1/admin/analytics", accessAnalyst, []string{"days", "limit"}, s.getAnalytics, false},
 	}
 }
+
+// anyParams lets a page route take any query parameter: a portal's links
+// carry their own (« ?utm_source=… »).
+var anyParams = []string{"*"}
 
 // allowParams rejects query parameters the route does not know, so a typo
 // (« categori=A ») is an error rather than a silently ignored filter.
 func allowParams(allowed []string) fiber.Handler {
+	if len(allowed) == 1 && allowed[0] == "*" {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
 	return func(c *fiber.Ctx) error {
 		var unknown string
 		c.Context().QueryArgs().VisitAll(func(k, _ []byte) {

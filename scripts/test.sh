@@ -32,6 +32,17 @@ if [ -z "${OFFRES_TEST_DATABASE_URL:-}" ]; then
   fi
 fi
 
+# Browser tests of the widget: Debian's chromium driven by npm's playwright-core
+# (installed when missing, as root; never a browser download). In CI a browser
+# that cannot be set up fails the run instead of skipping those tests.
+if [ "${CI:-}" = "true" ]; then export OFFRES_REQUIRE_BROWSER=1; fi
+if ! bash "$root/scripts/browser-setup.sh"; then
+  if [ "${OFFRES_REQUIRE_BROWSER:-}" = 1 ]; then echo "test.sh: could not set up the browser tests" >&2; exit 1; fi
+  echo "test.sh: no browser: the browser tests will skip" >&2
+fi
+# Screenshots and the keystroke-to-results measure of the browser tests.
+export OFFRES_BROWSER_OUT="${OFFRES_BROWSER_OUT:-$root/test-output/browser}"
+
 go version
 go mod download
 go vet ./...
@@ -39,5 +50,12 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 if [ -n "$unformatted" ]; then echo "test.sh: not gofmt'ed: $unformatted" >&2; exit 1; fi
 
 # -count=1: every run really runs. Fuzz targets replay their committed corpus.
+rm -f "$OFFRES_BROWSER_OUT/latency.json"
 go test -race -count=1 -timeout 20m ./...
+if [ -f "$OFFRES_BROWSER_OUT/latency.json" ]; then
+  summary=$(node -e 'const r = require(process.argv[1]);
+    console.log(`median ${r.median_ms} ms, p90 ${r.p90_ms} ms, max ${r.max_ms} ms over ${r.queries} queries (target < ${r.target_ms} ms)`)' \
+    "$OFFRES_BROWSER_OUT/latency.json")
+  echo "test.sh: widget, last keystroke to visible results: $summary; screenshots in $OFFRES_BROWSER_OUT"
+fi
 echo "test.sh: all tests passed"

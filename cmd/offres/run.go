@@ -20,6 +20,7 @@ import (
 	"offres/llm"
 	"offres/match"
 	"offres/search"
+	"offres/web"
 )
 
 // env is what a command may touch of its process.
@@ -55,6 +56,8 @@ usage:
   offres version                           afficher la version
 
 Les options reprennent les variables OFFRES_DATA, OFFRES_ADDR, OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL.
+Portail : serve et demo servent le widget (/widget.js) et une page de démonstration (/) ; --cors-origins
+ou OFFRES_CORS_ORIGINS pour les portails hébergés ailleurs.
 PostgreSQL : --database-url ou OFFRES_DATABASE_URL (offres et vecteurs dans la base, index plein texte local).
 Assistant : réponses extractives par défaut ; un modèle compatible OpenAI avec OFFRES_LLM_MODEL,
 OFFRES_LLM_BASE_URL, OFFRES_LLM_API_KEY, OFFRES_LLM_TEMPERATURE, OFFRES_LLM_MAX_TOKENS, OFFRES_LLM_TIMEOUT.
@@ -288,11 +291,17 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	fs := newFlags(name, e)
 	c.register(fs, e)
 	addr := fs.String("addr", envOr(e, "OFFRES_ADDR", ":8080"), "listen address (OFFRES_ADDR)")
+	cors := fs.String("cors-origins", e.getenv("OFFRES_CORS_ORIGINS"),
+		"origins of the portals on other hosts that embed the widget, comma-separated: https://emploi.example.nc,… or * (OFFRES_CORS_ORIGINS)")
 	if withDemo {
 		fs.Lookup("data").DefValue = "a temporary directory"
 		c.data = ""
 	}
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	origins, err := corsOrigins(*cors)
+	if err != nil {
 		return err
 	}
 	if withDemo && c.data == "" {
@@ -324,14 +333,20 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		return err
 	}
 	matching := match.NewService(eng.Search(), eng, m, nil)
+	stats, stopStats, err := openAnalytics(ctx, c.data, c.now, log)
+	if err != nil {
+		return err
+	}
+	defer stopStats()
 	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching,
-		Recruiters: eng, Candidates: matching}, api.Options{
-		AdminToken: e.getenv("OFFRES_ADMIN_TOKEN"),
-		Logger:     log,
+		Recruiters: eng, Candidates: matching, Analytics: stats, Web: web.Assets}, api.Options{
+		AdminToken:  e.getenv("OFFRES_ADMIN_TOKEN"),
+		Logger:      log,
+		CORSOrigins: origins,
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(*addr) }()
-	fmt.Fprintf(e.stdout, "offres: listening on %s (data %s) — try /api/v1/search?q=infirmier\n", *addr, c.data)
+	fmt.Fprintf(e.stdout, "offres: listening on %s (data %s) — demo portal at /, try /api/v1/search?q=infirmier\n", *addr, c.data)
 	select {
 	case err := <-errc:
 		return err
