@@ -55,6 +55,11 @@ type Options struct {
 	// origin only.
 	CORSOrigins     []string
 	EventsPerMinute int // analytics events requests per client and minute; default 60
+	// TrustedProxies are the addresses (IPs or CIDR ranges) of the reverse
+	// proxies in front of offres: only from them is X-Forwarded-For read
+	// as the client's address, so a forged header gains nothing from a
+	// client's rate limit. None: the connection's address is the client's.
+	TrustedProxies []string
 }
 
 func (o *Options) defaults() {
@@ -133,6 +138,11 @@ func New(deps Deps, opts Options) *fiber.App {
 		ReadBufferSize:        8192,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
+		// c.IP() is the client's address: X-Forwarded-For only from a
+		// trusted proxy (its right-most untrusted entry), else the peer.
+		EnableTrustedProxyCheck: len(opts.TrustedProxies) > 0,
+		TrustedProxies:          opts.TrustedProxies,
+		ProxyHeader:             proxyHeader(opts.TrustedProxies),
 	})
 	app.Use(s.logRequests)
 	if len(opts.CORSOrigins) > 0 {
@@ -371,4 +381,13 @@ func frenchStatus(status int, fallback string) string {
 		return "erreur interne du service"
 	}
 	return fallback
+}
+
+// proxyHeader is the header the client's address is read from: none
+// without trusted proxies.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

@@ -167,3 +167,26 @@ func TestAskRateLimit(t *testing.T) {
 		t.Errorf("rate limited body: %s", r.body)
 	}
 }
+
+// TestRateLimitClientAddress: X-Forwarded-For names the client only when
+// the request comes from a trusted proxy; otherwise a forged header gains
+// nothing.
+func TestRateLimitClientAddress(t *testing.T) {
+	ask := func(app *fiber.App, forwarded string) int {
+		return do(t, app, "POST", "/api/v1/ask", strings.NewReader(seedQuestion),
+			"Content-Type", "application/json", "X-Forwarded-For", forwarded).status
+	}
+	direct := newAskApp(t, api.Options{AskPerMinute: 2}, nil)
+	got := []int{ask(direct, "203.0.113.1"), ask(direct, "203.0.113.2"), ask(direct, "203.0.113.3")}
+	if got[2] != 429 {
+		t.Errorf("forged X-Forwarded-For without a trusted proxy: %v, want the third limited", got)
+	}
+	proxied := newAskApp(t, api.Options{AskPerMinute: 2, TrustedProxies: []string{"0.0.0.0/0"}}, nil)
+	got = []int{ask(proxied, "203.0.113.1"), ask(proxied, "203.0.113.2"), ask(proxied, "203.0.113.3")}
+	if got[0] != 200 || got[1] != 200 || got[2] != 200 {
+		t.Errorf("three clients behind a trusted proxy: %v, want each served", got)
+	}
+	if ask(proxied, "203.0.113.1") != 200 || ask(proxied, "203.0.113.1") != 429 {
+		t.Errorf("one client behind a trusted proxy is not limited")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"offres/api"
@@ -340,9 +341,10 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	defer stopStats()
 	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching,
 		Recruiters: eng, Candidates: matching, Analytics: stats, Web: web.Assets}, api.Options{
-		AdminToken:  e.getenv("OFFRES_ADMIN_TOKEN"),
-		Logger:      log,
-		CORSOrigins: origins,
+		AdminToken:     e.getenv("OFFRES_ADMIN_TOKEN"),
+		Logger:         log,
+		CORSOrigins:    origins,
+		TrustedProxies: splitList(e.getenv("OFFRES_TRUSTED_PROXIES")),
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(*addr) }()
@@ -387,3 +389,14 @@ func hybridOptions(e env, h *search.HybridOptions) error {
 }
 
 func ensureDir(dir string) error { return os.MkdirAll(dir, 0o755) }
+
+// splitList splits a comma-separated setting, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
