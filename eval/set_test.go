@@ -11,6 +11,7 @@ import (
 
 	"offres"
 	"offres/indexer"
+	"offres/internal/shareddata"
 )
 
 func TestFirstForm(t *testing.T) {
@@ -107,19 +108,10 @@ func TestBuildSet(t *testing.T) {
 // test when it is absent (fails instead with OFFRES_REQUIRE_TESTDATA=1).
 func testData(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("OFFRES_TESTDATA")
-	if dir == "" {
-		dir = "/work/shared/data"
-	}
 	for _, f := range []string{SetOffersFile, SetAppellationsFile, SetCodesFile} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			if os.Getenv("OFFRES_REQUIRE_TESTDATA") == "1" {
-				tb.Fatalf("test data required (OFFRES_REQUIRE_TESTDATA=1) but not found in %s: %v", dir, err)
-			}
-			tb.Skipf("test data not found in %s (set OFFRES_TESTDATA): %v", dir, err)
-		}
+		shareddata.Path(tb, f)
 	}
-	return dir
+	return shareddata.Dir()
 }
 
 // TestSharedDataSet builds the set from the shared data and checks its

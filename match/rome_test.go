@@ -1,12 +1,11 @@
 package match
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"offres"
+	"offres/internal/shareddata"
 	"offres/rome"
 )
 
@@ -14,16 +13,9 @@ import (
 // OFFRES_REQUIRE_TESTDATA=1) when the shared data is absent.
 func taxonomy(t *testing.T) *rome.Taxonomy {
 	t.Helper()
-	dir := os.Getenv("OFFRES_TESTDATA")
-	if dir == "" {
-		dir = "/work/shared/data"
-	}
-	tax, err := rome.Load(filepath.Join(dir, "rome"))
+	tax, err := rome.Load(shareddata.Path(t, "rome"))
 	if err != nil {
-		if os.Getenv("OFFRES_REQUIRE_TESTDATA") == "1" {
-			t.Fatalf("ROME export required: %v", err)
-		}
-		t.Skipf("ROME export not found (set OFFRES_TESTDATA): %v", err)
+		t.Fatal(err)
 	}
 	return tax
 }

@@ -1,27 +1,19 @@
 package rome
 
 import (
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"offres/internal/shareddata"
 )
 
 // testData returns the directory of the shared test data, or skips the
 // test when it is absent (fails instead with OFFRES_REQUIRE_TESTDATA=1).
 func testData(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("OFFRES_TESTDATA")
-	if dir == "" {
-		dir = "/work/shared/data"
-	}
-	if _, err := os.Stat(filepath.Join(dir, "rome", "unix_referentiel_appellation_v460_utf8.csv")); err != nil {
-		if os.Getenv("OFFRES_REQUIRE_TESTDATA") == "1" {
-			tb.Fatalf("test data required (OFFRES_REQUIRE_TESTDATA=1) but not found in %s: %v", dir, err)
-		}
-		tb.Skipf("test data not found in %s (set OFFRES_TESTDATA): %v", dir, err)
-	}
-	return dir
+	shareddata.Path(tb, "rome", "unix_referentiel_appellation_v460_utf8.csv")
+	return shareddata.Dir()
 }
 
 var realData struct {

@@ -8,27 +8,19 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"offres/internal/shareddata"
 )
 
 // testdataDir locates the shared test data (OFFRES_TESTDATA).
 func testdataDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("OFFRES_TESTDATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "offers")); err != nil {
-		if os.Getenv("OFFRES_REQUIRE_TESTDATA") == "1" {
-			t.Fatalf("shared test data not found at %s (OFFRES_TESTDATA)", dir)
-		}
-		t.Skipf("shared test data not found at %s: set OFFRES_TESTDATA", dir)
-	}
-	return dir
+	shareddata.Path(t, "offers")
+	return shareddata.Dir()
 }
 
 func runCmd(t *testing.T, args ...string) (string, string, error) {
