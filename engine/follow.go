@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"offres"
+	"offres/internal/atomicfile"
 	"offres/lsa"
 	"offres/search"
 )
@@ -50,11 +52,10 @@ func (e *Engine) readCursor() (int64, bool) {
 // changes are idempotent, so a crash between applying and recording only
 // applies them again.
 func (e *Engine) writeCursor(seq int64) error {
-	tmp := e.cursorPath() + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.FormatInt(seq, 10)+"\n"), 0o644); err != nil {
+	return atomicfile.Write(e.cursorPath(), func(w io.Writer) error {
+		_, err := io.WriteString(w, strconv.FormatInt(seq, 10)+"\n")
 		return err
-	}
-	return os.Rename(tmp, e.cursorPath())
+	})
 }
 
 // openFollower brings the local full-text index up to the database: rebuilt

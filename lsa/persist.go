@@ -12,10 +12,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"offres"
+	"offres/internal/atomicfile"
 )
 
 // The model file, little-endian:
@@ -207,35 +207,13 @@ func invalid(err error) error {
 
 // Save writes the model to path atomically: to a temporary file in the
 // same directory, synced, then renamed over path.
-func (m *Model) Save(path string) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+func (m *Model) Save(path string) error {
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := m.WriteTo(w)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("lsa: save model: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = m.WriteTo(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("lsa: save model: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("lsa: save model: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("lsa: save model: %w", err)
-	}
-	// Make the rename durable. Some file systems cannot sync a directory;
-	// the file itself is complete either way.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

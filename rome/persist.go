@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"offres"
+	"offres/internal/atomicfile"
 )
 
 // The persisted form is a gzip stream (whose CRC-32 and length check the
@@ -193,34 +193,13 @@ func invalid(err error) error {
 
 // Save writes the taxonomy to path atomically: to a temporary file of the
 // same directory, synced, then renamed over path.
-func (t *Taxonomy) Save(path string) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+func (t *Taxonomy) Save(path string) error {
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := t.write(w)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("rome: save: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("rome: save %s: %w", path, err)
-		}
-	}()
-	if _, err = t.write(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // best effort: the rename is durable once the directory is
-		d.Close()
+		return fmt.Errorf("rome: save %s: %w", path, err)
 	}
 	return nil
 }
