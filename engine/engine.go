@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"offres"
@@ -102,6 +103,9 @@ type Engine struct {
 	log    *slog.Logger
 
 	refreshMu sync.Mutex // one Refresh or training at a time
+	// needSync: some offers may lack vectors (at start, after an
+	// embedding failure); Refresh looks for them.
+	needSync atomic.Bool
 
 	// The PostgreSQL mode's follower.
 	followMu   sync.Mutex // one follow at a time; guards cursor
@@ -130,6 +134,7 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
 	e := &Engine{opts: opts, log: opts.Logger}
+	e.needSync.Store(true)
 	semOpts := semantic.Options{ANN: opts.ANN}
 	if opts.DatabaseURL != "" {
 		pg, err := postgres.Open(ctx, opts.DatabaseURL, postgres.Options{Logger: opts.Logger})
@@ -253,6 +258,7 @@ func (e *Engine) catchUp(ctx context.Context) error {
 		return fmt.Errorf("catch up: %w", err)
 	}
 	if err := e.sem.Upsert(ctx, present); err != nil {
+		e.needSync.Store(true)
 		e.log.Warn("embedding failed while catching up: Refresh retries", logKeyErr, err)
 	}
 	return e.store.Settle(ctx, ids)
@@ -277,6 +283,7 @@ func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
 			return ctx.Err()
 		}
 		// Keyword search has them; Refresh embeds them later.
+		w.e.needSync.Store(true)
 		w.e.log.Warn("embedding failed: offers found by keyword only until the next refresh", logKeyCount, len(offers), logKeyErr, err)
 	}
 	ids := make([]string, len(offers))

@@ -89,12 +89,19 @@ func (e *Engine) Refresh(ctx context.Context) error {
 			return e.train(ctx)
 		}
 	}
+	// Looking for offers without vectors scans the catalogue: only at start
+	// and after an embedding failed, not after every import.
+	if !e.needSync.Swap(false) {
+		return e.ensureVectorIndex(ctx, e.sem.Model())
+	}
 	ids, err := e.offerIDs(ctx)
 	if err != nil {
+		e.needSync.Store(true)
 		return err
 	}
 	n, err := e.sem.Sync(ctx, ids, e.store.Get)
 	if err != nil {
+		e.needSync.Store(true)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
