@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/pprof"
 
 	"offres"
 	"offres/indexer"
@@ -113,6 +114,9 @@ type Deps struct {
 	Analytics Analytics
 	// Web holds the widget and the demo pages (web.Assets); nil: 404.
 	Web fs.FS
+	// Metrics records requests and imports and serves /metrics
+	// (metrics.Registry); nil: /metrics answers 404.
+	Metrics Metrics
 }
 
 type server struct {
@@ -144,12 +148,12 @@ func New(deps Deps, opts Options) *fiber.App {
 		TrustedProxies:          opts.TrustedProxies,
 		ProxyHeader:             proxyHeader(opts.TrustedProxies),
 	})
-	app.Use(s.logRequests)
+	app.Use(s.observe, s.recoverPanics())
 	if len(opts.CORSOrigins) > 0 {
 		app.Use(corsMiddleware(opts.CORSOrigins))
 	}
 	for _, r := range s.routes() {
-		handlers := []fiber.Handler{allowParams(r.params)}
+		handlers := []fiber.Handler{markRoute(r.path), allowParams(r.params)}
 		switch r.access {
 		case accessAdmin:
 			handlers = append(handlers, s.requireAdmin)
@@ -214,6 +218,10 @@ func (s *server) routes() []route {
 		{fiber.MethodGet, "/static/*", accessPublic, []string{"v"}, s.webStatic(), false},
 		{fiber.MethodPost, eventsPath, accessPublic, nil, s.postEvents, true},
 		{fiber.MethodGet, "/api/v1/admin/analytics", accessAnalyst, []string{"days", "limit"}, s.getAnalytics, false},
+		// Operations: Prometheus metrics (for a scraper with an analyst key
+		// or the admin token) and Go's profiles (the admin token only).
+		{fiber.MethodGet, "/metrics", accessAnalyst, nil, s.metrics(), false},
+		{fiber.MethodGet, "/debug/pprof/*", accessAdmin, anyParams, pprof.New(), false},
 	}
 }
 
@@ -263,31 +271,6 @@ func (s *server) ctx(c *fiber.Ctx, d time.Duration) (context.Context, context.Ca
 	return context.WithTimeout(c.UserContext(), d)
 }
 
-// Log keys.
-const (
-	logKeyMethod   = "method"
-	logKeyRoute    = "route"
-	logKeyStatus   = "status"
-	logKeyDuration = "duration_ms"
-	logKeyErr      = "err"
-)
-
-func (s *server) logRequests(c *fiber.Ctx) error {
-	start := time.Now()
-	err := c.Next()
-	if err != nil {
-		if herr := s.handleError(c, err); herr != nil {
-			return herr
-		}
-	}
-	s.opts.Logger.Info("request",
-		logKeyMethod, c.Method(),
-		logKeyRoute, c.Route().Path,
-		logKeyStatus, c.Response().StatusCode(),
-		logKeyDuration, time.Since(start).Milliseconds())
-	return nil
-}
-
 // errorBody is the JSON of every error.
 type errorBody struct {
 	Error errorDetail `json:"error"`
@@ -325,8 +308,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		msg = ue.Message
 	}
 	if status >= 500 {
-		s.opts.Logger.Error("request failed", logKeyRoute, c.Path(), logKeyErr, err)
+		s.opts.Logger.Error("request failed", logKeyRequestID, c.Locals(localsRequestID), logKeyRoute, c.Locals(localsRoute), logKeyErr, err)
 	}
+	c.Locals(localsErrorCode, code)
 	body := errorBody{Error: errorDetail{Code: code, Message: msg}}
 	var ie *importError
 	if errors.As(err, &ie) {

@@ -48,7 +48,7 @@ func demoEngine(t *testing.T) *engine.Engine {
 // newApp serves the demo corpus from a real engine on a temporary data dir,
 // with every service: the assistant on model (nil: extractive), matching
 // and the recruiters' routes.
-func newFullApp(t *testing.T, opts api.Options, model assistant.LLM) (*fiber.App, *engine.Engine) {
+func newFullApp(t *testing.T, opts api.Options, model assistant.LLM, with ...func(*api.Deps)) (*fiber.App, *engine.Engine) {
 	t.Helper()
 	eng := demoEngine(t)
 	a, err := assistant.New(eng.Search(), eng, assistant.Options{Now: fixedNow, LLM: model})
@@ -60,6 +60,9 @@ func newFullApp(t *testing.T, opts api.Options, model assistant.LLM) (*fiber.App
 		opts.AdminToken = adminToken
 	}
 	deps := api.Deps{Search: eng.Search(), Offers: eng, Assistant: a, Matching: svc, Recruiters: eng, Candidates: svc}
+	for _, f := range with {
+		f(&deps)
+	}
 	return api.New(deps, opts), eng
 }
 

@@ -181,6 +181,7 @@ func (s *server) postOffers(c *fiber.Ctx) error {
 	ctx, cancel := s.ctx(c, s.opts.ImportTimeout)
 	defer cancel()
 	sum, rejected, err := s.Offers.Import(ctx, name, bytes.NewReader(body))
+	s.observeImport(sum)
 	if err != nil {
 		return err
 	}
