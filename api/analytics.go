@@ -160,6 +160,7 @@ func (s *server) requireAnalyst(c *fiber.Ctx) error {
 	if k.Role != offres.RoleAnalyst {
 		return &offres.UserError{Kind: offres.ErrForbidden, Message: "cette clé n'a pas le rôle « " + offres.RoleAnalyst + " »"}
 	}
+	c.Locals(localsKey, k)
 	return c.Next()
 }
 

@@ -56,6 +56,9 @@ type Options struct {
 	// origin only.
 	CORSOrigins     []string
 	EventsPerMinute int // analytics events requests per client and minute; default 60
+	// KeyPerMinute bounds the requests of each API key (recruiters,
+	// analysts) to the routes it opens; default 120.
+	KeyPerMinute int
 	// TrustedProxies are the addresses (IPs or CIDR ranges) of the reverse
 	// proxies in front of offres: only from them is X-Forwarded-For read
 	// as the client's address, so a forged header gains nothing from a
@@ -96,6 +99,9 @@ func (o *Options) defaults() {
 	}
 	if o.EventsPerMinute <= 0 {
 		o.EventsPerMinute = 60
+	}
+	if o.KeyPerMinute <= 0 {
+		o.KeyPerMinute = 120
 	}
 }
 
@@ -152,15 +158,17 @@ func New(deps Deps, opts Options) *fiber.App {
 	if len(opts.CORSOrigins) > 0 {
 		app.Use(corsMiddleware(opts.CORSOrigins))
 	}
+	// One budget per key, over all the routes a key opens.
+	perKey := s.keyLimiter()
 	for _, r := range s.routes() {
 		handlers := []fiber.Handler{markRoute(r.path), allowParams(r.params)}
 		switch r.access {
 		case accessAdmin:
 			handlers = append(handlers, s.requireAdmin)
 		case accessRecruiter:
-			handlers = append(handlers, s.requireRole(offres.RoleRecruiter))
+			handlers = append(handlers, s.requireRole(offres.RoleRecruiter), perKey)
 		case accessAnalyst:
-			handlers = append(handlers, s.requireAnalyst)
+			handlers = append(handlers, s.requireAnalyst, perKey)
 		}
 		if r.limited {
 			handlers = append(handlers, s.routeLimiter(r))

@@ -37,6 +37,21 @@ func (s *server) askLimiter() fiber.Handler {
 	})
 }
 
+// keyLimiter bounds the requests of each API key; the admin token, which
+// has no key, shares one budget.
+func (s *server) keyLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:          s.opts.KeyPerMinute,
+		Expiration:   time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string { return "key:" + keyOf(c).ID },
+		LimitReached: func(c *fiber.Ctx) error {
+			return c.Status(fiber.StatusTooManyRequests).JSON(errorBody{Error: errorDetail{
+				Code: "rate_limited", Message: "trop de demandes avec cette clé en peu de temps : réessayez dans une minute",
+			}})
+		},
+	})
+}
+
 func (s *server) ask(c *fiber.Ctx) error {
 	if s.Assistant == nil {
 		return &offres.UserError{Kind: offres.ErrUnavailable, Message: "l'assistant n'est pas disponible"}
@@ -48,6 +63,9 @@ func (s *server) ask(c *fiber.Ctx) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
+	// The client's address (from a trusted proxy's X-Forwarded-For) for
+	// the token budgets; a copy, as fiber reuses its buffers.
+	req.Client = strings.Clone(c.IP())
 	if !strings.Contains(c.Get(fiber.HeaderAccept), "text/event-stream") {
 		ctx, cancel := s.ctx(c, s.opts.AskTimeout)
 		defer cancel()

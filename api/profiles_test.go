@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -155,4 +156,25 @@ func deref(p *int) any {
 		return nil
 	}
 	return *p
+}
+
+// TestKeyRateLimit: each key has its own budget of requests, whatever the
+// client's address.
+func TestKeyRateLimit(t *testing.T) {
+	app, eng := newFullApp(t, api.Options{KeyPerMinute: 3}, nil)
+	a, b := key(t, eng, offres.RoleRecruiter), key(t, eng, offres.RoleRecruiter)
+	list := func(token, from string) response {
+		return do(t, app, "GET", "/api/v1/profiles", nil, "Authorization", "Bearer "+token, "X-Forwarded-For", from)
+	}
+	for i := range 3 {
+		if r := list(a, fmt.Sprintf("203.0.113.%d", i)); r.status != 200 {
+			t.Fatalf("request %d of key A: %d %s", i+1, r.status, r.body)
+		}
+	}
+	if r := list(a, "203.0.113.99"); r.status != 429 || r.errorCode(t) != "rate_limited" {
+		t.Fatalf("fourth request of key A: %d %s", r.status, r.body)
+	}
+	if r := list(b, "203.0.113.1"); r.status != 200 {
+		t.Fatalf("key B limited by key A: %d %s", r.status, r.body)
+	}
 }

@@ -56,6 +56,9 @@ type Request struct {
 	Question       string              `json:"question"`
 	ConversationID string              `json:"conversation_id,omitempty"`
 	Filters        map[string][]string `json:"filters,omitempty"`
+	// Client names who asks, for the token budgets (the API sets the
+	// client's address or key); never read from the request's body.
+	Client string `json:"-"`
 }
 
 // Validate checks the request; its errors are in French.
@@ -115,6 +118,15 @@ type Options struct {
 	ConversationTTL  time.Duration
 	MaxTurns         int
 	MaxConversations int
+	// TokensPerClientDay bounds the model's tokens spent on one client
+	// (Request.Client) in a day in Nouméa (DefaultTokensPerClientDay when
+	// zero, none when negative); TokensPerDay bounds them for all clients
+	// (none when zero or negative); MaxPromptTokens bounds the estimated
+	// prompt of one call (DefaultMaxPromptTokens when zero). Past a budget
+	// the answers are extractive.
+	TokensPerClientDay int
+	TokensPerDay       int
+	MaxPromptTokens    int
 }
 
 // Assistant answers questions.
@@ -124,6 +136,7 @@ type Assistant struct {
 	llm     LLM
 	rules   prompts.LocalEmployment
 	convs   *conversations
+	budget  *budget
 	now     func() time.Time
 	log     *slog.Logger
 }
@@ -149,9 +162,19 @@ func New(s Searcher, c Catalog, opts Options) (*Assistant, error) {
 	if opts.MaxConversations <= 0 {
 		opts.MaxConversations = DefaultMaxConversations
 	}
+	if opts.TokensPerClientDay == 0 {
+		opts.TokensPerClientDay = DefaultTokensPerClientDay
+	}
+	if opts.TokensPerDay == 0 {
+		opts.TokensPerDay = -1
+	}
+	if opts.MaxPromptTokens == 0 {
+		opts.MaxPromptTokens = DefaultMaxPromptTokens
+	}
 	return &Assistant{
 		search: s, catalog: c, llm: opts.LLM, rules: rules, now: opts.Now, log: opts.Logger,
-		convs: newConversations(opts.ConversationTTL, opts.MaxTurns, opts.MaxConversations, opts.Now),
+		convs:  newConversations(opts.ConversationTTL, opts.MaxTurns, opts.MaxConversations, opts.Now),
+		budget: newBudget(opts.TokensPerClientDay, opts.TokensPerDay, opts.MaxPromptTokens, opts.Now),
 	}, nil
 }
 
@@ -170,7 +193,7 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 	q := Understand(text, today)
 	if prev, ok := a.convs.last(convID); ok {
 		rq, rewritten := Rewrite(text, prev.question, prev.offers, today)
-		if lq, ok := a.rewriteWithModel(ctx, text, prev, today); ok {
+		if lq, ok := a.rewriteWithModel(ctx, req.Client, text, prev, today); ok {
 			if lq.Reference == "" && rewritten && rq.Reference != "" {
 				lq.Reference = rq.Reference // the offer the previous answer was about
 			}
@@ -204,7 +227,7 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 		ans.Filters = map[string][]string{}
 	}
 	if a.llm != nil && len(found) > 0 {
-		if out, ok := a.askLLM(ctx, q, found, today, stream); ok {
+		if out, ok := a.askLLM(ctx, req.Client, q, found, today, stream); ok {
 			ans.Answer, ans.Citations, ans.Mode = out.text, out.citations, ModeLLM
 			ans.Offers = out.offers
 		} else if ctx.Err() != nil {
@@ -408,7 +431,7 @@ func offerText(o *offres.Offer) string {
 // rewriteWithModel has the model rewrite a follow-up into a standalone
 // question; false when there is no model, it fails, or its question is
 // unusable (the rules then rewrite).
-func (a *Assistant) rewriteWithModel(ctx context.Context, followUp string, prev turn, today offres.Date) (Question, bool) {
+func (a *Assistant) rewriteWithModel(ctx context.Context, client, followUp string, prev turn, today offres.Date) (Question, bool) {
 	if a.llm == nil {
 		return Question{}, false
 	}
@@ -426,7 +449,7 @@ func (a *Assistant) rewriteWithModel(ctx context.Context, followUp string, prev 
 		a.log.Error("rewrite prompt", "err", err)
 		return Question{}, false
 	}
-	comp, err := a.llm.Stream(ctx, []offres.ChatMessage{{Role: offres.RoleUser, Content: prompt}}, nil)
+	comp, err := a.chat(ctx, client, []offres.ChatMessage{{Role: offres.RoleUser, Content: prompt}}, nil)
 	if err != nil {
 		a.log.Warn("follow-up not rewritten by the model: rules instead", "err", err)
 		return Question{}, false

@@ -23,7 +23,7 @@ type generated struct {
 // false when the model failed (unavailable, out of budget, cancelled) or
 // its answer failed the citation check: the caller then gives the
 // extractive answer.
-func (a *Assistant) askLLM(ctx context.Context, q Question, offers []found, today offres.Date, stream Stream) (generated, bool) {
+func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offers []found, today offres.Date, stream Stream) (generated, bool) {
 	sources, texts := buildSources(offers, today)
 	data := prompts.Data{Today: today.French(), Question: q.Text}
 	for _, s := range sources {
@@ -45,12 +45,15 @@ func (a *Assistant) askLLM(ctx context.Context, q Question, offers []found, toda
 		out.streamed = true
 		return stream.Token(delta)
 	}
-	comp, err := a.llm.Stream(ctx, []offres.ChatMessage{
+	comp, err := a.chat(ctx, client, []offres.ChatMessage{
 		{Role: offres.RoleSystem, Content: system},
 		{Role: offres.RoleUser, Content: user},
 	}, onToken)
 	if err != nil {
-		if !errors.Is(err, context.Canceled) {
+		switch {
+		case errors.Is(err, errBudget):
+			a.log.Info("token budget spent: extractive answer")
+		case !errors.Is(err, context.Canceled):
 			a.log.Warn("language model unavailable: extractive answer", "err", err)
 		}
 		return out, false

@@ -35,6 +35,10 @@ type Reply struct {
 	Garbage bool
 	// Stall blocks after the tokens until the client goes away.
 	Stall bool
+	// PromptTokens and CompletionTokens, when set, are reported in a last
+	// chunk with empty choices, as OpenAI does for a request with
+	// stream_options.include_usage.
+	PromptTokens, CompletionTokens int
 }
 
 // Server is the test server.
@@ -101,6 +105,15 @@ func New(t testing.TB, reply func(Request) Reply) *Server {
 			return
 		}
 		chunk(map[string]string{}, "stop")
+		if rep.PromptTokens+rep.CompletionTokens > 0 {
+			b, _ := json.Marshal(map[string]any{
+				"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1700000000, "model": req.Model,
+				"choices": []any{},
+				"usage": map[string]int{"prompt_tokens": rep.PromptTokens, "completion_tokens": rep.CompletionTokens,
+					"total_tokens": rep.PromptTokens + rep.CompletionTokens},
+			})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+		}
 		fmt.Fprint(w, "data: [DONE]\n\n")
 		flusher.Flush()
 	}))
