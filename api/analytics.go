@@ -9,11 +9,9 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"offres"
 	"offres/analytics"
@@ -38,16 +36,8 @@ const (
 // route has its own, looser budget.
 func (s *server) routeLimiter(r route) fiber.Handler {
 	if r.path == eventsPath {
-		return limiter.New(limiter.Config{
-			Max:          s.opts.EventsPerMinute,
-			Expiration:   time.Minute,
-			KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
-			LimitReached: func(c *fiber.Ctx) error {
-				return c.Status(fiber.StatusTooManyRequests).JSON(errorBody{Error: errorDetail{
-					Code: "rate_limited", Message: "trop d'événements en peu de temps : réessayez dans une minute",
-				}})
-			},
-		})
+		return rateLimit(s.opts.EventsPerMinute, func(c *fiber.Ctx) string { return c.IP() },
+			"trop d'événements en peu de temps : réessayez dans une minute")
 	}
 	return s.askLimiter()
 }

@@ -25,29 +25,26 @@ type Assistant interface {
 // answering costs a search and, with a model, tokens; matching scores fifty
 // offers.
 func (s *server) askLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:          s.opts.AskPerMinute,
-		Expiration:   time.Minute,
-		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
-		LimitReached: func(c *fiber.Ctx) error {
-			return c.Status(fiber.StatusTooManyRequests).JSON(errorBody{Error: errorDetail{
-				Code: "rate_limited", Message: "trop de demandes en peu de temps : réessayez dans une minute",
-			}})
-		},
-	})
+	return rateLimit(s.opts.AskPerMinute, func(c *fiber.Ctx) string { return c.IP() },
+		"trop de demandes en peu de temps : réessayez dans une minute")
 }
 
 // keyLimiter bounds the requests of each API key; the admin token, which
 // has no key, shares one budget.
 func (s *server) keyLimiter() fiber.Handler {
+	return rateLimit(s.opts.KeyPerMinute, func(c *fiber.Ctx) string { return "key:" + keyOf(c).ID },
+		"trop de demandes avec cette clé en peu de temps : réessayez dans une minute")
+}
+
+// rateLimit allows perMinute requests per key a minute, answering 429
+// with message past it. The counts are the process's own.
+func rateLimit(perMinute int, key func(*fiber.Ctx) string, message string) fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max:          s.opts.KeyPerMinute,
+		Max:          perMinute,
 		Expiration:   time.Minute,
-		KeyGenerator: func(c *fiber.Ctx) string { return "key:" + keyOf(c).ID },
+		KeyGenerator: key,
 		LimitReached: func(c *fiber.Ctx) error {
-			return c.Status(fiber.StatusTooManyRequests).JSON(errorBody{Error: errorDetail{
-				Code: "rate_limited", Message: "trop de demandes avec cette clé en peu de temps : réessayez dans une minute",
-			}})
+			return c.Status(fiber.StatusTooManyRequests).JSON(errorBody{Error: errorDetail{Code: "rate_limited", Message: message}})
 		},
 	})
 }
