@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command of the README: sets up what the tests need on a fresh
 # Debian machine, then runs every test (with -race), the committed fuzz
-# corpora as regression tests, and vet.
+# corpora as regression tests, vet and govulncheck (scripts/vulncheck.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -46,6 +46,8 @@ export OFFRES_BROWSER_OUT="${OFFRES_BROWSER_OUT:-$root/test-output/browser}"
 go version
 go mod download
 go vet ./...
+# Known vulnerabilities of the code and its modules (offline database).
+"$root/scripts/vulncheck.sh"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "test.sh: not gofmt'ed: $unformatted" >&2; exit 1; fi
 
