@@ -6,6 +6,7 @@
 //
 //	go run ./cmd/offres-bench --testdata ../shared/data --offers 10000
 //	go run ./cmd/offres-bench --database-url postgres://… (the PostgreSQL mode)
+//	go run ./cmd/offres-bench --write-corpus /tmp/corpus.ndjson (the corpus only, for scripts/load.sh)
 package main
 
 import (
@@ -50,6 +51,7 @@ func run(args []string, out io.Writer) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	databaseURL := fs.String("database-url", "", "run in the PostgreSQL mode on this (empty) database")
 	createDB := fs.String("create-database", "", "create this database on the server of OFFRES_TEST_DATABASE_URL, print its URL and exit")
+	writeCorpus := fs.String("write-corpus", "", "write the generated corpus to this file as NDJSON and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,8 +69,12 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	corpus := generate(base, *n)
-	if p := os.Getenv("OFFRES_BENCH_DUMP"); p != "" {
-		os.WriteFile(p, corpus, 0o644)
+	if *writeCorpus != "" {
+		if err := os.WriteFile(*writeCorpus, corpus, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "corpus: %d offers generated from %d shared and demo offers, written to %s\n", *n, len(base), *writeCorpus)
+		return nil
 	}
 	if *dir == "" {
 		d, err := os.MkdirTemp("", "offres-bench-")
