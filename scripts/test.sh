@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command of the README: sets up what the tests need on a fresh
 # Debian machine, then runs every test (with -race), the committed fuzz
-# corpora as regression tests, vet and govulncheck (scripts/vulncheck.sh).
+# corpora as regression tests, vet, govulncheck (scripts/vulncheck.sh) and
+# each fuzz target for a bounded time (scripts/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -60,4 +61,6 @@ if [ -f "$OFFRES_BROWSER_OUT/latency.json" ]; then
     "$OFFRES_BROWSER_OUT/latency.json")
   echo "test.sh: widget, last keystroke to visible results: $summary; screenshots in $OFFRES_BROWSER_OUT"
 fi
+# Every fuzz target for a bounded time (FUZZTIME, default 10s each); a crash fails the run.
+"$root/scripts/fuzz.sh"
 echo "test.sh: all tests passed"

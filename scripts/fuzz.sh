@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of the repository, one at a time, each for a bounded
+# time: FUZZTIME (default 10s; any -fuzztime value: 30s, 5m, 10000x).
+# Targets are discovered with `go test -list '^Fuzz'`, so a new one is run
+# without editing this script. Arguments restrict the packages (default
+# ./...): scripts/fuzz.sh ./indexer/ ./rome/
+#
+# The first crash stops the run with a failure and says where the failing
+# input was written (the package's testdata/fuzz/FuzzName/, to commit as a
+# regression case once fixed) and how to replay it. New interesting inputs
+# go to the Go cache ($(go env GOCACHE)/fuzz), not to the repository.
+# FUZZPARALLEL sets the number of fuzzing workers (default: GOMAXPROCS).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="/usr/local/go/bin:$PATH"
+
+fuzztime="${FUZZTIME:-10s}"
+parallel=()
+if [ -n "${FUZZPARALLEL:-}" ]; then parallel=(-parallel="$FUZZPARALLEL"); fi
+if [ $# -eq 0 ]; then set -- ./...; fi
+start=$(date +%s)
+
+# `go test -list` prints a package's target names, then "ok  <package> <time>".
+if ! list=$(go test -list '^Fuzz' "$@" 2>&1); then
+  echo "$list" >&2
+  echo "fuzz.sh: listing the fuzz targets failed" >&2
+  exit 1
+fi
+targets=()
+names=()
+while read -r first second _; do
+  case "$first" in
+    Fuzz*) names+=("$first") ;;
+    ok)
+      for name in "${names[@]}"; do targets+=("$second $name"); done
+      names=()
+      ;;
+  esac
+done <<<"$list"
+if [ ${#targets[@]} -eq 0 ]; then
+  echo "fuzz.sh: no fuzz target in $*" >&2
+  exit 1
+fi
+echo "fuzz.sh: ${#targets[@]} targets, $fuzztime each"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for target in "${targets[@]}"; do
+  read -r pkg name <<<"$target"
+  t0=$(date +%s)
+  if go test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" ${parallel[@]+"${parallel[@]}"} "$pkg" >"$log" 2>&1; then
+    execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+    echo "fuzz.sh: $pkg $name: ok, ${execs:-0} execs in $(($(date +%s) - t0)) s"
+    continue
+  fi
+  cat "$log" >&2
+  echo "fuzz.sh: $pkg $name FAILED after $(($(date +%s) - t0)) s" >&2
+  written=$(sed -n 's/.*Failing input written to \(.*\)$/\1/p' "$log" | tail -1)
+  if [ -n "$written" ]; then
+    dir=$(go list -f '{{.Dir}}' "$pkg")
+    echo "fuzz.sh: the failing input is $dir/$written" >&2
+    echo "fuzz.sh: replay it with: go test -run='^$name/$(basename "$written")\$' $pkg" >&2
+  fi
+  exit 1
+done
+echo "fuzz.sh: ${#targets[@]} targets fuzzed in $(($(date +%s) - start)) s, no crash"
