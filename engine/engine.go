@@ -58,6 +58,10 @@ type Options struct {
 	// PollInterval is how often the PostgreSQL mode reads the database's
 	// changes (DefaultPollInterval when zero).
 	PollInterval time.Duration
+	// MaxRetryInterval is the longest wait before a dependency that is
+	// down (the database, a remote embedder) is tried again
+	// (DefaultMaxRetryInterval when zero).
+	MaxRetryInterval time.Duration
 	// HNSW configures the PostgreSQL mode's vector indexes (pgvector's
 	// defaults when zero).
 	HNSW postgres.IndexOptions
@@ -108,10 +112,15 @@ type Engine struct {
 	needSync atomic.Bool
 
 	// The PostgreSQL mode's follower.
-	followMu   sync.Mutex // one follow at a time; guards cursor
-	cursor     int64
-	stopFollow context.CancelFunc
-	followDone chan struct{}
+	followMu sync.Mutex // one follow at a time; guards cursor
+	cursor   int64
+
+	// The outages of the database and of a remote embedder (degrade.go).
+	db, emb outage
+
+	// The background work: following the database, retrying what failed.
+	stopBackground context.CancelFunc
+	backgroundDone chan struct{}
 }
 
 // Log keys.
@@ -139,7 +148,10 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	if opts.DatabaseURL != "" {
 		pg, err := postgres.Open(ctx, opts.DatabaseURL, postgres.Options{Logger: opts.Logger})
 		if err != nil {
-			return nil, err
+			// Without the database there is no catalogue to check the
+			// local index against, nor model, nor vectors: the process
+			// does not start (its supervisor restarts it).
+			return nil, fmt.Errorf("PostgreSQL: %w", err)
 		}
 		e.store, e.pg = pg, pg
 		semOpts.Searcher = pgSearcher{e}
@@ -166,14 +178,12 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		e.Close()
 		return nil, err
 	}
-	if e.pg != nil {
-		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		e.stopFollow, e.followDone = cancel, make(chan struct{})
-		go func() {
-			defer close(e.followDone)
-			e.followLoop(fctx)
-		}()
-	}
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	e.stopBackground, e.backgroundDone = cancel, make(chan struct{})
+	go func() {
+		defer close(e.backgroundDone)
+		e.background(bctx)
+	}()
 	return e, nil
 }
 
@@ -186,7 +196,7 @@ func (e *Engine) Storage() string {
 }
 
 func (e *Engine) newService(text *fulltext.Index) *search.Service {
-	return search.New(text, search.Options{Now: e.opts.Now, Semantic: e.sem, Hybrid: e.opts.Hybrid, Logger: e.log})
+	return search.New(text, search.Options{Now: e.opts.Now, Semantic: searchSemantic{e.sem}, Hybrid: e.opts.Hybrid, Logger: e.log})
 }
 
 func (e *Engine) textDir() string { return filepath.Join(e.opts.Dir, "fulltext") }
@@ -371,25 +381,41 @@ func (e *Engine) Importer() *indexer.Importer {
 }
 
 // Import imports one source, returning the summary and the rejected
-// records, then refreshes the vectors (see Refresh).
+// records, then refreshes the vectors (see Refresh). While the database is
+// down it fails at once (see Degraded).
 func (e *Engine) Import(ctx context.Context, name string, r io.Reader) (indexer.Summary, []indexer.Record, error) {
+	if err := e.dbGate(); err != nil {
+		return indexer.Summary{}, nil, err
+	}
 	var rejected []indexer.Record
 	im := e.Importer()
 	im.Reject = func(rec indexer.Record) { rejected = append(rejected, rec) }
 	sum, err := im.Import(ctx, name, r)
-	if err != nil {
-		return sum, rejected, err
+	if err == nil {
+		err = e.Refresh(ctx)
 	}
-	return sum, rejected, e.Refresh(ctx)
+	return sum, rejected, e.dbErr(err)
 }
 
-// Get returns one offer.
+// Get returns one offer. In the PostgreSQL mode it needs the database: the
+// local index does not hold whole offers (see Degraded).
 func (e *Engine) Get(ctx context.Context, id string) (offres.Offer, error) {
-	return e.store.Get(ctx, id)
+	if err := e.dbGate(); err != nil {
+		return offres.Offer{}, err
+	}
+	o, err := e.store.Get(ctx, id)
+	return o, e.dbErr(err)
 }
 
 // Delete removes one offer from the catalogue, then from the indexes.
 func (e *Engine) Delete(ctx context.Context, id string) error {
+	if err := e.dbGate(); err != nil {
+		return err
+	}
+	return e.dbErr(e.delete(ctx, id))
+}
+
+func (e *Engine) delete(ctx context.Context, id string) error {
 	if err := e.store.Delete(ctx, id); err != nil {
 		return err
 	}
@@ -410,16 +436,15 @@ func (e *Engine) Delete(ctx context.Context, id string) error {
 // Today is the current date in Nouméa.
 func (e *Engine) Today() offres.Date { return offres.Today(e.opts.Now) }
 
-// Ready reports whether the engine can serve: the catalogue and the index
-// answer.
+// Ready reports whether the engine can serve searches: the full-text index
+// answers, and in the embedded mode the catalogue. In the PostgreSQL mode a
+// database that is down does not make it unready, only degraded (see
+// Degraded): the local index still answers.
 func (e *Engine) Ready(ctx context.Context) error {
-	if e.pg != nil {
-		if err := e.pg.Ping(ctx); err != nil {
-			return fmt.Errorf("postgresql: %w", errors.Join(offres.ErrUnavailable, err))
+	if e.pg == nil {
+		if _, err := e.store.Count(ctx); err != nil {
+			return fmt.Errorf("catalogue: %w", errors.Join(offres.ErrUnavailable, err))
 		}
-	}
-	if _, err := e.store.Count(ctx); err != nil {
-		return fmt.Errorf("catalogue: %w", errors.Join(offres.ErrUnavailable, err))
 	}
 	if _, err := e.text.Count(); err != nil {
 		return fmt.Errorf("full-text index: %w", errors.Join(offres.ErrUnavailable, err))
@@ -427,12 +452,12 @@ func (e *Engine) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Close stops following the database, then closes the index and the
-// catalogue.
+// Close stops the background work (following the database, retries), then
+// closes the index and the catalogue.
 func (e *Engine) Close() error {
-	if e.stopFollow != nil {
-		e.stopFollow()
-		<-e.followDone
+	if e.stopBackground != nil {
+		e.stopBackground()
+		<-e.backgroundDone
 	}
 	return errors.Join(e.text.Close(), e.store.Close())
 }
@@ -443,5 +468,8 @@ func (e *Engine) Model() string { return e.sem.Model() }
 
 // Scan calls fn for every offer of the catalogue.
 func (e *Engine) Scan(ctx context.Context, fn func(offres.Offer) error) error {
-	return e.store.Scan(ctx, fn)
+	if err := e.dbGate(); err != nil {
+		return err
+	}
+	return e.dbErr(e.store.Scan(ctx, fn))
 }

@@ -15,6 +15,7 @@ import (
 	"offres"
 	"offres/internal/atomicfile"
 	"offres/lsa"
+	"offres/postgres"
 	"offres/search"
 )
 
@@ -103,7 +104,10 @@ func (e *Engine) follow(ctx context.Context) error {
 	e.followMu.Lock()
 	defer e.followMu.Unlock()
 	for {
-		changes, err := e.pg.Changes(ctx, e.cursor, changesBatch)
+		qctx, cancel := context.WithTimeout(ctx, queryTimeout)
+		changes, err := e.pg.Changes(qctx, e.cursor, changesBatch)
+		err = silent(ctx, qctx, err)
+		cancel()
 		if err != nil || len(changes) == 0 {
 			return err
 		}
@@ -114,7 +118,10 @@ func (e *Engine) follow(ctx context.Context) error {
 				gone = append(gone, c.ID)
 				continue
 			}
-			o, err := e.pg.Get(ctx, c.ID)
+			qctx, cancel := context.WithTimeout(ctx, queryTimeout)
+			o, err := e.pg.Get(qctx, c.ID)
+			err = silent(ctx, qctx, err)
+			cancel()
 			switch {
 			case errors.Is(err, offres.ErrNotFound): // deleted since: a later change says so
 				gone = append(gone, c.ID)
@@ -176,14 +183,17 @@ func (e *Engine) learnSuggestions(ctx context.Context) error {
 	})
 }
 
-// followLoop follows the database until ctx ends: the changes of the
-// offers, and the built-in model another process made current.
-func (e *Engine) followLoop(ctx context.Context) {
+// background runs until ctx ends: in the PostgreSQL mode it follows the
+// database every PollInterval (followOnce), and, while the database does
+// not answer, probes it at intervals that double up to MaxRetryInterval; in
+// both modes it retries what failed (maintain).
+func (e *Engine) background(ctx context.Context) {
 	interval := e.opts.PollInterval
 	if interval <= 0 {
 		interval = DefaultPollInterval
 	}
-	t := time.NewTicker(interval)
+	wait := interval
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	for {
 		select {
@@ -191,13 +201,37 @@ func (e *Engine) followLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if err := e.follow(ctx); err != nil && ctx.Err() == nil {
-			e.log.Warn("following PostgreSQL changes", logKeyErr, err)
+		if e.pg == nil || e.followOnce(ctx) {
+			wait = interval
+		} else {
+			wait = max(interval, min(2*wait, e.maxRetryInterval()))
 		}
-		if err := e.followModel(ctx); err != nil && ctx.Err() == nil {
-			e.log.Warn("following the built-in model", logKeyErr, err)
-		}
+		e.maintain(ctx)
+		t.Reset(wait)
 	}
+}
+
+// followOnce probes the database, then applies its changes and loads the
+// built-in model another process made current. It reports whether all
+// went well. An unreachable database is logged when the outage begins and
+// ends (dbDown, dbUp), not at every probe.
+func (e *Engine) followOnce(ctx context.Context) bool {
+	if err := e.probeDatabase(ctx); err != nil {
+		return false
+	}
+	fctx, cancel := context.WithTimeout(ctx, followTimeout)
+	defer cancel()
+	err := e.follow(fctx)
+	if err == nil {
+		err = e.followModel(fctx)
+	}
+	if err == nil || ctx.Err() != nil {
+		return err == nil
+	}
+	if err = e.dbErr(err); !errors.Is(err, postgres.ErrUnreachable) {
+		e.log.Warn("following PostgreSQL", logKeyErr, err)
+	}
+	return false
 }
 
 // followModel loads the built-in model that is current in the database when
@@ -236,5 +270,9 @@ func (e *Engine) loadSharedModel(ctx context.Context) (*lsa.Model, error) {
 type pgSearcher struct{ e *Engine }
 
 func (s pgSearcher) SearchPassages(ctx context.Context, model string, q []float32, k int, minScore float32, allowed map[string]bool) ([]search.PassageHit, error) {
-	return s.e.pg.SearchPassagesFiltered(ctx, model, q, k, minScore, allowed)
+	if err := s.e.dbGate(); err != nil {
+		return nil, err
+	}
+	hits, err := s.e.pg.SearchPassagesFiltered(ctx, model, q, k, minScore, allowed)
+	return hits, s.e.dbErr(err)
 }

@@ -3,8 +3,6 @@ package engine
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"os"
 	"slices"
@@ -14,42 +12,15 @@ import (
 
 	"offres"
 	"offres/demo"
+	"offres/internal/pgtest"
 	"offres/lsa"
-	"offres/postgres"
 	"offres/search"
 )
 
-// newDatabase creates a database of its own for the test on the server of
-// OFFRES_TEST_DATABASE_URL (scripts/test.sh starts one), dropped at the
-// end; without it the test is skipped, or fails when
+// newDatabase creates a database of its own for the test (pgtest.Database):
+// skipped without OFFRES_TEST_DATABASE_URL, failed instead when
 // OFFRES_REQUIRE_DATABASE=1.
-func newDatabase(t *testing.T) string {
-	t.Helper()
-	admin := os.Getenv("OFFRES_TEST_DATABASE_URL")
-	if admin == "" {
-		if os.Getenv("OFFRES_REQUIRE_DATABASE") == "1" {
-			t.Fatal("OFFRES_TEST_DATABASE_URL is not set and OFFRES_REQUIRE_DATABASE=1")
-		}
-		t.Skip("OFFRES_TEST_DATABASE_URL is not set: no PostgreSQL to test against (scripts/test.sh starts one)")
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	name := "offres_engine_" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	u, err := postgres.CreateDatabase(ctx, admin, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := postgres.DropDatabase(ctx, admin, name); err != nil {
-			t.Error(err)
-		}
-	})
-	return u
-}
+func newDatabase(t *testing.T) string { return pgtest.Database(t) }
 
 func openPG(t *testing.T, url, dir string) *Engine {
 	t.Helper()

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"hash/fnv"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 	"unicode"
 
 	"offres"
@@ -22,11 +24,12 @@ import (
 // embeddingServer speaks the OpenAI /v1/embeddings wire format, the outside
 // boundary of a remote embedder. Its vectors hash the words of a text into
 // 64 dimensions: crude, but texts sharing words are near. down makes it
-// answer 503.
+// answer 503; silent, answer nothing until the client goes away.
 type embeddingServer struct {
 	*httptest.Server
 	inputs atomic.Int64
 	down   atomic.Bool
+	silent atomic.Bool
 }
 
 func newEmbeddingServer(t *testing.T) *embeddingServer {
@@ -35,6 +38,11 @@ func newEmbeddingServer(t *testing.T) *embeddingServer {
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v1/embeddings" || r.Method != http.MethodPost {
 			http.NotFound(w, r)
+			return
+		}
+		if s.silent.Load() {
+			io.Copy(io.Discard, r.Body) // then the server sees the client leave
+			<-r.Context().Done()
 			return
 		}
 		if s.down.Load() {
@@ -99,8 +107,10 @@ func hashVector(text string) []float32 {
 
 // TestRemoteEmbedder runs the engine on an OpenAI-compatible endpoint:
 // vectors stored under its model, unchanged offers re-imported without a
-// call, the endpoint down degrading search to keyword mode and leaving the
-// offers to embed later, which a refresh does once it is back.
+// call, the endpoint down degrading search to keyword mode (the engine says
+// so) and leaving the offers to embed later, which the engine does by
+// itself once it is back; an endpoint that does not answer holds a search
+// no longer than its bound.
 func TestRemoteEmbedder(t *testing.T) {
 	ctx := context.Background()
 	srv := newEmbeddingServer(t)
@@ -108,7 +118,8 @@ func TestRemoteEmbedder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := Open(ctx, Options{Dir: t.TempDir(), Now: fixedNow, Embedder: emb})
+	e, err := Open(ctx, Options{Dir: t.TempDir(), Now: fixedNow, Embedder: emb,
+		PollInterval: 20 * time.Millisecond, MaxRetryInterval: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,18 +178,37 @@ func TestRemoteEmbedder(t *testing.T) {
 	if err != nil || res.Mode != offres.ModeKeyword || len(res.Hits) == 0 || res.Hits[0].ID != "REMOTE-1" {
 		t.Fatalf("search with the embedder down: mode %q, %v, %v", res.Mode, ids(res), err)
 	}
+	if !hasDown(e, DependencyEmbedder) {
+		t.Errorf("embedder down, engine degraded %v", e.Degraded())
+	}
 	embedded, _ := e.store.EmbeddedOffers(ctx, "test-embed")
 	if embedded["REMOTE-1"] {
 		t.Fatal("REMOTE-1 has vectors though the embedder was down")
 	}
 
-	// Back: the next refresh embeds what was missed.
+	// Back: what was missed is embedded without being asked.
 	srv.down.Store(false)
-	if err := e.Refresh(ctx); err != nil {
-		t.Fatal(err)
+	eventually(t, "REMOTE-1 embedded once the embedder is back", func() bool {
+		embedded, _ := e.store.EmbeddedOffers(ctx, "test-embed")
+		return embedded["REMOTE-1"]
+	})
+	eventually(t, "the engine no longer degraded", func() bool { return len(e.Degraded()) == 0 })
+	res, err = e.Search().Search(ctx, search.Request{Text: "océanographe", IncludeClosed: true})
+	if err != nil || res.Mode != offres.ModeHybrid {
+		t.Errorf("search with the embedder back: mode %q, %v", res.Mode, err)
 	}
-	embedded, _ = e.store.EmbeddedOffers(ctx, "test-embed")
-	if !embedded["REMOTE-1"] {
-		t.Error("REMOTE-1 not embedded after the embedder came back")
+
+	// An endpoint that does not answer: within the API's deadline, the
+	// search goes on in keyword mode.
+	srv.silent.Store(true)
+	defer srv.silent.Store(false)
+	actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	res, err = e.Search().Search(actx, search.Request{Text: "océanographe", IncludeClosed: true})
+	if err != nil || res.Mode != offres.ModeKeyword || len(res.Hits) == 0 {
+		t.Errorf("search with the embedder silent: mode %q, %v, %v", res.Mode, ids(res), err)
+	}
+	if !hasDown(e, DependencyEmbedder) {
+		t.Errorf("embedder silent, engine degraded %v", e.Degraded())
 	}
 }

@@ -40,7 +40,7 @@ func (e *Engine) modelPath() string { return filepath.Join(e.opts.Dir, "models",
 func (e *Engine) openSemantic(ctx context.Context) error {
 	var emb semantic.Embedder
 	if e.opts.Embedder != nil {
-		emb = e.opts.Embedder
+		emb = watchedEmbedder{e.opts.Embedder, e}
 	} else if e.pg != nil {
 		m, err := e.loadSharedModel(ctx)
 		switch {

@@ -14,17 +14,29 @@ import (
 	"offres"
 )
 
+// ErrUnreachable marks the errors of a database that could not be reached,
+// dropped the connection or refused it for now (shutting down, out of
+// connections). It wraps offres.ErrUnavailable, so that the API answers 503;
+// testing for it rather than for offres.ErrUnavailable tells the database's
+// outages from those of other dependencies.
+var ErrUnreachable error = unreachableError{}
+
+type unreachableError struct{}
+
+func (unreachableError) Error() string { return "database unreachable" }
+func (unreachableError) Unwrap() error { return offres.ErrUnavailable }
+
 // wrap prefixes err with what was being done and, when the database could
-// not be reached or dropped the connection, marks it offres.ErrUnavailable
-// so that callers (the API) may answer 503 and retry. Errors of the
-// caller's own context are left as they are: the caller gave up, the
-// database did not fail.
+// not be reached or dropped the connection, marks it ErrUnreachable so that
+// callers (the API) may answer 503 and retry. Errors of the caller's own
+// context are left as they are: the caller gave up, the database did not
+// fail.
 func wrap(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	if ctx.Err() == nil && unavailable(err) {
-		return fmt.Errorf("%s: %w: %w", op, offres.ErrUnavailable, err)
+		return fmt.Errorf("%s: %w: %w", op, ErrUnreachable, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

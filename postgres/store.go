@@ -61,7 +61,7 @@ type Change struct {
 
 // Open connects to the database at url, applies the schema migrations it
 // lacks and returns the store. An unreachable server gives an error wrapping
-// offres.ErrUnavailable, after at most the connect timeout per host; a
+// ErrUnreachable, after at most the connect timeout per host; a
 // malformed url, one wrapping offres.ErrInvalid.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.MaxConns <= 0 {
@@ -125,11 +125,12 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Ping checks that the database answers; an error wraps
-// offres.ErrUnavailable.
+// Ping checks that the database answers within ctx; an error wraps
+// ErrUnreachable, a deadline of ctx that passed included: a database that
+// does not answer in time is taken for down.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.pool.Ping(ctx); err != nil {
-		return fmt.Errorf("ping database: %w: %w", offres.ErrUnavailable, err)
+		return fmt.Errorf("ping database: %w: %w", ErrUnreachable, err)
 	}
 	return nil
 }

@@ -601,8 +601,8 @@ func TestPing(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if err := s.Ping(t.Context()); !errors.Is(err, offres.ErrUnavailable) {
-		t.Fatalf("ping after close: %v, want ErrUnavailable", err)
+	if err := s.Ping(t.Context()); !errors.Is(err, ErrUnreachable) || !errors.Is(err, offres.ErrUnavailable) {
+		t.Fatalf("ping after close: %v, want ErrUnreachable, an ErrUnavailable", err)
 	}
 }
 
@@ -651,8 +651,8 @@ func TestOpenUnreachable(t *testing.T) {
 				s.Close()
 				t.Fatal("open succeeded")
 			}
-			if !errors.Is(err, offres.ErrUnavailable) {
-				t.Fatalf("open: %v, want ErrUnavailable", err)
+			if !errors.Is(err, ErrUnreachable) || !errors.Is(err, offres.ErrUnavailable) {
+				t.Fatalf("open: %v, want ErrUnreachable, an ErrUnavailable", err)
 			}
 			if d := time.Since(start); d > 5*timeout {
 				t.Fatalf("open took %v, connect timeout %v", d, timeout)

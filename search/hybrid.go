@@ -84,15 +84,17 @@ func (s *Service) mode(r Request, q offres.Query) (string, error) {
 	return mode, nil
 }
 
-// semanticSearch runs a semantic or hybrid search. An embedder that fails
-// degrades it to a keyword search, reported in the result's mode.
+// semanticSearch runs a semantic or hybrid search. An embedder or a vector
+// store that fails degrades it to a keyword search, reported in the
+// result's mode. The failures are logged at debug level: the semantic
+// layer's owner reports its outages once, not at every search.
 func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode string) (offres.Result, error) {
 	qv, err := s.semantic.EmbedQuery(ctx, q.Text)
 	if err != nil {
 		if ctx.Err() != nil {
 			return offres.Result{}, ctx.Err()
 		}
-		s.log.Warn("semantic search unavailable: keyword search instead", "err", err)
+		s.log.Debug("query embedding failed: keyword search instead", "err", err)
 		return s.keywordSearch(ctx, q)
 	}
 	var keyword []string
@@ -113,7 +115,8 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 			if ctx.Err() != nil {
 				return offres.Result{}, ctx.Err()
 			}
-			s.log.Warn("vector search failed: keyword results only", "err", err)
+			s.log.Debug("vector search failed: keyword search instead", "err", err)
+			return s.keywordSearch(ctx, q)
 		}
 		semantic, _ = OfferRanking(hits, s.hybrid.MinSimilarity)
 	}
