@@ -18,12 +18,29 @@ func (s *server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
+// degradable is an Offers that can serve with a dependency down.
+type degradable interface {
+	// Degraded names the dependencies that are down ("database",
+	// "embedder") while searches are still served.
+	Degraded() []string
+}
+
+// readyz answers 503 when the process cannot serve at all, 200 otherwise:
+// "ready", or "degraded" with the dependencies that are down. A degraded
+// replica still answers searches (from its local index, in keyword mode):
+// it stays in its load balancer's rotation, and as all replicas share the
+// database, taking them out would leave nothing to serve.
 func (s *server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
 	defer cancel()
 	if err := s.Offers.Ready(ctx); err != nil {
 		s.opts.Logger.Warn("not ready", logKeyErr, err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "storage": s.Offers.Storage()})
+	}
+	if d, ok := s.Offers.(degradable); ok {
+		if down := d.Degraded(); len(down) > 0 {
+			return c.JSON(fiber.Map{"status": "degraded", "storage": s.Offers.Storage(), "down": down})
+		}
 	}
 	return c.JSON(fiber.Map{"status": "ready", "storage": s.Offers.Storage()})
 }
