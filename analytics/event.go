@@ -94,13 +94,15 @@ func (e Event) Validate() error {
 // of spaces reduced to one) and the key it is counted under (accents and
 // punctuation folded: « Nouméa » and « noumea » are one query). ok is false
 // when the query is to be dropped: empty, too long, or personal-looking.
+// Both forms are stored, so both are checked: the key turns any punctuation
+// into spaces, and « 27,12!34 » becomes the phone number « 27 12 34 ».
 func Normalize(q string) (text, key string, ok bool) {
 	text = strings.Join(strings.Fields(strings.ToLower(q)), " ")
 	if text == "" || utf8.RuneCountInString(text) > MaxKeptQueryLen || LooksPersonal(text) {
 		return "", "", false
 	}
 	key = offres.FoldKey(text)
-	if key == "" {
+	if key == "" || LooksPersonal(key) {
 		return "", "", false
 	}
 	return text, key, true
