@@ -40,6 +40,8 @@ const (
 	// a whole round of it: a connection gone silent cannot hold it.
 	queryTimeout  = probeTimeout
 	followTimeout = 2 * time.Minute
+	// refreshTimeout bounds a round of embedding in the background.
+	refreshTimeout = 10 * time.Minute
 	// queryEmbedTimeout bounds the embedding of a search's query: a slower
 	// embedder leaves the search to the keyword index.
 	queryEmbedTimeout = 2 * time.Second
@@ -274,15 +276,34 @@ func (s searchSemantic) EmbedQuery(ctx context.Context, text string) ([]float32,
 	return s.Layer.EmbedQuery(qctx, text)
 }
 
-// maintain retries, in the background, what failed: it probes a remote
-// embedder that is down, and embeds the offers left without vectors by a
-// failure once the embedder (and the database, in its mode) answers.
+// maintainLoop retries, every PollInterval until ctx ends, what failed
+// (maintain). It runs beside the follower, so that a long re-embedding
+// does not hold up following the database.
+func (e *Engine) maintainLoop(ctx context.Context) {
+	t := time.NewTicker(e.pollInterval())
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		e.maintain(ctx)
+	}
+}
+
+// maintain probes a remote embedder that is down, and embeds the offers
+// left without vectors by a failure once the embedder (and the database,
+// in its mode) answers. The embedding is bounded by refreshTimeout, against
+// a database gone silent; what it did is kept, and the next round goes on.
 func (e *Engine) maintain(ctx context.Context) {
 	e.probeEmbedder(ctx)
 	if !e.needSync.Load() || len(e.Degraded()) > 0 {
 		return
 	}
-	if err := e.Refresh(ctx); err != nil && ctx.Err() == nil {
+	rctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
+	if err := e.Refresh(rctx); err != nil && ctx.Err() == nil {
 		e.log.Warn("embedding the offers left without vectors", logKeyErr, e.dbErr(err))
 	}
 }

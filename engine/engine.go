@@ -56,7 +56,8 @@ type Options struct {
 	// full-text index.
 	DatabaseURL string
 	// PollInterval is how often the PostgreSQL mode reads the database's
-	// changes (DefaultPollInterval when zero).
+	// changes, and how often what failed is looked at for a retry
+	// (DefaultPollInterval when zero).
 	PollInterval time.Duration
 	// MaxRetryInterval is the longest wait before a dependency that is
 	// down (the database, a remote embedder) is tried again
@@ -120,7 +121,7 @@ type Engine struct {
 
 	// The background work: following the database, retrying what failed.
 	stopBackground context.CancelFunc
-	backgroundDone chan struct{}
+	background     sync.WaitGroup
 }
 
 // Log keys.
@@ -179,11 +180,11 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e.stopBackground, e.backgroundDone = cancel, make(chan struct{})
-	go func() {
-		defer close(e.backgroundDone)
-		e.background(bctx)
-	}()
+	e.stopBackground = cancel
+	if e.pg != nil {
+		e.background.Go(func() { e.followLoop(bctx) })
+	}
+	e.background.Go(func() { e.maintainLoop(bctx) })
 	return e, nil
 }
 
@@ -457,7 +458,7 @@ func (e *Engine) Ready(ctx context.Context) error {
 func (e *Engine) Close() error {
 	if e.stopBackground != nil {
 		e.stopBackground()
-		<-e.backgroundDone
+		e.background.Wait()
 	}
 	return errors.Join(e.text.Close(), e.store.Close())
 }

@@ -183,15 +183,11 @@ func (e *Engine) learnSuggestions(ctx context.Context) error {
 	})
 }
 
-// background runs until ctx ends: in the PostgreSQL mode it follows the
-// database every PollInterval (followOnce), and, while the database does
-// not answer, probes it at intervals that double up to MaxRetryInterval; in
-// both modes it retries what failed (maintain).
-func (e *Engine) background(ctx context.Context) {
-	interval := e.opts.PollInterval
-	if interval <= 0 {
-		interval = DefaultPollInterval
-	}
+// followLoop follows the database until ctx ends: every PollInterval
+// (followOnce), and, while the database does not answer, at intervals that
+// double up to MaxRetryInterval.
+func (e *Engine) followLoop(ctx context.Context) {
+	interval := e.pollInterval()
 	wait := interval
 	t := time.NewTimer(wait)
 	defer t.Stop()
@@ -201,14 +197,20 @@ func (e *Engine) background(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if e.pg == nil || e.followOnce(ctx) {
+		if e.followOnce(ctx) {
 			wait = interval
 		} else {
 			wait = max(interval, min(2*wait, e.maxRetryInterval()))
 		}
-		e.maintain(ctx)
 		t.Reset(wait)
 	}
+}
+
+func (e *Engine) pollInterval() time.Duration {
+	if e.opts.PollInterval > 0 {
+		return e.opts.PollInterval
+	}
+	return DefaultPollInterval
 }
 
 // followOnce probes the database, then applies its changes and loads the
