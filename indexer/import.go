@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"offres"
@@ -38,6 +39,31 @@ type Importer struct {
 	Progress func(n int)
 	// Reject, when set, is called for each rejected record.
 	Reject func(Record)
+	// Committed, when set, is called once the catalogue holds a batch
+	// durably (its transaction committed), before the batch is written to
+	// the index: those offers survive a crash from then on, the index
+	// catching up at the next start. It is the import's acknowledgement.
+	Committed func(Commit)
+	// Stop, when set and closed, ends the import at a batch boundary: no
+	// record is read any more, the offers already read are written as a
+	// last batch, and the import returns an error wrapping ErrStopped. The
+	// writes themselves run to the end under the ctx given to Import, so
+	// that a caller stopping on a signal passes a ctx that the signal does
+	// not cancel.
+	Stop <-chan struct{}
+}
+
+// ErrStopped is wrapped by the error of an import ended by Importer.Stop.
+var ErrStopped = errors.New("import stopped")
+
+// Commit is a batch the catalogue holds durably.
+type Commit struct {
+	// Source names the source the batch was read from.
+	Source string
+	// IDs are the offers of the batch: written, or found unchanged.
+	IDs []string
+	// Written counts those written (new or changed).
+	Written int
 }
 
 // Summary counts what an import did.
@@ -101,10 +127,13 @@ func Files(paths []string) ([]string, error) {
 func (im *Importer) ImportFiles(ctx context.Context, files []string) (Summary, error) {
 	var total Summary
 	for _, f := range files {
+		if im.stopped() {
+			return total, fmt.Errorf("before %s: %w", f, ErrStopped)
+		}
 		s, err := im.importFile(ctx, f)
 		total.Add(s)
 		if err != nil {
-			if ctx.Err() != nil || !errors.Is(err, offres.ErrInvalid) {
+			if ctx.Err() != nil || errors.Is(err, ErrStopped) || !errors.Is(err, offres.ErrInvalid) {
 				return total, err
 			}
 			total.Rejected++
@@ -128,13 +157,16 @@ func (im *Importer) Import(ctx context.Context, name string, r io.Reader) (Summa
 	if im.Progress != nil {
 		r = &countingReader{r: r, add: im.Progress}
 	}
-	b := batcher{im: im, size: im.BatchSize}
+	b := batcher{im: im, size: im.BatchSize, source: name}
 	if b.size <= 0 {
 		b.size = DefaultBatchSize
 	}
 	err := Parse(name, r, func(rec Record) error {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if im.stopped() {
+			return ErrStopped
 		}
 		if rec.Err != nil {
 			b.sum.Rejected++
@@ -143,10 +175,28 @@ func (im *Importer) Import(ctx context.Context, name string, r io.Reader) (Summa
 		}
 		return b.add(ctx, rec.Offer)
 	})
+	if errors.Is(err, ErrStopped) {
+		// The offers read so far are written: the import ends on a batch
+		// boundary.
+		if err := b.flush(ctx); err != nil {
+			return b.sum, fmt.Errorf("%s: %w", name, err)
+		}
+		return b.sum, fmt.Errorf("%s: %w", name, err)
+	}
 	if err != nil {
 		return b.sum, fmt.Errorf("%s: %w", name, err)
 	}
 	return b.sum, b.flush(ctx)
+}
+
+// stopped reports whether Stop is closed.
+func (im *Importer) stopped() bool {
+	select {
+	case <-im.Stop:
+		return true
+	default:
+		return false
+	}
 }
 
 func (im *Importer) reject(r Record) {
@@ -158,11 +208,12 @@ func (im *Importer) reject(r Record) {
 // batcher groups offers, dropping within a batch all but the last version of
 // each id, and writes only what changed.
 type batcher struct {
-	im    *Importer
-	size  int
-	order []string
-	byID  map[string]offres.Offer
-	sum   Summary
+	im     *Importer
+	size   int
+	source string
+	order  []string
+	byID   map[string]offres.Offer
+	sum    Summary
 }
 
 func (b *batcher) add(ctx context.Context, o offres.Offer) error {
@@ -207,12 +258,18 @@ func (b *batcher) flush(ctx context.Context) error {
 		}
 		changed = append(changed, o)
 	}
+	ids := slices.Clone(b.order)
 	b.order, b.byID = b.order[:0], nil
+	if len(changed) > 0 {
+		if err := b.im.Catalog.Put(ctx, changed); err != nil {
+			return fmt.Errorf("write catalogue: %w", err)
+		}
+	}
+	if b.im.Committed != nil {
+		b.im.Committed(Commit{Source: b.source, IDs: ids, Written: len(changed)})
+	}
 	if len(changed) == 0 {
 		return nil
-	}
-	if err := b.im.Catalog.Put(ctx, changed); err != nil {
-		return fmt.Errorf("write catalogue: %w", err)
 	}
 	if err := b.im.Index.Upsert(ctx, changed); err != nil {
 		return fmt.Errorf("write index: %w", err)

@@ -21,7 +21,14 @@ import (
 )
 
 func main() {
+	// The first SIGINT or SIGTERM cancels ctx: a server shuts down
+	// gracefully, an import stops at a batch boundary. A second one takes the
+	// signal's default action and ends the process at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, os.Args[1:], env{os.Stdout, os.Stderr, os.Getenv})
 	stop()
 	if err != nil {

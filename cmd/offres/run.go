@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -223,13 +224,17 @@ func runIndex(ctx context.Context, args []string, e env) error {
 	var c common
 	fs := newFlags("index", e)
 	c.register(fs, e)
-	batch := fs.Int("batch", indexer.DefaultBatchSize, "offers per batch")
+	batch := fs.Int("batch", indexer.DefaultBatchSize, "offers per batch: each is one durable transaction of the catalogue")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	ack := fs.Bool("ack", false, `print a JSON line per batch the catalogue holds durably: {"ack":N,"source":…,"written":…,"offers":…,"ids":[…]}`)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return fmt.Errorf("index: give at least one file or folder: %w", errUsage)
+	}
+	if *batch <= 0 {
+		return fmt.Errorf("index: --batch %d: want a positive number: %w", *batch, errUsage)
 	}
 	files, err := indexer.Files(fs.Args())
 	if err != nil {
@@ -237,30 +242,81 @@ func runIndex(ctx context.Context, args []string, e env) error {
 	}
 	eng, _, err := c.open(ctx, e)
 	if err != nil {
-		return err
+		return interrupted(ctx, "before the import began", err)
 	}
 	defer eng.Close()
 	im := eng.Importer()
 	im.BatchSize = *batch
 	im.Reject = func(r indexer.Record) { fmt.Fprintf(e.stderr, "%s: rejected: %v\n", r.Pos, r.Err) }
+	// A signal stops the import at a batch boundary: the batch being written
+	// is finished (its writes do not see the signal), nothing more is read.
+	im.Stop = ctx.Done()
+	acks := acknowledger{w: e.stdout, enabled: *ack}
+	im.Committed = acks.commit
 	bar := newProgress(e.stderr, files, *quiet)
 	im.Progress = bar.add
 	start := time.Now()
-	sum, err := im.ImportFiles(ctx, files)
+	sum, err := im.ImportFiles(context.WithoutCancel(ctx), files)
 	bar.finish()
+	elapsed := time.Since(start)
+	if errors.Is(err, indexer.ErrStopped) {
+		fmt.Fprintf(e.stdout, "import: stopped at a batch boundary: %s (%d batches, %d offers committed, %s)\n",
+			sum, acks.batches, acks.offers, elapsed.Round(time.Millisecond))
+		return fmt.Errorf("import interrupted (%v): the committed batches are stored, the rest was not read; run the same command again to finish", context.Cause(ctx))
+	}
 	if err != nil {
 		return err
 	}
-	elapsed := time.Since(start)
 	n := sum.Indexed + sum.Updated + sum.Unchanged
 	fmt.Fprintf(e.stdout, "import: %s (%d files, %s, %.0f offers/s)\n", sum, len(files),
 		elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
 	start = time.Now()
 	if err := eng.Refresh(ctx); err != nil {
-		return err
+		return interrupted(ctx, "after the import, while updating the vectors (they are brought up to date at the next start)", err)
 	}
 	fmt.Fprintf(e.stdout, "vectors: model %s, %s\n", eng.Model(), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// interrupted explains err when ctx was cancelled by a signal.
+func interrupted(ctx context.Context, when string, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	return fmt.Errorf("interrupted (%v) %s", context.Cause(ctx), when)
+}
+
+// acknowledger counts the batches the catalogue holds durably and, when
+// enabled, prints an acknowledgement line for each (offres index --ack).
+type acknowledger struct {
+	w               io.Writer
+	enabled         bool
+	batches, offers int
+}
+
+// ackLine is the acknowledgement of one committed batch: its offers
+// survive a crash of the process from then on.
+type ackLine struct {
+	Batch   int      `json:"ack"`     // the batch's number in this run, from 1
+	Source  string   `json:"source"`  // the file it was read from
+	Written int      `json:"written"` // offers written (new or changed); the others were stored already
+	Offers  int      `json:"offers"`  // offers acknowledged by this run so far, this batch included
+	IDs     []string `json:"ids"`     // the batch's offers
+}
+
+func (a *acknowledger) commit(c indexer.Commit) {
+	a.batches++
+	a.offers += len(c.IDs)
+	if !a.enabled {
+		return
+	}
+	line, err := json.Marshal(ackLine{Batch: a.batches, Source: c.Source, Written: c.Written, Offers: a.offers, IDs: c.IDs})
+	if err != nil {
+		return // strings only: cannot fail
+	}
+	// One write per line: only a process killed in the middle of it leaves
+	// a last line without its newline, which is no acknowledgement.
+	a.w.Write(append(line, '\n'))
 }
 
 func runReindex(ctx context.Context, args []string, e env) error {
