@@ -127,9 +127,9 @@ base="http://127.0.0.1:$port"
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$server/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
-# busy_ticks: the machine's busy CPU time (every process: the server, wrk
-# and whatever else runs), in clock ticks.
-busy_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# machine_ticks: the machine's busy CPU time (every process: the server,
+# wrk and whatever else runs) and its total CPU time, in clock ticks.
+machine_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 hz=$(getconf CLK_TCK)
 field() { # LOAD_RESULT-line name
   tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'
@@ -151,14 +151,14 @@ measure() {
   fi
   local ticks0 busy0 rss0 start line
   ticks0=$(cpu_ticks)
-  busy0=$(busy_ticks)
+  busy0=$(machine_ticks)
   rss0=$(rss_kb)
   start=$(date +%s.%N)
   wrk -t"$t" -c"$c" -d"$d" --timeout "$TIMEOUT" --latency -s "scripts/load/$script.lua" "$base" >"$OUT/$name.txt" 2>&1 || true
   local cpu busy rss1 end
   end=$(date +%s.%N)
   cpu=$(awk -v a="$ticks0" -v b="$(cpu_ticks)" -v hz="$hz" -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (b - a) / hz / (e - s)}')
-  busy=$(awk -v a="$busy0" -v b="$(busy_ticks)" -v hz="$hz" -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (b - a) / hz / (e - s)}')
+  busy=$(echo "$busy0 $(machine_ticks)" | awk -v n="$(nproc)" '{printf "%.2f", ($4 > $2 ? ($3 - $1) / ($4 - $2) * n : 0)}')
   rss1=$(rss_kb)
   line=$(grep '^LOAD_RESULT' "$OUT/$name.txt" || true)
   if [ -z "$line" ]; then
@@ -181,9 +181,11 @@ measure() {
       'BEGIN {print (r >= 1500 && p < 50 && e == 0) ? "met" : "missed"}')
     ;;
   esac
-  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s | %d → %d MB | %s |' \
+  local per
+  per=$(awk -v c="$cpu" -v r="$(field "$line" rps)" 'BEGIN {printf "%.3f", (r > 0 ? c / r * 1000 : 0)}')
+  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s | %s | %d → %d MB | %s |' \
     "$name" "$c" "$d" "$(field "$line" rps)" "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" \
-    "$(field "$line" max_ms)" "$(field "$line" requests)" "$errs" "$(field "$line" statuses)" "$cpu" "$busy" \
+    "$(field "$line" max_ms)" "$(field "$line" requests)" "$errs" "$(field "$line" statuses)" "$cpu" "$busy" "$per" \
     $((rss0 / 1024)) $((rss1 / 1024)) "$target")")
   printf 'load: %-20s c=%-3s %8s req/s  p50 %7s ms  p99 %7s ms  errors %s  statuses %s  CPU: server %s, machine %s cores\n' \
     "$name" "$c" "$(field "$line" rps)" "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" "$errs" \
@@ -274,13 +276,13 @@ logged=$(grep -c '"msg":"request"' "$work/server.log" || true)
   echo "- load before: $uptime_before"
   echo "- load after:  $uptime_after"
   echo
-  echo "| phase | connections | duration | req/s | p50 ms | p99 ms | max ms | requests | errors (statuses) | CPU cores: server / machine | server RSS | ≥ 1,500 req/s at p99 < 50 ms |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| phase | connections | duration | req/s | p50 ms | p99 ms | max ms | requests | errors (statuses) | CPU cores: server / machine | server CPU ms per request | server RSS | ≥ 1,500 req/s at p99 < 50 ms |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   [ -n "$soak_summary" ] && echo "Soak ($SOAK, $SOAK_CONNECTIONS connections paced to ≈ $SOAK_RATE req/s): RSS $soak_summary." && echo
   [ -n "$ask_summary" ] && echo "/ask ($ASK_CONNECTIONS connections): $ask_summary" && echo
-  echo "CPU: cores used by the server during the phase / by the whole machine (the server, wrk and anything else running: $(nproc) cores at most)."
+  echo "CPU: cores used by the server during the phase / by the whole machine (the server, wrk and anything else running: $(nproc) cores at most); per request: the server's CPU time over the requests served, so $(nproc) cores divided by it bound the rate the server alone could sustain."
   echo
   echo "The server logged $logged requests; its other lines are in server.log."
   echo
