@@ -144,6 +144,9 @@ func (s *server) requireAnalyst(c *fiber.Ctx) error {
 	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
 	defer cancel()
 	k, err := s.Recruiters.Authenticate(ctx, token)
+	if errors.Is(err, offres.ErrUnavailable) {
+		return err // the keys cannot be read now: 503, not a bad key
+	}
 	if err != nil {
 		return &offres.UserError{Kind: offres.ErrUnauthorized, Message: "jeton d'administration ou clé d'API invalide"}
 	}

@@ -315,7 +315,10 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if errors.As(err, &ue) {
 		msg = ue.Message
 	}
-	if status >= 500 {
+	// A 503 is a known state (a database or model down), reported by the
+	// engine once per outage and counted by the metrics: one line per
+	// request would flood the logs.
+	if status >= 500 && status != fiber.StatusServiceUnavailable {
 		s.opts.Logger.Error("request failed", logKeyRequestID, c.Locals(localsRequestID), logKeyRoute, c.Locals(localsRoute), logKeyErr, err)
 	}
 	c.Locals(localsErrorCode, code)

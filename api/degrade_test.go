@@ -98,7 +98,11 @@ func TestDatabaseDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst}, api.Options{AdminToken: adminToken})
+	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Recruiters: eng}, api.Options{AdminToken: adminToken})
+	_, recruiter, err := eng.CreateKey(ctx, "test recruiter", offres.RoleRecruiter)
+	if err != nil {
+		t.Fatal(err)
+	}
 	admin := []string{"Authorization", "Bearer " + adminToken, "Content-Type", "application/json"}
 	offer := "/api/v1/offers/" + url.PathEscape("PS-2026-0719/DIE")
 
@@ -126,8 +130,13 @@ func TestDatabaseDown(t *testing.T) {
 		{"DELETE", offer, ""},
 		{"POST", "/api/v1/offers", `[{"id":"HTTP-DOWN-1","title":"Plongeur","description":"Travaux sous-marins."}]`},
 		{"POST", "/api/v1/ask", seedQuestion},
+		// A recruiter's key cannot be checked: 503, not « clé invalide ».
+		{"GET", "/api/v1/profiles", ""},
 	} {
 		r := do(t, app, rq.method, rq.path, strings.NewReader(rq.body), admin...)
+		if rq.path == "/api/v1/profiles" {
+			r = do(t, app, rq.method, rq.path, nil, "Authorization", "Bearer "+recruiter)
+		}
 		if r.status != 503 || r.errorCode(t) != "unavailable" || !strings.Contains(string(r.body), "injoignable") {
 			t.Errorf("%s %s with the database down: %d %s", rq.method, rq.path, r.status, r.body)
 		}

@@ -43,6 +43,9 @@ func (s *server) requireRole(role string) fiber.Handler {
 		ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
 		defer cancel()
 		k, err := s.Recruiters.Authenticate(ctx, strings.TrimSpace(token))
+		if errors.Is(err, offres.ErrUnavailable) {
+			return err // the keys cannot be read now: 503, not a bad key
+		}
 		if err != nil {
 			return &offres.UserError{Kind: offres.ErrUnauthorized, Message: "clé d'API invalide"}
 		}
