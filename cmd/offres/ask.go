@@ -5,48 +5,29 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
 	"offres/assistant"
+	"offres/config"
 	"offres/engine"
 	"offres/llm"
 )
 
-// chatModel returns the OpenAI-compatible chat model that OFFRES_LLM_MODEL
-// names, or nil: the assistant then answers by extraction.
-func chatModel(e env, log *slog.Logger) (*llm.Chat, error) {
-	model := e.getenv("OFFRES_LLM_MODEL")
-	if model == "" {
+// chatModel returns the OpenAI-compatible chat model the settings name, or
+// nil: the assistant then answers by extraction.
+func chatModel(s config.LLM, log *slog.Logger) (*llm.Chat, error) {
+	if s.Model == "" {
 		return nil, nil
 	}
 	cfg := llm.ChatConfig{
-		BaseURL: e.getenv("OFFRES_LLM_BASE_URL"),
-		APIKey:  e.getenv("OFFRES_LLM_API_KEY"),
-		Model:   model,
-		Logger:  log,
-	}
-	if v := e.getenv("OFFRES_LLM_TEMPERATURE"); v != "" {
-		x, err := strconv.ParseFloat(v, 32)
-		if err != nil {
-			return nil, fmt.Errorf("OFFRES_LLM_TEMPERATURE %q is not a number: %w", v, errUsage)
-		}
-		cfg.Temperature = float32(x)
-	}
-	if v := e.getenv("OFFRES_LLM_MAX_TOKENS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return nil, fmt.Errorf("OFFRES_LLM_MAX_TOKENS %q is not an integer: %w", v, errUsage)
-		}
-		cfg.MaxTokens = n
-	}
-	if v := e.getenv("OFFRES_LLM_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return nil, fmt.Errorf("OFFRES_LLM_TIMEOUT %q is not a duration (30s, 1m): %w", v, errUsage)
-		}
-		cfg.Timeout = d
+		BaseURL:     s.BaseURL,
+		APIKey:      s.APIKey,
+		Model:       s.Model,
+		Temperature: float32(s.Temperature),
+		MaxTokens:   s.MaxTokens,
+		Timeout:     s.Timeout.Duration,
+		Logger:      log,
 	}
 	chat, err := llm.NewChat(cfg)
 	if err != nil {
@@ -57,9 +38,9 @@ func chatModel(e env, log *slog.Logger) (*llm.Chat, error) {
 }
 
 // newAssistant returns the assistant over the engine, with the chat model
-// of the environment if any.
-func newAssistant(eng *engine.Engine, e env, log *slog.Logger, now func() time.Time) (*assistant.Assistant, error) {
-	chat, err := chatModel(e, log)
+// of the settings if any.
+func newAssistant(eng *engine.Engine, s config.LLM, log *slog.Logger, now func() time.Time) (*assistant.Assistant, error) {
+	chat, err := chatModel(s, log)
 	if err != nil {
 		return nil, err
 	}
@@ -74,9 +55,9 @@ func newAssistant(eng *engine.Engine, e env, log *slog.Logger, now func() time.T
 func runAsk(ctx context.Context, args []string, e env) error {
 	var c common
 	fs := newFlags("ask", e)
-	c.register(fs, e)
+	c.register(fs)
 	asJSON := fs.Bool("json", false, "print the whole answer as JSON")
-	if err := parse(fs, args); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	question := strings.TrimSpace(strings.Join(fs.Args(), " "))
@@ -88,7 +69,7 @@ func runAsk(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer eng.Close()
-	a, err := newAssistant(eng, e, log, nil)
+	a, err := newAssistant(eng, c.cfg.LLM, log, nil)
 	if err != nil {
 		return err
 	}

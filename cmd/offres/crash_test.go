@@ -39,6 +39,9 @@ var (
 	binPath string
 	binErr  error
 	binDir  string
+	// binRevision is the commit checked out when it was built, "" outside
+	// a git checkout.
+	binRevision string
 )
 
 func TestMain(m *testing.M) {
@@ -63,7 +66,12 @@ func offresBinary(t *testing.T) string {
 			goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
 		}
 		binPath = filepath.Join(binDir, "offres")
-		out, err := exec.Command(goCmd, "build", "-o", binPath, ".").CombinedOutput()
+		if rev, err := exec.Command("git", "rev-parse", "HEAD").Output(); err == nil {
+			binRevision = strings.TrimSpace(string(rev))
+		}
+		// -buildvcs=auto: stamped with the revision in a checkout, whatever
+		// GOFLAGS says.
+		out, err := exec.Command(goCmd, "build", "-buildvcs=auto", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"offres"
 	"offres/assistant"
+	"offres/config"
 	"offres/eval"
 	"offres/match"
 	"offres/prompts"
@@ -23,14 +24,14 @@ import (
 func runEval(ctx context.Context, args []string, e env) error {
 	var c common
 	fs := newFlags("eval", e)
-	c.register(fs, e)
+	c.register(fs)
 	queriesPath := fs.String("queries", "", "queries, qid<TAB>text per line")
 	qrelsPath := fs.String("qrels", "", "TREC qrels: qid 0 docid grade")
 	modes := fs.String("mode", "keyword,semantic,hybrid", "search modes to compare, comma-separated")
 	questionsPath := fs.String("questions", "", "an assistant question set (JSON): scores the assistant instead of the search")
 	today := fs.String("today", "", "the date the answers are judged on, YYYY-MM-DD (default: today in Nouméa)")
 	matchEval := fs.Bool("match", false, "score profile matching against a keyword baseline (needs offres rome import)")
-	if err := parse(fs, args); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if *today != "" {
@@ -117,7 +118,7 @@ func runEvalAsk(ctx context.Context, c *common, path string, e env) error {
 		return err
 	}
 	defer eng.Close()
-	a, err := newAssistant(eng, e, log, c.now)
+	a, err := newAssistant(eng, c.cfg.LLM, log, c.now)
 	if err != nil {
 		return err
 	}
@@ -137,13 +138,13 @@ func runEvalAsk(ctx context.Context, c *common, path string, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "assistant (%s), %d questions from %s\n\n", answerMode(e), len(cases), path)
+	fmt.Fprintf(e.stdout, "assistant (%s), %d questions from %s\n\n", answerMode(c.cfg.LLM), len(cases), path)
 	return rep.WriteMarkdown(e.stdout)
 }
 
-func answerMode(e env) string {
-	if m := e.getenv("OFFRES_LLM_MODEL"); m != "" {
-		return "model " + m
+func answerMode(s config.LLM) string {
+	if s.Model != "" {
+		return "model " + s.Model
 	}
 	return "extractive"
 }
@@ -158,11 +159,11 @@ func runEvalMatch(ctx context.Context, c *common, e env) error {
 		return err
 	}
 	defer eng.Close()
-	tax, err := rome.LoadFile(romeFile(c.data))
+	tax, err := rome.LoadFile(romeFile(c.cfg.Data))
 	if err != nil {
 		return fmt.Errorf("eval --match needs the ROME taxonomy (offres rome import): %w", err)
 	}
-	m, err := matcher(c.data, log)
+	m, err := matcher(c.cfg.Data, log)
 	if err != nil {
 		return err
 	}

@@ -15,10 +15,10 @@ func runKeys(ctx context.Context, args []string, e env) error {
 	}
 	var c common
 	fs := newFlags("keys "+args[0], e)
-	c.register(fs, e)
+	c.register(fs)
 	name := fs.String("name", "", "who the key is for (create)")
 	role := fs.String("role", offres.RoleRecruiter, "recruiter or analyst (create)")
-	if err := parse(fs, args[1:]); err != nil {
+	if err := c.parse(fs, args[1:], e); err != nil {
 		return err
 	}
 	eng, _, err := c.open(ctx, e)

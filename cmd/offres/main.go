@@ -1,19 +1,26 @@
 // Command offres indexes the job offers of the Province Sud and serves their
 // search API.
 //
-//	offres index [--data DIR] PATH...    import offers from files or folders
+//	offres index [--data DIR] [--ack] PATH...  import offers from files or folders
 //	offres serve [--addr :8080] [--data DIR]
 //	offres search [--json] "infirmier"   search from the terminal
 //	offres demo [--data DIR]             import the demo corpus and serve it
-//	offres reindex [--data DIR]          rebuild the full-text index from the catalogue
-//	offres version
+//	offres reindex [--data DIR]          rebuild the full-text index and the vectors from the catalogue
+//	offres version                       the build: version, revision, Go
 //
-// Flags fall back to OFFRES_* environment variables (OFFRES_DATA,
-// OFFRES_ADDR, OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL).
+// The settings (package config) come from flags, OFFRES_* environment
+// variables and a TOML configuration file (--config, OFFRES_CONFIG; see
+// offres.example.toml), in that order of precedence.
+//
+// SIGINT or SIGTERM stops a server once its requests in flight are
+// answered, and an import at the end of the batch it is writing; a second
+// signal stops at once.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -32,7 +39,9 @@ func main() {
 	err := run(ctx, os.Args[1:], env{os.Stdout, os.Stderr, os.Getenv})
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "offres:", err)
+		if !errors.Is(err, flag.ErrHelp) { // the flags' help is printed already
+			fmt.Fprintln(os.Stderr, "offres:", err)
+		}
 		os.Exit(exitCode(err))
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -10,20 +9,19 @@ import (
 
 	"offres/analytics"
 	"offres/api"
+	"offres/config"
 )
 
-// corsOrigins reads the comma-separated origins of --cors-origins
-// (OFFRES_CORS_ORIGINS), validated: portals on other hosts whose pages call
-// the API with the widget.
-func corsOrigins(s string) ([]string, error) {
+// corsOrigins returns the origins of server.cors_origins (--cors-origins,
+// OFFRES_CORS_ORIGINS), checked by the API's rules: portals on other hosts
+// whose pages call the API with the widget.
+func corsOrigins(cfg *config.Loaded) ([]string, error) {
 	var out []string
-	for o := range strings.SplitSeq(s, ",") {
-		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o != "" {
-			out = append(out, o)
-		}
+	for _, o := range cfg.Server.CORSOrigins {
+		out = append(out, strings.TrimSuffix(o, "/"))
 	}
 	if err := api.CheckCORSOrigins(out); err != nil {
-		return nil, fmt.Errorf("--cors-origins: %v: %w", err, errUsage)
+		return nil, usageError{cfg.Errorf("server.cors_origins", "%v", err)}
 	}
 	return out, nil
 }

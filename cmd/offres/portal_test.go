@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"offres/config"
 )
 
 // TestDemoPortal: `offres demo` serves the portal page at /, accepts the
@@ -99,14 +102,23 @@ func TestCORSOriginsFlag(t *testing.T) {
 		{"a.nc", "", false},
 		{"https://a.nc/emploi", "", false},
 	} {
-		got, err := corsOrigins(tc.in)
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		flags := config.BindFlags(fs, "server.cors_origins")
+		if err := fs.Parse([]string{"--cors-origins", tc.in}); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Load(config.Source{Flags: flags})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := corsOrigins(cfg)
 		if (err == nil) != tc.ok {
 			t.Errorf("corsOrigins(%q): %v", tc.in, err)
 			continue
 		}
 		if err != nil {
-			if !errors.Is(err, errUsage) {
-				t.Errorf("corsOrigins(%q): %v is not a usage error", tc.in, err)
+			if !errors.Is(err, errUsage) || !strings.HasPrefix(err.Error(), "--cors-origins: server.cors_origins: ") {
+				t.Errorf("corsOrigins(%q): %v is not a usage error naming the flag and the setting", tc.in, err)
 			}
 			continue
 		}

@@ -23,8 +23,8 @@ func runRome(ctx context.Context, args []string, e env) error {
 	}
 	var c common
 	fs := newFlags("rome import", e)
-	c.register(fs, e)
-	if err := parse(fs, args[1:]); err != nil {
+	c.register(fs)
+	if err := c.parse(fs, args[1:], e); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -37,14 +37,14 @@ func runRome(ctx context.Context, args []string, e env) error {
 	for _, p := range t.Problems() {
 		fmt.Fprintf(e.stderr, "%s\n", p)
 	}
-	if err := ensureDir(c.data); err != nil {
+	if err := ensureDir(c.cfg.Data); err != nil {
 		return err
 	}
-	if err := t.Save(romeFile(c.data)); err != nil {
+	if err := t.Save(romeFile(c.cfg.Data)); err != nil {
 		return err
 	}
 	n := t.Len()
-	fmt.Fprintf(e.stdout, "rome %s: %+v, %d problems, saved to %s\n", t.Version(), n, len(t.Problems()), romeFile(c.data))
+	fmt.Fprintf(e.stdout, "rome %s: %+v, %d problems, saved to %s\n", t.Version(), n, len(t.Problems()), romeFile(c.cfg.Data))
 	return nil
 }
 

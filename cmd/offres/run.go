@@ -8,20 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"time"
 
 	"offres/api"
 	"offres/demo"
-	"offres/engine"
 	"offres/indexer"
-	"offres/llm"
 	"offres/match"
-	"offres/search"
 	"offres/web"
 )
 
@@ -44,7 +38,8 @@ func exitCode(err error) int {
 const usage = `offres — recherche dans les offres d'emploi de la Province Sud
 
 usage:
-  offres index [--data DIR] PATH...        importer des offres (fichiers ou dossiers)
+  offres index [--data DIR] [--batch N] [--ack] PATH...
+                                           importer des offres (fichiers ou dossiers)
   offres serve [--addr :8080] [--data DIR] servir l'API
   offres search [--data DIR] [--json] "q"  rechercher depuis le terminal
   offres demo [--data DIR] [--addr :8080]  importer le corpus de démonstration et le servir
@@ -55,9 +50,13 @@ usage:
                                            clés d'API des recruteurs (administration)
   offres eval --queries Q.tsv --qrels QRELS [--mode keyword,semantic,hybrid]
                                            mesurer la qualité (nDCG@10, P@10, MRR@10, Recall@100)
-  offres version                           afficher la version
+  offres version | offres --version        afficher la version, la révision et la chaîne de compilation
 
-Les options reprennent les variables OFFRES_DATA, OFFRES_ADDR, OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL.
+Configuration : --config FICHIER ou OFFRES_CONFIG, un fichier TOML (voir offres.example.toml, qui
+décrit chaque réglage) ; chaque réglage a aussi sa variable OFFRES_… (OFFRES_DATA, OFFRES_ADDR,
+OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL…) et certains une option. Priorité : option > variable >
+fichier > défaut ; une clé inconnue ou une valeur invalide est une erreur qui nomme le réglage
+et sa source (fichier:ligne, variable ou option).
 Portail : serve et demo servent le widget (/widget.js) et une page de démonstration (/) ; --cors-origins
 ou OFFRES_CORS_ORIGINS pour les portails hébergés ailleurs.
 PostgreSQL : --database-url ou OFFRES_DATABASE_URL (offres et vecteurs dans la base, index plein texte local).
@@ -65,6 +64,9 @@ Assistant : réponses extractives par défaut ; un modèle compatible OpenAI ave
 OFFRES_LLM_BASE_URL, OFFRES_LLM_API_KEY, OFFRES_LLM_TEMPERATURE, OFFRES_LLM_MAX_TOKENS, OFFRES_LLM_TIMEOUT.
 Modèle d'embeddings : intégré par défaut (LSA entraîné sur le catalogue) ; un service compatible OpenAI
 avec OFFRES_EMBED_MODEL, OFFRES_EMBED_BASE_URL, OFFRES_EMBED_API_KEY, OFFRES_EMBED_DIMENSIONS.
+Arrêt : SIGINT ou SIGTERM arrête serve après les requêtes en cours (server.shutdown_timeout) et index
+à la fin du lot en cours (code 1 ; relancer la même commande termine l'import) ; un second signal
+arrête aussitôt. index --ack écrit une ligne JSON par lot écrit durablement dans le catalogue.
 `
 
 func run(ctx context.Context, args []string, e env) error {
@@ -93,7 +95,8 @@ func run(ctx context.Context, args []string, e env) error {
 	case "rome":
 		return runRome(ctx, rest, e)
 	case "version", "--version", "-version":
-		fmt.Fprintln(e.stdout, "offres", version())
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprint(e.stdout, describeBuild(info))
 		return nil
 	case "help", "--help", "-h":
 		fmt.Fprint(e.stdout, usage)
@@ -101,107 +104,6 @@ func run(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprint(e.stderr, usage)
 	return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
-}
-
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
-}
-
-// common are the flags every command shares.
-type common struct {
-	data        string
-	logLevel    string
-	databaseURL string
-	now         func() time.Time // nil: the clock
-}
-
-func (c *common) register(fs *flag.FlagSet, e env) {
-	fs.StringVar(&c.data, "data", envOr(e, "OFFRES_DATA", "./data"), "data directory (OFFRES_DATA)")
-	fs.StringVar(&c.logLevel, "log-level", envOr(e, "OFFRES_LOG_LEVEL", "info"), "debug, info, warn or error (OFFRES_LOG_LEVEL)")
-	fs.StringVar(&c.databaseURL, "database-url", e.getenv("OFFRES_DATABASE_URL"),
-		"PostgreSQL with pgvector holding offers and vectors; the data directory then keeps the local full-text index only (OFFRES_DATABASE_URL)")
-}
-
-func (c *common) logger(e env) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error: %w", c.logLevel, errUsage)
-	}
-	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level})), nil
-}
-
-func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger, error) {
-	log, err := c.logger(e)
-	if err != nil {
-		return nil, nil, err
-	}
-	emb, err := embedder(e, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	opts := engine.Options{Dir: c.data, Logger: log, DatabaseURL: c.databaseURL, Now: c.now}
-	if err := hybridOptions(e, &opts.Hybrid); err != nil {
-		return nil, nil, err
-	}
-	for key, dst := range map[string]*int{"OFFRES_HNSW_M": &opts.HNSW.M, "OFFRES_HNSW_EF_CONSTRUCTION": &opts.HNSW.EfConstruction} {
-		if v := e.getenv(key); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return nil, nil, fmt.Errorf("%s %q: want a positive integer: %w", key, v, errUsage)
-			}
-			*dst = n
-		}
-	}
-	if emb != nil {
-		opts.Embedder = emb
-	}
-	eng, err := engine.Open(ctx, opts)
-	return eng, log, err
-}
-
-// embedder returns the OpenAI-compatible embedder that OFFRES_EMBED_MODEL
-// names, or nil for the built-in model.
-func embedder(e env, log *slog.Logger) (*llm.Embedder, error) {
-	model := e.getenv("OFFRES_EMBED_MODEL")
-	if model == "" {
-		return nil, nil
-	}
-	cfg := llm.EmbedConfig{
-		BaseURL: e.getenv("OFFRES_EMBED_BASE_URL"),
-		APIKey:  e.getenv("OFFRES_EMBED_API_KEY"),
-		Model:   model,
-		Logger:  log,
-	}
-	if v := e.getenv("OFFRES_EMBED_DIMENSIONS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return nil, fmt.Errorf("OFFRES_EMBED_DIMENSIONS %q is not an integer: %w", v, errUsage)
-		}
-		cfg.Dimensions = n
-	}
-	emb, err := llm.NewEmbedder(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("%v: %w", err, errUsage)
-	}
-	log.Info("embedding model", "config", cfg)
-	return emb, nil
-}
-
-func envOr(e env, key, def string) string {
-	if v := e.getenv(key); v != "" {
-		return v
-	}
-	return def
 }
 
 func newFlags(name string, e env) *flag.FlagSet {
@@ -223,11 +125,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 func runIndex(ctx context.Context, args []string, e env) error {
 	var c common
 	fs := newFlags("index", e)
-	c.register(fs, e)
+	c.register(fs)
 	batch := fs.Int("batch", indexer.DefaultBatchSize, "offers per batch: each is one durable transaction of the catalogue")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	ack := fs.Bool("ack", false, `print a JSON line per batch the catalogue holds durably: {"ack":N,"source":…,"written":…,"offers":…,"ids":[…]}`)
-	if err := parse(fs, args); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -322,8 +224,8 @@ func (a *acknowledger) commit(c indexer.Commit) {
 func runReindex(ctx context.Context, args []string, e env) error {
 	var c common
 	fs := newFlags("reindex", e)
-	c.register(fs, e)
-	if err := parse(fs, args); err != nil {
+	c.register(fs)
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	eng, _, err := c.open(ctx, e)
@@ -346,28 +248,24 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		name = "demo"
 	}
 	fs := newFlags(name, e)
-	c.register(fs, e)
-	addr := fs.String("addr", envOr(e, "OFFRES_ADDR", ":8080"), "listen address (OFFRES_ADDR)")
-	cors := fs.String("cors-origins", e.getenv("OFFRES_CORS_ORIGINS"),
-		"origins of the portals on other hosts that embed the widget, comma-separated: https://emploi.example.nc,… or * (OFFRES_CORS_ORIGINS)")
+	c.register(fs, "server.addr", "server.cors_origins")
 	if withDemo {
 		fs.Lookup("data").DefValue = "a temporary directory"
-		c.data = ""
 	}
-	if err := parse(fs, args); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
-	origins, err := corsOrigins(*cors)
+	origins, err := corsOrigins(c.cfg)
 	if err != nil {
 		return err
 	}
-	if withDemo && c.data == "" {
+	if withDemo && !c.cfg.IsSet("data") {
 		dir, err := os.MkdirTemp("", "offres-demo-")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		c.data = dir
+		c.cfg.Data = dir
 	}
 	eng, log, err := c.open(ctx, e)
 	if err != nil {
@@ -381,78 +279,43 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		}
 		fmt.Fprintf(e.stdout, "demo corpus: %s\n", sum)
 	}
-	asst, err := newAssistant(eng, e, log, nil)
+	asst, err := newAssistant(eng, c.cfg.LLM, log, nil)
 	if err != nil {
 		return err
 	}
-	m, err := matcher(c.data, log)
+	m, err := matcher(c.cfg.Data, log)
 	if err != nil {
 		return err
 	}
 	matching := match.NewService(eng.Search(), eng, m, nil)
-	stats, stopStats, err := openAnalytics(ctx, c.data, c.now, log)
+	stats, stopStats, err := openAnalytics(ctx, c.cfg.Data, c.now, log)
 	if err != nil {
 		return err
 	}
 	defer stopStats()
+	srv := c.cfg.Server
 	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching,
 		Recruiters: eng, Candidates: matching, Analytics: stats, Web: web.Assets}, api.Options{
-		AdminToken:     e.getenv("OFFRES_ADMIN_TOKEN"),
+		AdminToken:     srv.AdminToken,
 		Logger:         log,
 		CORSOrigins:    origins,
-		TrustedProxies: splitList(e.getenv("OFFRES_TRUSTED_PROXIES")),
+		TrustedProxies: srv.TrustedProxies,
 	})
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listen(*addr) }()
-	fmt.Fprintf(e.stdout, "offres: listening on %s (data %s) — demo portal at /, try /api/v1/search?q=infirmier\n", *addr, c.data)
+	go func() { errc <- app.Listen(srv.Addr) }()
+	fmt.Fprintf(e.stdout, "offres: listening on %s (data %s) — demo portal at /, try /api/v1/search?q=infirmier\n", srv.Addr, c.cfg.Data)
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
-}
-
-// hybridOptions reads the tuning of hybrid search from the environment.
-func hybridOptions(e env, h *search.HybridOptions) error {
-	for _, f := range []struct {
-		key string
-		dst *float64
-	}{
-		{"OFFRES_RRF_K", &h.Fuse.K},
-		{"OFFRES_KEYWORD_WEIGHT", &h.Fuse.KeywordWeight},
-		{"OFFRES_SEMANTIC_WEIGHT", &h.Fuse.SemanticWeight},
-	} {
-		if v := e.getenv(f.key); v != "" {
-			x, err := strconv.ParseFloat(v, 64)
-			if err != nil || x <= 0 {
-				return fmt.Errorf("%s %q: want a positive number: %w", f.key, v, errUsage)
-			}
-			*f.dst = x
-		}
-	}
-	if v := e.getenv("OFFRES_MIN_SIMILARITY"); v != "" {
-		x, err := strconv.ParseFloat(v, 32)
-		if err != nil || x < -1 || x > 1 {
-			return fmt.Errorf("OFFRES_MIN_SIMILARITY %q: want a number in [-1, 1]: %w", v, errUsage)
-		}
-		h.MinSimilarity = float32(x)
+	// The listener closes at once; the requests in flight have the
+	// shutdown timeout to finish.
+	log.Info("shutting down: the requests in flight finish", "cause", context.Cause(ctx).Error(), "timeout", srv.ShutdownTimeout.String())
+	if err := app.ShutdownWithTimeout(srv.ShutdownTimeout.Duration); err != nil {
+		return fmt.Errorf("shutdown: requests still in flight after %s (server.shutdown_timeout): %w", srv.ShutdownTimeout, err)
 	}
 	return nil
 }
 
 func ensureDir(dir string) error { return os.MkdirAll(dir, 0o755) }
-
-// splitList splits a comma-separated setting, dropping empty items.
-func splitList(v string) []string {
-	var out []string
-	for _, item := range strings.Split(v, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}

@@ -15,7 +15,7 @@ import (
 func runSearch(ctx context.Context, args []string, e env) error {
 	var c common
 	fs := newFlags("search", e)
-	c.register(fs, e)
+	c.register(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	limit := fs.Int("limit", offres.DefaultLimit, "hits per page")
 	page := fs.Int("page", 1, "page")
@@ -24,7 +24,7 @@ func runSearch(ctx context.Context, args []string, e env) error {
 	mode := fs.String("mode", offres.ModeHybrid, "keyword, semantic or hybrid")
 	var filters filterFlags
 	fs.Var(&filters, "filter", "facet=value, repeatable (commune=Nouméa, category=A…)")
-	if err := parse(fs, args); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	eng, _, err := c.open(ctx, e)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -137,10 +138,10 @@ func TestIndexStopsOnSIGTERM(t *testing.T) {
 	}
 }
 
-// TestServeFinishesInFlightOnSIGTERM sends SIGTERM to `offres serve` while
-// an import request is in flight (its body half sent): the server stops
-// accepting connections, finishes the request, answers it, and exits 0; the
-// offers are there at the next start.
+// TestServeFinishesInFlightOnSIGTERM sends SIGTERM to `offres serve`
+// (configured by a file) while an import request is in flight (its body
+// half sent): the server stops accepting connections, finishes the request,
+// answers it, and exits 0; the offers are there at the next start.
 func TestServeFinishesInFlightOnSIGTERM(t *testing.T) {
 	corpus := loadCrashCorpus(t, 150, 0)
 	body, err := json.Marshal(corpus.ft)
@@ -150,8 +151,15 @@ func TestServeFinishesInFlightOnSIGTERM(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	const token = "s3cret-admin-token"
-	cmd := exec.Command(offresBinary(t), "serve", "--data", dir, "--addr", addr, "--log-level", "warn")
-	cmd.Env = processEnv("OFFRES_ADMIN_TOKEN=" + token)
+	// Configured by a file: the listen address, the admin token, and a
+	// shutdown timeout long enough for the import on a loaded machine.
+	file := filepath.Join(t.TempDir(), "offres.toml")
+	conf := fmt.Sprintf("data = %q\nlog_level = \"warn\"\n\n[server]\naddr = %q\nadmin_token = %q\nshutdown_timeout = \"5m\"\n", dir, addr, token)
+	if err := os.WriteFile(file, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(offresBinary(t), "serve", "--config", file)
+	cmd.Env = processEnv()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
