@@ -230,12 +230,14 @@ func runReindex(ctx context.Context, args []string, e env) error {
 	}
 	eng, _, err := c.open(ctx, e)
 	if err != nil {
-		return err
+		return interrupted(ctx, "before the rebuild began", err)
 	}
 	defer eng.Close()
 	start := time.Now()
 	if err := eng.Reindex(ctx); err != nil {
-		return err
+		// The catalogue is untouched; a full-text index left half built is
+		// rebuilt at the next start, and the previous model stays in use.
+		return interrupted(ctx, "during the rebuild: the next start completes the full-text index; run offres reindex again for the vectors", err)
 	}
 	fmt.Fprintf(e.stdout, "reindex: done in %s (model %s)\n", time.Since(start).Round(time.Millisecond), eng.Model())
 	return nil
