@@ -31,6 +31,7 @@ type Config struct {
 	DatabaseURL string `toml:"database_url" env:"OFFRES_DATABASE_URL" flag:"database-url" secret:"true" doc:"PostgreSQL with pgvector holding the offers and their vectors (postgres://user:password@host/db)"`
 
 	Server Server `toml:"server"`
+	Limits Limits `toml:"limits"`
 	Search Search `toml:"search"`
 	HNSW   HNSW   `toml:"hnsw"`
 	LLM    LLM    `toml:"llm"`
@@ -44,6 +45,14 @@ type Server struct {
 	TrustedProxies  []string `toml:"trusted_proxies" env:"OFFRES_TRUSTED_PROXIES" doc:"addresses (IPs or CIDR ranges) of the reverse proxies whose X-Forwarded-For is believed"`
 	AdminToken      string   `toml:"admin_token" env:"OFFRES_ADMIN_TOKEN" secret:"true" doc:"bearer token of the write routes (import, delete); none: they answer 401"`
 	ShutdownTimeout Duration `toml:"shutdown_timeout" env:"OFFRES_SHUTDOWN_TIMEOUT" doc:"how long a stopping server waits for the requests in flight"`
+}
+
+// Limits bound what one client or one API key may ask of offres serve;
+// zero: the default. The counts are each process's own.
+type Limits struct {
+	AskPerMinute    int `toml:"ask_per_minute" env:"OFFRES_ASK_PER_MINUTE" doc:"questions (/ask) and matchings (/match) per client and minute (0: 20)"`
+	EventsPerMinute int `toml:"events_per_minute" env:"OFFRES_EVENTS_PER_MINUTE" doc:"analytics requests of the widget per client and minute (0: 60)"`
+	KeyPerMinute    int `toml:"key_per_minute" env:"OFFRES_KEY_PER_MINUTE" doc:"requests per API key (recruiter, analyst) and minute (0: 120)"`
 }
 
 // Search tunes hybrid search (search.HybridOptions); zero: the default.
@@ -70,6 +79,10 @@ type LLM struct {
 	Temperature float64  `toml:"temperature" env:"OFFRES_LLM_TEMPERATURE" doc:"sampling temperature, in [0, 2] (0: 0.2)"`
 	MaxTokens   int      `toml:"max_tokens" env:"OFFRES_LLM_MAX_TOKENS" doc:"tokens per answer, at most 16384 (0: 700)"`
 	Timeout     Duration `toml:"timeout" env:"OFFRES_LLM_TIMEOUT" doc:"bound of a whole answer, retries included (0: 60s)"`
+	// Token budgets: past one, the answers are extractive.
+	TokensPerClientDay int `toml:"tokens_per_client_day" env:"OFFRES_LLM_TOKENS_PER_CLIENT_DAY" doc:"tokens (prompt and completion) the model may spend on one client in a day in Nouméa; -1: no bound (0: 20000)"`
+	TokensPerDay       int `toml:"tokens_per_day" env:"OFFRES_LLM_TOKENS_PER_DAY" doc:"tokens the model may spend in a day for all clients of the process (0: no bound)"`
+	MaxPromptTokens    int `toml:"max_prompt_tokens" env:"OFFRES_LLM_MAX_PROMPT_TOKENS" doc:"estimated tokens of one prompt, past which the answer is extractive (0: 8000)"`
 }
 
 // Embed is the OpenAI-compatible embedding model; no model: the built-in

@@ -93,6 +93,23 @@ func (l *Loaded) validate() []error {
 	if d := c.LLM.Timeout.Duration; d < 0 {
 		bad("llm.timeout", "%s is negative", d)
 	}
+	if n := c.LLM.TokensPerClientDay; n < -1 {
+		bad("llm.tokens_per_client_day", "%d: want -1 (no bound), 0 (the default) or a positive number", n)
+	}
+	for _, f := range []struct {
+		key string
+		n   int
+	}{
+		{"llm.tokens_per_day", c.LLM.TokensPerDay},
+		{"llm.max_prompt_tokens", c.LLM.MaxPromptTokens},
+		{"limits.ask_per_minute", c.Limits.AskPerMinute},
+		{"limits.events_per_minute", c.Limits.EventsPerMinute},
+		{"limits.key_per_minute", c.Limits.KeyPerMinute},
+	} {
+		if f.n < 0 {
+			bad(f.key, "%d is negative", f.n)
+		}
+	}
 	l.endpoint(bad, "embed", c.Embed.Model, c.Embed.BaseURL, c.Embed.APIKey)
 	if n := c.Embed.Dimensions; n < 0 {
 		bad("embed.dimensions", "%d is negative", n)

@@ -12,6 +12,7 @@ import (
 	"offres/config"
 	"offres/engine"
 	"offres/llm"
+	"offres/metrics"
 )
 
 // chatModel returns the OpenAI-compatible chat model the settings name, or
@@ -38,15 +39,20 @@ func chatModel(s config.LLM, log *slog.Logger) (*llm.Chat, error) {
 }
 
 // newAssistant returns the assistant over the engine, with the chat model
-// of the settings if any.
-func newAssistant(eng *engine.Engine, s config.LLM, log *slog.Logger, now func() time.Time) (*assistant.Assistant, error) {
+// of the settings if any, and its token budgets; reg, when not nil, counts
+// the model's tokens and times its calls.
+func newAssistant(eng *engine.Engine, s config.LLM, log *slog.Logger, now func() time.Time, reg *metrics.Registry) (*assistant.Assistant, error) {
 	chat, err := chatModel(s, log)
 	if err != nil {
 		return nil, err
 	}
-	opts := assistant.Options{Logger: log, Now: now}
+	opts := assistant.Options{Logger: log, Now: now,
+		TokensPerClientDay: s.TokensPerClientDay, TokensPerDay: s.TokensPerDay, MaxPromptTokens: s.MaxPromptTokens}
 	if chat != nil {
 		opts.LLM = chat
+		if reg != nil {
+			opts.LLM = reg.LLM(chat)
+		}
 	}
 	return assistant.New(eng.Search(), eng, opts)
 }
@@ -69,7 +75,7 @@ func runAsk(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer eng.Close()
-	a, err := newAssistant(eng, c.cfg.LLM, log, nil)
+	a, err := newAssistant(eng, c.cfg.LLM, log, nil, nil)
 	if err != nil {
 		return err
 	}

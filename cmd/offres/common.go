@@ -10,6 +10,7 @@ import (
 	"offres/config"
 	"offres/engine"
 	"offres/llm"
+	"offres/metrics"
 	"offres/postgres"
 	"offres/search"
 )
@@ -21,6 +22,8 @@ type common struct {
 	flags      *config.Flags
 	cfg        *config.Loaded
 	now        func() time.Time // nil: the clock
+	// metrics, when set (offres serve), counts the remote embedder's calls.
+	metrics *metrics.Registry
 }
 
 // register registers --config and the flags of the settings every command
@@ -82,6 +85,9 @@ func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger,
 	}
 	if emb != nil {
 		opts.Embedder = emb
+		if c.metrics != nil {
+			opts.Embedder = c.metrics.Embedder(emb)
+		}
 	}
 	eng, err := engine.Open(ctx, opts)
 	return eng, log, err

@@ -118,7 +118,7 @@ func runEvalAsk(ctx context.Context, c *common, path string, e env) error {
 		return err
 	}
 	defer eng.Close()
-	a, err := newAssistant(eng, c.cfg.LLM, log, c.now)
+	a, err := newAssistant(eng, c.cfg.LLM, log, c.now, nil)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,8 @@ func TestDemoPortal(t *testing.T) {
 	l.Close()
 	data := t.TempDir()
 	getenv := func(k string) string {
-		return map[string]string{"OFFRES_CORS_ORIGINS": "https://emploi.province-sud.nc/, https://*.example.nc"}[k]
+		return map[string]string{"OFFRES_CORS_ORIGINS": "https://emploi.province-sud.nc/, https://*.example.nc",
+			"OFFRES_ADMIN_TOKEN": "portal-admin-token", "OFFRES_EVENTS_PER_MINUTE": "1"}[k]
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -63,7 +64,30 @@ func TestDemoPortal(t *testing.T) {
 	if resp.StatusCode != 202 {
 		t.Errorf("events: %d", resp.StatusCode)
 	}
-	req, _ := http.NewRequest("OPTIONS", base+"/api/v1/events", nil)
+	// limits.events_per_minute reaches the API: the second request is one too many.
+	resp, err = http.Post(base+"/api/v1/events", "application/json", strings.NewReader(`{"events":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 429 {
+		t.Errorf("events past OFFRES_EVENTS_PER_MINUTE: %d", resp.StatusCode)
+	}
+	// The metrics, for the admin token.
+	req, _ := http.NewRequest("GET", base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer portal-admin-token")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsText, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`offres_index_size{kind="offers"} 72`, `offres_http_request_duration_seconds_count{code="202",method="POST",route="/api/v1/events"} 1`} {
+		if resp.StatusCode != 200 || !bytes.Contains(metricsText, []byte(want)) {
+			t.Errorf("/metrics: %d, lacks %s", resp.StatusCode, want)
+		}
+	}
+	req, _ = http.NewRequest("OPTIONS", base+"/api/v1/events", nil)
 	req.Header.Set("Origin", "https://emploi.province-sud.nc")
 	req.Header.Set("Access-Control-Request-Method", "POST")
 	resp, err = http.DefaultClient.Do(req)

@@ -16,6 +16,7 @@ import (
 	"offres/demo"
 	"offres/indexer"
 	"offres/match"
+	"offres/metrics"
 	"offres/web"
 )
 
@@ -269,11 +270,13 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		defer os.RemoveAll(dir)
 		c.cfg.Data = dir
 	}
+	c.metrics = metrics.New()
 	eng, log, err := c.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
+	c.metrics.WatchSizes(eng.Sizes)
 	if withDemo {
 		sum, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers))
 		if err != nil {
@@ -281,7 +284,7 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		}
 		fmt.Fprintf(e.stdout, "demo corpus: %s\n", sum)
 	}
-	asst, err := newAssistant(eng, c.cfg.LLM, log, nil)
+	asst, err := newAssistant(eng, c.cfg.LLM, log, nil, c.metrics)
 	if err != nil {
 		return err
 	}
@@ -297,11 +300,14 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	defer stopStats()
 	srv := c.cfg.Server
 	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching,
-		Recruiters: eng, Candidates: matching, Analytics: stats, Web: web.Assets}, api.Options{
-		AdminToken:     srv.AdminToken,
-		Logger:         log,
-		CORSOrigins:    origins,
-		TrustedProxies: srv.TrustedProxies,
+		Recruiters: eng, Candidates: matching, Analytics: stats, Web: web.Assets, Metrics: c.metrics}, api.Options{
+		AskPerMinute:    c.cfg.Limits.AskPerMinute,
+		EventsPerMinute: c.cfg.Limits.EventsPerMinute,
+		KeyPerMinute:    c.cfg.Limits.KeyPerMinute,
+		AdminToken:      srv.AdminToken,
+		Logger:          log,
+		CORSOrigins:     origins,
+		TrustedProxies:  srv.TrustedProxies,
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(srv.Addr) }()
