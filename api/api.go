@@ -22,6 +22,9 @@ import (
 // Searcher answers searches and suggestions.
 type Searcher interface {
 	Search(ctx context.Context, r search.Request) (offres.Result, error)
+	// Generation identifies the state of the index, for the cache of
+	// searches: it changes with every write.
+	Generation() uint64
 	Suggest(ctx context.Context, prefix string, limit int) ([]offres.Suggestion, error)
 	Similar(ctx context.Context, id string, limit int, includeClosed bool) (offres.Result, error)
 }
@@ -64,6 +67,11 @@ type Options struct {
 	// as the client's address, so a forged header gains nothing from a
 	// client's rate limit. None: the connection's address is the client's.
 	TrustedProxies []string
+	// SearchCacheEntries bounds the searches kept (their JSON) for the
+	// visitors who ask them again; default 2048, negative: no cache.
+	// SearchCacheTTL bounds how long one is kept; default 30 s.
+	SearchCacheEntries int
+	SearchCacheTTL     time.Duration
 }
 
 func (o *Options) defaults() {
@@ -103,6 +111,12 @@ func (o *Options) defaults() {
 	if o.KeyPerMinute <= 0 {
 		o.KeyPerMinute = 120
 	}
+	if o.SearchCacheEntries == 0 {
+		o.SearchCacheEntries = 2048
+	}
+	if o.SearchCacheTTL <= 0 {
+		o.SearchCacheTTL = 30 * time.Second
+	}
 }
 
 // Deps are what the API serves.
@@ -130,12 +144,13 @@ type server struct {
 	opts       Options
 	adminHash  [32]byte
 	adminValid bool
+	cache      *searchCache // nil: none
 }
 
 // New builds the fiber app.
 func New(deps Deps, opts Options) *fiber.App {
 	opts.defaults()
-	s := &server{Deps: deps, opts: opts}
+	s := &server{Deps: deps, opts: opts, cache: newSearchCache(opts.SearchCacheEntries, opts.SearchCacheTTL)}
 	if opts.AdminToken != "" {
 		s.adminHash, s.adminValid = sha256.Sum256([]byte(opts.AdminToken)), true
 	}

@@ -206,7 +206,9 @@ func TestEmbedderDown(t *testing.T) {
 	if _, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
 		t.Fatal(err)
 	}
-	app := api.New(api.Deps{Search: eng.Search(), Offers: eng}, api.Options{})
+	// No cache of searches: each search must reach the embedder (a cached
+	// hybrid page would rightly be served through the outage).
+	app := api.New(api.Deps{Search: eng.Search(), Offers: eng}, api.Options{SearchCacheEntries: -1})
 	if status, res := searchHTTP(t, app, "infirmier", "hybrid"); status != 200 || res.Mode != "hybrid" {
 		t.Fatalf("hybrid search: %d, mode %q", status, res.Mode)
 	}

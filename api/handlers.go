@@ -2,7 +2,9 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
+	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -79,13 +81,45 @@ func (s *server) search(c *fiber.Ctx) error {
 			r.Filters[f] = append(r.Filters[f], string(v))
 		}
 	}
+	var key string
+	if s.cache != nil && !s.degraded() {
+		key = s.cache.key(c, s.Offers.Today().String(), s.Search.Generation())
+		if body, ok := s.cache.get(key); ok {
+			c.Set(headerCache, "hit")
+			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+			return c.Send(body)
+		}
+	}
 	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
 	defer cancel()
 	res, err := s.Search.Search(ctx, r)
 	if err != nil {
 		return err
 	}
-	return c.JSON(res)
+	if key == "" {
+		return c.JSON(res)
+	}
+	body, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	// A result in another mode than asked (hybrid answered in keyword
+	// mode while the vectors were out of reach) is not kept.
+	if asked := cmp.Or(r.Mode, offres.ModeHybrid); res.Mode == asked && !s.degraded() {
+		s.cache.put(key, body)
+	}
+	c.Set(headerCache, "miss")
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
+}
+
+// headerCache says whether a search came from the cache: hit or miss.
+const headerCache = "X-Cache"
+
+// degraded reports whether a dependency of the searches is down.
+func (s *server) degraded() bool {
+	d, ok := s.Offers.(degradable)
+	return ok && len(d.Degraded()) > 0
 }
 
 func (s *server) similar(c *fiber.Ctx) error {

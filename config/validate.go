@@ -62,6 +62,12 @@ func (l *Loaded) validate() []error {
 			bad(f.key, "%g: want a positive number", f.x)
 		}
 	}
+	if n := c.Search.CacheEntries; n < -1 {
+		bad("search.cache_entries", "%d: want -1 (no cache), 0 (the default) or a positive number", n)
+	}
+	if d := c.Search.CacheTTL.Duration; d < 0 {
+		bad("search.cache_ttl", "%s is negative", d)
+	}
 	if x := c.Search.MinSimilarity; !(x >= -1 && x <= 1) {
 		bad("search.min_similarity", "%g is out of [-1, 1]", x)
 	}

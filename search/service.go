@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -41,6 +42,7 @@ type Service struct {
 	semantic Semantic
 	hybrid   HybridOptions
 	log      *slog.Logger
+	gen      atomic.Uint64 // see Generation
 }
 
 // New returns a service over index. Call Load (or Upsert) to feed the
@@ -55,10 +57,12 @@ func New(index KeywordIndex, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = discardLogger
 	}
-	return &Service{
+	s := &Service{
 		index: index, suggest: NewSuggester(), now: opts.Now, limit: opts.SuggestLimit,
 		semantic: opts.Semantic, hybrid: opts.Hybrid.withDefaults(), log: opts.Logger,
 	}
+	s.changed()
+	return s
 }
 
 // Today is the current date in Nouméa.
@@ -187,6 +191,7 @@ func (s *Service) Suggest(ctx context.Context, prefix string, limit int) ([]offr
 // Upsert indexes offers and updates the suggestions. It satisfies
 // indexer.Index, so imports keep both current.
 func (s *Service) Upsert(ctx context.Context, offers []offres.Offer) error {
+	defer s.changed()
 	if err := s.index.Upsert(ctx, offers); err != nil {
 		return err
 	}
@@ -196,12 +201,26 @@ func (s *Service) Upsert(ctx context.Context, offers []offres.Offer) error {
 
 // Delete removes offers from the index and the suggestions.
 func (s *Service) Delete(ctx context.Context, ids []string) error {
+	defer s.changed()
 	if err := s.index.Delete(ctx, ids); err != nil {
 		return err
 	}
 	s.suggest.Remove(ids)
 	return nil
 }
+
+// generations numbers the writes of every service of the process, so that
+// no two states of any index share a generation.
+var generations atomic.Uint64
+
+// changed gives the index a new generation (after a write, even a failed
+// one: part of a batch may be in).
+func (s *Service) changed() { s.gen.Store(generations.Add(1)) }
+
+// Generation identifies the state of the index: it changes with every
+// write, so a cache of results keyed by it never serves a deleted or an
+// outdated offer.
+func (s *Service) Generation() uint64 { return s.gen.Load() }
 
 // Learn feeds the suggester offers that are already indexed (at start-up).
 func (s *Service) Learn(offers []offres.Offer) { s.suggest.Add(offers) }

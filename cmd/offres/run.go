@@ -301,13 +301,15 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	srv := c.cfg.Server
 	app := api.New(api.Deps{Search: eng.Search(), Offers: eng, Assistant: asst, Matching: matching,
 		Recruiters: eng, Candidates: matching, Analytics: stats, Web: web.Assets, Metrics: c.metrics}, api.Options{
-		AskPerMinute:    c.cfg.Limits.AskPerMinute,
-		EventsPerMinute: c.cfg.Limits.EventsPerMinute,
-		KeyPerMinute:    c.cfg.Limits.KeyPerMinute,
-		AdminToken:      srv.AdminToken,
-		Logger:          log,
-		CORSOrigins:     origins,
-		TrustedProxies:  srv.TrustedProxies,
+		AskPerMinute:       c.cfg.Limits.AskPerMinute,
+		EventsPerMinute:    c.cfg.Limits.EventsPerMinute,
+		KeyPerMinute:       c.cfg.Limits.KeyPerMinute,
+		SearchCacheEntries: c.cfg.Search.CacheEntries,
+		SearchCacheTTL:     c.cfg.Search.CacheTTL.Duration,
+		AdminToken:         srv.AdminToken,
+		Logger:             log,
+		CORSOrigins:        origins,
+		TrustedProxies:     srv.TrustedProxies,
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(srv.Addr) }()
