@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -98,6 +100,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, wrap(ctx, "connect to database", err)
 	}
 	err = migrate(ctx, conn, ms, opts.Logger)
+	if err == nil {
+		checkVectorVersion(ctx, conn, opts.Logger)
+	}
 	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	conn.Close(closeCtx)
 	cancel()
@@ -331,4 +336,41 @@ func (s *Store) ChangeHead(ctx context.Context) (int64, error) {
 		(SELECT coalesce(max(seq), 0) FROM offers),
 		(SELECT coalesce(max(seq), 0) FROM offer_tombstones))`).Scan(&head)
 	return head, wrap(ctx, "change head", err)
+}
+
+// RecommendedVector is the oldest pgvector release recommended in
+// production; an older one works (the tests run on Debian's 0.8.0) but is
+// warned about at start.
+const RecommendedVector = "0.8.4"
+
+// checkVectorVersion warns when the vector extension is older than
+// RecommendedVector.
+func checkVectorVersion(ctx context.Context, conn *pgx.Conn, log *slog.Logger) {
+	var v string
+	if err := conn.QueryRow(ctx, "SELECT extversion FROM pg_extension WHERE extname = 'vector'").Scan(&v); err != nil {
+		log.Warn("pgvector version unknown", "err", err)
+		return
+	}
+	if VersionBefore(v, RecommendedVector) {
+		log.Warn("pgvector is older than the release recommended in production", "version", v, "recommended", RecommendedVector)
+	}
+}
+
+// VersionBefore reports whether version a (« 0.8.0 ») comes before b,
+// comparing numeric parts; a part that is not a number counts as 0.
+func VersionBefore(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range max(len(pa), len(pb)) {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
 }
