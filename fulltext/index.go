@@ -2,8 +2,10 @@ package fulltext
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -93,6 +95,7 @@ func Open(dir string, opts Options) (*Index, error) {
 	_, err = os.Stat(filepath.Join(dir, "index_meta.json"))
 	switch {
 	case err == nil:
+		opened := time.Now()
 		ix.bi, err = bleve.OpenUsing(dir, map[string]any{"bolt_timeout": opts.OpenTimeout.String()})
 		if err != nil {
 			if strings.Contains(err.Error(), "timeout") { // bbolt's ErrTimeout, reported with %v
@@ -103,6 +106,9 @@ func Open(dir string, opts Options) (*Index, error) {
 		schema, err := ix.bi.GetInternal(keySchema)
 		if err == nil && string(schema) != schemaVersion {
 			err = fmt.Errorf("schema %q, want %q", schema, schemaVersion)
+		}
+		if err == nil {
+			err = verifySegments(filepath.Join(dir, "store"), opened)
 		}
 		if err != nil {
 			_ = ix.bi.Close()
@@ -324,4 +330,37 @@ func unchunkDocValues(doc *bdoc.Document) {
 			doc.Fields[i] = unchunkedField{f}
 		}
 	}
+}
+
+// verifySegments checks the CRC-32 that ends every zap segment file of a
+// scorch store (of everything before it, big-endian): bleve opens a
+// segment whose contents were damaged, then fails, or panics, when a
+// search reads the damaged part. Only the files written before the index
+// was opened are read: the merges that start with it write new ones.
+// Reading every segment costs a few tens of milliseconds at 10,000 offers.
+func verifySegments(store string, before time.Time) error {
+	entries, err := os.ReadDir(store)
+	if err != nil {
+		return fmt.Errorf("segments: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".zap" {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			continue // removed by a merge since, or written since the open
+		}
+		b, err := os.ReadFile(filepath.Join(store, e.Name()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("segment %s: %w", e.Name(), err)
+		}
+		if len(b) < 4 || crc32.ChecksumIEEE(b[:len(b)-4]) != binary.BigEndian.Uint32(b[len(b)-4:]) {
+			return fmt.Errorf("segment %s: checksum mismatch", e.Name())
+		}
+	}
+	return nil
 }

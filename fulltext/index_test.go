@@ -83,6 +83,36 @@ func TestOpenCorrupt(t *testing.T) {
 			ix.Close()
 			write(t, filepath.Join(dir, "store", "root.bolt"), "garbage garbage garbage")
 		}},
+		{"damaged segment contents", func(t *testing.T, dir string) {
+			ix, err := Open(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Upsert(context.Background(), fixtures()); err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+			// Bytes flipped in the middle of every segment: bleve opens such
+			// an index, and fails or panics later, in a search.
+			segments, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+			if len(segments) == 0 {
+				t.Fatal("no segment written")
+			}
+			for _, seg := range segments {
+				b, err := os.ReadFile(seg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := len(b) / 3; i < len(b)/3+8; i++ {
+					b[i] ^= 0x5a
+				}
+				if err := os.WriteFile(seg, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				old := time.Now().Add(-time.Minute)
+				os.Chtimes(seg, old, old)
+			}
+		}},
 		{"other schema", func(t *testing.T, dir string) {
 			ix, err := Open(dir, Options{})
 			if err != nil {
