@@ -95,7 +95,6 @@ func Open(dir string, opts Options) (*Index, error) {
 	_, err = os.Stat(filepath.Join(dir, "index_meta.json"))
 	switch {
 	case err == nil:
-		opened := time.Now()
 		ix.bi, err = bleve.OpenUsing(dir, map[string]any{"bolt_timeout": opts.OpenTimeout.String()})
 		if err != nil {
 			if strings.Contains(err.Error(), "timeout") { // bbolt's ErrTimeout, reported with %v
@@ -108,7 +107,7 @@ func Open(dir string, opts Options) (*Index, error) {
 			err = fmt.Errorf("schema %q, want %q", schema, schemaVersion)
 		}
 		if err == nil {
-			err = verifySegments(filepath.Join(dir, "store"), opened)
+			err = ix.verifySegments()
 		}
 		if err != nil {
 			_ = ix.bi.Close()
@@ -332,34 +331,37 @@ func unchunkDocValues(doc *bdoc.Document) {
 	}
 }
 
-// verifySegments checks the CRC-32 that ends every zap segment file of a
-// scorch store (of everything before it, big-endian): bleve opens a
-// segment whose contents were damaged, then fails, or panics, when a
-// search reads the damaged part. Only the files written before the index
-// was opened are read: the merges that start with it write new ones.
+// verifySegments checks the CRC-32 that ends every zap segment file of the
+// index's current snapshot (of everything before it, big-endian): bleve
+// opens a segment whose contents were damaged, then fails, or panics, when
+// a search reads the damaged part. Files of no snapshot (a segment being
+// written when the process was killed) are not read: scorch ignores them.
 // Reading every segment costs a few tens of milliseconds at 10,000 offers.
-func verifySegments(store string, before time.Time) error {
-	entries, err := os.ReadDir(store)
+func (ix *Index) verifySegments() error {
+	adv, err := ix.bi.Advanced()
 	if err != nil {
 		return fmt.Errorf("segments: %w", err)
 	}
-	for _, e := range entries {
-		if e.IsDir() || filepath.Ext(e.Name()) != ".zap" {
-			continue
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("segments: %w", err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	for _, ss := range snap.Segments() {
+		seg, ok := ss.Segment().(interface{ Path() string })
+		if !ok || seg.Path() == "" {
+			continue // in memory
 		}
-		info, err := e.Info()
-		if err != nil || !info.ModTime().Before(before) {
-			continue // removed by a merge since, or written since the open
-		}
-		b, err := os.ReadFile(filepath.Join(store, e.Name()))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
+		b, err := os.ReadFile(seg.Path())
 		if err != nil {
-			return fmt.Errorf("segment %s: %w", e.Name(), err)
+			return fmt.Errorf("segment %s: %w", filepath.Base(seg.Path()), err)
 		}
 		if len(b) < 4 || crc32.ChecksumIEEE(b[:len(b)-4]) != binary.BigEndian.Uint32(b[len(b)-4:]) {
-			return fmt.Errorf("segment %s: checksum mismatch", e.Name())
+			return fmt.Errorf("segment %s: checksum mismatch", filepath.Base(seg.Path()))
 		}
 	}
 	return nil
