@@ -20,6 +20,7 @@
 # socket error or timeout; a 429 of /ask is reported, not failed on).
 #
 #   ./scripts/load.sh                              # the README's run (≈ 20 min)
+#   CACHE=off PHASES="search search-keyword mixed" ./scripts/load.sh   # every search computed
 #   SOAK=30s DURATION=5s WARMUP=2s ./scripts/load.sh   # a quick check
 #   PHASES="search suggest" CONNECTIONS="32 64 128" ./scripts/load.sh
 set -euo pipefail
@@ -44,6 +45,7 @@ LLM_FIRST_TOKEN=${LLM_FIRST_TOKEN:-300ms}
 LLM_TOKEN_DELAY=${LLM_TOKEN_DELAY:-20ms}
 LLM_INVALID=${LLM_INVALID:-0}       # share of the fake model's answers failing the citation check
 LOG_LEVEL=${LOG_LEVEL:-info}        # the server's (info: one line per request, as in production)
+CACHE=${CACHE:-on}                  # the server's search cache; off: every search computed
 OUT=${OUT:-$root/bench-out/load}
 
 if [ -z "${OFFRES_TESTDATA:-}" ]; then
@@ -117,6 +119,9 @@ pids+=($!)
 wait_ready "http://127.0.0.1:$llm_port/stats" offres-fakellm
 
 port=$(free_port)
+cache_entries=${OFFRES_SEARCH_CACHE_ENTRIES:-}
+if [ "$CACHE" = off ]; then cache_entries=-1; fi
+if [ -n "$cache_entries" ]; then export OFFRES_SEARCH_CACHE_ENTRIES=$cache_entries; fi
 OFFRES_TRUSTED_PROXIES=127.0.0.1 OFFRES_LLM_MODEL=fake-chat OFFRES_LLM_BASE_URL="http://127.0.0.1:$llm_port/v1" \
   "$work/offres" serve --data "$work/data" --addr "127.0.0.1:$port" --log-level "$LOG_LEVEL" \
   >"$OUT/server.out" 2>"$work/server.log" &
@@ -181,15 +186,17 @@ measure() {
       'BEGIN {print (r >= 1500 && p < 50 && e == 0) ? "met" : "missed"}')
     ;;
   esac
-  local per
+  local per hits
   per=$(awk -v c="$cpu" -v r="$(field "$line" rps)" 'BEGIN {printf "%.3f", (r > 0 ? c / r * 1000 : 0)}')
-  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s | %s | %d → %d MB | %s |' \
+  hits=$(awk -v h="$(field "$line" cache_hits)" -v m="$(field "$line" cache_misses)" \
+    'BEGIN {if (h + m > 0) printf "%.1f %% of %d", h / (h + m) * 100, h + m; else print "—"}')
+  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s / %s | %s | %d → %d MB | %s |' \
     "$name" "$c" "$d" "$(field "$line" rps)" "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" \
-    "$(field "$line" max_ms)" "$(field "$line" requests)" "$errs" "$(field "$line" statuses)" "$cpu" "$busy" "$per" \
+    "$(field "$line" max_ms)" "$(field "$line" requests)" "$errs" "$(field "$line" statuses)" "$hits" "$cpu" "$busy" "$per" \
     $((rss0 / 1024)) $((rss1 / 1024)) "$target")")
-  printf 'load: %-20s c=%-3s %8s req/s  p50 %7s ms  p99 %7s ms  errors %s  statuses %s  CPU: server %s, machine %s cores\n' \
+  printf 'load: %-20s c=%-3s %8s req/s  p50 %7s ms  p99 %7s ms  errors %s  statuses %s  cache hits %s  CPU: server %s, machine %s cores\n' \
     "$name" "$c" "$(field "$line" rps)" "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" "$errs" \
-    "$(field "$line" statuses)" "$cpu" "$busy"
+    "$(field "$line" statuses)" "$hits" "$cpu" "$busy"
   last_line=$line
 }
 
@@ -271,13 +278,13 @@ logged=$(grep -c '"msg":"request"' "$work/server.log" || true)
 {
   echo "# Load test — $started"
   echo
-  echo "offres $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $("$work/offres" version | cut -d' ' -f2-); $(go version | cut -d' ' -f3); $OFFERS offers; $(nproc) cores shared by wrk ($THREADS threads) and the server; server log level $LOG_LEVEL"
+  echo "offres $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $("$work/offres" version | cut -d' ' -f2-); $(go version | cut -d' ' -f3); $OFFERS offers; $(nproc) cores shared by wrk ($THREADS threads) and the server; server log level $LOG_LEVEL; search cache ${CACHE} (OFFRES_SEARCH_CACHE_ENTRIES=${cache_entries:-default}); query popularity Zipf s = ${LOAD_ZIPF:-1}"
   echo
   echo "- load before: $uptime_before"
   echo "- load after:  $uptime_after"
   echo
-  echo "| phase | connections | duration | req/s | p50 ms | p99 ms | max ms | requests | errors (statuses) | CPU cores: server / machine | server CPU ms per request | server RSS | ≥ 1,500 req/s at p99 < 50 ms |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| phase | connections | duration | req/s | p50 ms | p99 ms | max ms | requests | errors (statuses) | searches from the cache | CPU cores: server / machine | server CPU ms per request | server RSS | ≥ 1,500 req/s at p99 < 50 ms |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   [ -n "$soak_summary" ] && echo "Soak ($SOAK, $SOAK_CONNECTIONS connections paced to ≈ $SOAK_RATE req/s): RSS $soak_summary." && echo

@@ -10,7 +10,8 @@ local M = {}
 -- Queries a visitor of the portal types: job titles, skills, employers,
 -- communes and their combinations, a few typos (fuzzy matching) and
 -- abbreviations. Written from the titles of the corpus (the shared France
--- Travail and public-service offers and the demo corpus).
+-- Travail and public-service offers and the demo corpus), in a plausible
+-- order of popularity: searches draw them by a Zipf law (see M.zipf).
 M.queries = {
   "infirmier", "infirmière", "aide soignant", "médecin", "sage-femme", "kinésithérapeute", "pharmacien",
   "développeur", "développeur web", "technicien informatique", "administrateur systèmes", "cybersécurité",
@@ -79,6 +80,30 @@ end
 -- pick returns a random element of list.
 function M.pick(list) return list[math.random(#list)] end
 
+-- zipf is the exponent of the popularity of queries (LOAD_ZIPF, default 1:
+-- the k-th query is asked 1/k as often as the first; 0: all alike). What
+-- share of searches the server's search cache answers depends on it.
+M.zipf = tonumber(os.getenv("LOAD_ZIPF") or "") or 1
+
+local cumulative = {}
+do
+  local sum = 0
+  for k = 1, #M.queries do
+    sum = sum + 1 / k ^ M.zipf
+    cumulative[k] = sum
+  end
+  for k = 1, #M.queries do cumulative[k] = cumulative[k] / sum end
+end
+
+-- pickQuery returns a query drawn by popularity.
+function M.pickQuery()
+  local r = math.random()
+  for k = 1, #M.queries do
+    if r <= cumulative[k] then return M.queries[k] end
+  end
+  return M.queries[#M.queries]
+end
+
 -- searchMode, from LOAD_SEARCH_MODE, is the mode asked of searches with a
 -- text (keyword, semantic, hybrid); none: the service's default (hybrid),
 -- as the widget does.
@@ -92,7 +117,7 @@ function M.searchPath()
   local parts = {}
   local r = math.random()
   local q = nil
-  if r > 0.05 then q = M.pick(M.queries) end
+  if r > 0.05 then q = M.pickQuery() end
   if q then parts[#parts + 1] = "q=" .. M.urlencode(q) end
   if q and M.searchMode then parts[#parts + 1] = "mode=" .. M.searchMode end
   local nf = 0
@@ -126,13 +151,21 @@ function M.suggestPath()
   return "/api/v1/suggest?q=" .. M.urlencode(prefix) .. "&limit=8"
 end
 
--- Counters, per thread (globals of the thread's Lua state).
-function M.count(status)
+-- Counters, per thread (globals of the thread's Lua state): responses by
+-- status, and the searches the server's cache answered (X-Cache: hit) or
+-- computed (miss).
+function M.count(status, headers)
   if status >= 200 and status < 300 then
     ok = (ok or 0) + 1
   else
     bad = bad or {}
     bad[status] = (bad[status] or 0) + 1
+  end
+  local cache = headers["X-Cache"]
+  if cache == "hit" then
+    cache_hits = (cache_hits or 0) + 1
+  elseif cache == "miss" then
+    cache_misses = (cache_misses or 0) + 1
   end
 end
 
@@ -140,9 +173,11 @@ end
 M.threads = {}
 
 -- run defines wrk's hooks for a script: spec.gen(n) returns the n-th
--- request (made with wrk.format) of a pool of spec.size (2000) requests
--- per thread, made before the run so that wrk spends little CPU per
--- request (the server shares the machine's cores with it);
+-- request (made with wrk.format). With spec.size, a pool of that many
+-- requests per thread is made before the run and cycled through, so that
+-- wrk spends little CPU per request (the server shares the machine's
+-- cores with it): for the routes the server does not cache. Without it,
+-- each request is made when sent, so that none repeats but by chance.
 -- spec.response(status, body), when given, sees each response after it is
 -- counted; spec.extras names its counters (thread globals) to report.
 function M.run(spec)
@@ -154,15 +189,16 @@ function M.run(spec)
   function init(args)
     math.randomseed(id * 7919)
     reqs = {}
-    for n = 1, spec.size or 2000 do reqs[n] = spec.gen(n) end
+    for n = 1, spec.size or 0 do reqs[n] = spec.gen(n) end
     i = 0
   end
   function request()
-    i = i % #reqs + 1
-    return reqs[i]
+    i = i + 1
+    if #reqs == 0 then return spec.gen(i) end
+    return reqs[(i - 1) % #reqs + 1]
   end
   function response(status, headers, body)
-    M.count(status)
+    M.count(status, headers)
     if spec.response then spec.response(status, body) end
   end
   function done(summary, latency, requests)
@@ -174,6 +210,9 @@ end
 -- requests, rate, latency percentiles (ms), non-2xx by status, socket
 -- errors, and extra counters named in extras (summed over the threads).
 function M.report(summary, latency, extras)
+  extras = extras or {}
+  table.insert(extras, 1, "cache_misses")
+  table.insert(extras, 1, "cache_hits")
   local total_ok, by_status, non2xx = 0, {}, 0
   local sums = {}
   for _, t in ipairs(M.threads) do
@@ -183,7 +222,7 @@ function M.report(summary, latency, extras)
       by_status[s] = (by_status[s] or 0) + n
       non2xx = non2xx + n
     end
-    for _, name in ipairs(extras or {}) do
+    for _, name in ipairs(extras) do
       sums[name] = (sums[name] or 0) + (t:get(name) or 0)
     end
   end
@@ -198,7 +237,7 @@ function M.report(summary, latency, extras)
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     total_ok, non2xx, (#statuses > 0 and table.concat(statuses, ",") or "-"),
     e.connect + e.read + e.write, e.timeout)
-  for _, name in ipairs(extras or {}) do
+  for _, name in ipairs(extras) do
     line = line .. string.format(" %s=%d", name, sums[name] or 0)
   end
   io.write(line .. "\n")

@@ -3,4 +3,4 @@
 package.path = (os.getenv("LOAD_LUA_DIR") or "scripts/load") .. "/?.lua;" .. package.path
 local common = require("common")
 
-common.run { gen = function() return wrk.format("GET", common.suggestPath()) end }
+common.run { size = 4000, gen = function() return wrk.format("GET", common.suggestPath()) end }
