@@ -9,6 +9,14 @@ cd "$root"
 
 export PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null || { echo "test.sh: Go is not installed (want Go ≥ 1.26 at /usr/local/go)" >&2; exit 1; }
+# Go 1.26.8 has standard-library vulnerabilities that offres reaches
+# (govulncheck, below); older local Go runs the patched toolchain of go.mod's
+# toolchain line, fetched once from the Go module proxy (about 76 MB).
+want_go=1.26.10
+have_go=$(GOTOOLCHAIN=local go env GOVERSION | sed 's/^go//')
+if [ "$(printf '%s\n%s\n' "$want_go" "$have_go" | sort -V | head -1)" != "$want_go" ]; then
+  export GOTOOLCHAIN="go$want_go"
+fi
 
 # Shared test data lives beside the repository, never in it.
 if [ -z "${OFFRES_TESTDATA:-}" ]; then
