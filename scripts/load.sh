@@ -278,7 +278,7 @@ logged=$(grep -c '"msg":"request"' "$work/server.log" || true)
 {
   echo "# Load test — $started"
   echo
-  echo "offres $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $("$work/offres" version | cut -d' ' -f2-); $(go version | cut -d' ' -f3); $OFFERS offers; $(nproc) cores shared by wrk ($THREADS threads) and the server; server log level $LOG_LEVEL; search cache ${CACHE} (OFFRES_SEARCH_CACHE_ENTRIES=${cache_entries:-default}); query popularity Zipf s = ${LOAD_ZIPF:-1}"
+  echo "offres $(git -C "$root" describe --always --dirty 2>/dev/null || echo '(no git)'); $(go version | cut -d' ' -f3); $OFFERS offers; $(nproc) cores shared by wrk ($THREADS threads) and the server; server log level $LOG_LEVEL; search cache ${CACHE} (OFFRES_SEARCH_CACHE_ENTRIES=${cache_entries:-default}); query popularity Zipf s = ${LOAD_ZIPF:-1}"
   echo
   echo "- load before: $uptime_before"
   echo "- load after:  $uptime_after"
