@@ -742,6 +742,10 @@ var communes = func() *matcher[[]string] {
 var communePrepositions = set("a", "au", "aux", "en", "sur", "dans", "de", "du", "d'", "pour", "vers",
 	"chez", "pres", "cote", "autour", "commune", "ville", "secteur", "la", "le", "l'", "les")
 
+// nearWords go with a commune only before « de »: « à côté de Nouméa »,
+// « près de Païta »; « Coté au Mont-Dore » names a subject and a commune.
+var nearWords = set("cote", "pres", "autour")
+
 func (p *parser) communes() {
 	for i := 0; i < len(p.toks); i++ {
 		ph, ok := communes.at(p.toks, i, func(ph phrase[[]string], i int) bool {
@@ -757,6 +761,13 @@ func (p *parser) communes() {
 		}
 		p.mark(i, i+len(ph.keys), offres.FacetCommune)
 		start := p.backConsume(i, communePrepositions, 3, offres.FacetCommune)
+		for j := start; j < i; j++ {
+			if nearWords[p.toks[j].key] && (j+1 >= i || !slices.Contains([]string{"de", "du", "d'"}, p.toks[j+1].key)) {
+				for ; start <= j; start++ {
+					p.toks[start].tag = "" // not « côté de »: left to the subject
+				}
+			}
+		}
 		// « à Nouméa ou à Dumbéa »: the connector goes with the communes.
 		if start >= 2 && p.toks[start-1].free() && (p.toks[start-1].key == "ou" || p.toks[start-1].key == "et") &&
 			p.toks[start-2].tag == offres.FacetCommune {
