@@ -21,6 +21,7 @@
 #
 #   ./scripts/load.sh                              # the README's run (≈ 20 min)
 #   CACHE=off PHASES="search search-keyword mixed" ./scripts/load.sh   # every search computed
+#   PROFILE=1 PHASES=search CONNECTIONS=16 ./scripts/load.sh   # + bench-out/load/search-c16.cpu.pprof
 #   SOAK=30s DURATION=5s WARMUP=2s ./scripts/load.sh   # a quick check
 #   PHASES="search suggest" CONNECTIONS="32 64 128" ./scripts/load.sh
 set -euo pipefail
@@ -46,6 +47,7 @@ LLM_TOKEN_DELAY=${LLM_TOKEN_DELAY:-20ms}
 LLM_INVALID=${LLM_INVALID:-0}       # share of the fake model's answers failing the citation check
 LOG_LEVEL=${LOG_LEVEL:-info}        # the server's (info: one line per request, as in production)
 CACHE=${CACHE:-on}                  # the server's search cache; off: every search computed
+PROFILE=${PROFILE:-0}               # 1: a CPU profile of the server during each search, suggest and mixed run
 OUT=${OUT:-$root/bench-out/load}
 
 if [ -z "${OFFRES_TESTDATA:-}" ]; then
@@ -70,7 +72,7 @@ for tool in wrk curl; do
 done
 
 mkdir -p "$OUT"
-rm -f "$OUT"/*.txt "$OUT"/*.csv "$OUT"/*.sse "$OUT"/*.log "$OUT"/summary.md
+rm -f "$OUT"/*.txt "$OUT"/*.csv "$OUT"/*.sse "$OUT"/*.log "$OUT"/*.pprof "$OUT"/summary.md
 work=$(mktemp -d /tmp/offres-load.XXXXXX)
 pids=()
 cleanup() {
@@ -122,7 +124,8 @@ port=$(free_port)
 cache_entries=${OFFRES_SEARCH_CACHE_ENTRIES:-}
 if [ "$CACHE" = off ]; then cache_entries=-1; fi
 if [ -n "$cache_entries" ]; then export OFFRES_SEARCH_CACHE_ENTRIES=$cache_entries; fi
-OFFRES_TRUSTED_PROXIES=127.0.0.1 OFFRES_LLM_MODEL=fake-chat OFFRES_LLM_BASE_URL="http://127.0.0.1:$llm_port/v1" \
+admin_token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+OFFRES_ADMIN_TOKEN=$admin_token OFFRES_TRUSTED_PROXIES=127.0.0.1 OFFRES_LLM_MODEL=fake-chat OFFRES_LLM_BASE_URL="http://127.0.0.1:$llm_port/v1" \
   "$work/offres" serve --data "$work/data" --addr "127.0.0.1:$port" --log-level "$LOG_LEVEL" \
   >"$OUT/server.out" 2>"$work/server.log" &
 server=$!
@@ -136,6 +139,14 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 # wrk and whatever else runs) and its total CPU time, in clock ticks.
 machine_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 hz=$(getconf CLK_TCK)
+duration_s() { # 30s, 10m, 1h → seconds
+  case $1 in
+  *h) echo $((${1%h} * 3600)) ;;
+  *m) echo $((${1%m} * 60)) ;;
+  *s) echo "${1%s}" ;;
+  *) echo "$1" ;;
+  esac
+}
 field() { # LOAD_RESULT-line name
   tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'
 }
@@ -159,7 +170,18 @@ measure() {
   busy0=$(machine_ticks)
   rss0=$(rss_kb)
   start=$(date +%s.%N)
+  local profiler=""
+  if [ "$PROFILE" = 1 ] && [ -z "${LOAD_DELAY_MS:-}" ] && [ "$script" != ask ]; then
+    # /debug/pprof (admin token): the whole run but its first and last second.
+    local secs=$(($(duration_s "$d") - 2))
+    if [ "$secs" -ge 1 ]; then
+      (sleep 1 && curl -fsS -H "Authorization: Bearer $admin_token" -o "$OUT/$name.cpu.pprof" \
+        "$base/debug/pprof/profile?seconds=$secs") &
+      profiler=$!
+    fi
+  fi
   wrk -t"$t" -c"$c" -d"$d" --timeout "$TIMEOUT" --latency -s "scripts/load/$script.lua" "$base" >"$OUT/$name.txt" 2>&1 || true
+  if [ -n "$profiler" ]; then wait "$profiler" || echo "load: $name: no CPU profile" >&2; fi
   local cpu busy rss1 end
   end=$(date +%s.%N)
   cpu=$(awk -v a="$ticks0" -v b="$(cpu_ticks)" -v hz="$hz" -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (b - a) / hz / (e - s)}')
