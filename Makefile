@@ -13,10 +13,19 @@ demo: ## serve the demo corpus on :8080
 test: ## the README's test command (setup + every test)
 	./scripts/test.sh
 
-bench: ## benchmarks and load figures of the README
+bench: ## benchmarks of the README
 	./scripts/bench.sh
+
+load: ## the HTTP load test and soak of the README (wrk, about 20 minutes)
+	./scripts/load.sh
+
+vulncheck: ## govulncheck against the pinned offline vulnerability database
+	./scripts/vulncheck.sh
+
+fuzz: ## every fuzz target for FUZZTIME each (default 10s)
+	./scripts/fuzz.sh
 
 golden: ## rewrite the relevance goldens after a deliberate ranking change
 	$(GO) test ./fulltext/ -run Golden -update
 
-.PHONY: help build demo test bench golden
+.PHONY: help build demo test bench load vulncheck fuzz golden
