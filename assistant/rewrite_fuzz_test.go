@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzRewrite feeds a previous question and a follow-up to the rewriting
@@ -41,6 +42,14 @@ func FuzzRewrite(f *testing.F) {
 	}
 	offerSets := [][]string{nil, {"3134-25-0308/SR"}, {"PS-2026-0640/DSIN", "CHS-AB 2026/14"}}
 	f.Fuzz(func(t *testing.T, prevText, followUp string, ids uint8) {
+		// Only questions Ask accepts reach the rewriting: a previous
+		// question of more than MaxQuestionLen runes, or not UTF-8, was
+		// refused (its rewritten form could not hold it whole).
+		for _, text := range []string{prevText, followUp} {
+			if !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxQuestionLen {
+				return
+			}
+		}
 		prev := Understand(prevText, qToday)
 		kept := prev
 		kept.Filters = cloneFilters(prev.Filters)
