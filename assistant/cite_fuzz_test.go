@@ -18,15 +18,8 @@ import (
 //
 //	go test ./assistant -run '^$' -fuzz '^FuzzCheckCitations$' -fuzztime 60s
 func FuzzCheckCitations(f *testing.F) {
-	sources := []Source{
-		{N: 1, OfferID: "A", Title: "Chef de projet digital", Section: "Résumé", Text: "Date limite de candidature : 7 mars 2025"},
-		{N: 2, OfferID: "B", Title: "Garde-pêche", Section: "Missions", Text: "Surveillance du lagon. Verbalisation."},
-		{N: 7, OfferID: "A", Title: "Chef de projet digital", Section: "Profil", Text: "Durée de résidence exigée : au moins égale à 5 ans."},
-	}
-	texts := map[string]string{
-		"A": "Chef de projet digital\nDate limite de candidature : 7 mars 2025\nDurée de résidence exigée : au moins égale à 5 ans.",
-		"B": "Garde-pêche\nSurveillance du lagon. Verbalisation des infractions.",
-	}
+	sources, texts := citeFixture()
+	sources = append(sources, Source{N: 7, OfferID: "A", Title: "Chef de projet digital", Section: "Profil", Text: "Durée de résidence exigée : au moins égale à 5 ans."})
 	for _, s := range []string{
 		"La date limite est le 7 mars 2025 [1].",
 		"L'offre exige « au moins égale à 5 ans » [7] et la surveillance [2] [1] [2].",

@@ -7,7 +7,9 @@ import (
 	"offres/prompts"
 )
 
-func TestCheckCitations(t *testing.T) {
+// citeFixture returns the passages given to the model and the offers'
+// texts of the citation tests.
+func citeFixture() ([]Source, map[string]string) {
 	sources := []Source{
 		{N: 1, OfferID: "A", Title: "Chef de projet digital", Section: "Résumé", Text: "Date limite de candidature : 7 mars 2025"},
 		{N: 2, OfferID: "B", Title: "Garde-pêche", Section: "Missions", Text: "Surveillance du lagon. Verbalisation."},
@@ -16,6 +18,11 @@ func TestCheckCitations(t *testing.T) {
 		"A": "Chef de projet digital\nDate limite de candidature : 7 mars 2025\nDurée de résidence exigée : au moins égale à 5 ans.",
 		"B": "Garde-pêche\nSurveillance du lagon. Verbalisation des infractions.",
 	}
+	return sources, texts
+}
+
+func TestCheckCitations(t *testing.T) {
+	sources, texts := citeFixture()
 	for _, tc := range []struct {
 		name, answer string
 		ok           bool

@@ -336,7 +336,7 @@ func unchunkDocValues(doc *bdoc.Document) {
 // opens a segment whose contents were damaged, then fails, or panics, when
 // a search reads the damaged part. Files of no snapshot (a segment being
 // written when the process was killed) are not read: scorch ignores them.
-// Reading every segment costs a few tens of milliseconds at 10,000 offers.
+// It reads every segment file once, at open.
 func (ix *Index) verifySegments() error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
