@@ -104,6 +104,7 @@ func TestMetrics(t *testing.T) {
 	reg := metrics.New()
 	app, eng := newFullApp(t, api.Options{}, nil, func(d *api.Deps) { d.Metrics = reg })
 	reg.WatchSizes(eng.Sizes)
+	reg.WatchPanics(eng.BackgroundPanics)
 	auth := "Bearer " + adminToken
 	do(t, app, "GET", "/api/v1/search?q=infirmier", nil)
 	do(t, app, "GET", "/api/v1/search?q=infirmier", nil)
@@ -128,6 +129,7 @@ func TestMetrics(t *testing.T) {
 		`offres_http_request_duration_seconds_count{code="400",method="GET",route="/api/v1/search"} 1`,
 		`offres_http_request_duration_seconds_count{code="201",method="POST",route="/api/v1/offers"} 1`,
 		`offres_http_errors_total{code="invalid_request",route="/api/v1/search"} 1`,
+		`offres_background_panics_total 0`,
 		`offres_http_errors_total{code="not_found",route="/api/v1/offers/:id"} 1`,
 		`offres_http_errors_total{code="not_found",route="unmatched"} 1`,
 		`offres_import_offers_total{outcome="indexed"} 1`,

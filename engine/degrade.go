@@ -288,7 +288,7 @@ func (e *Engine) maintainLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		e.maintain(ctx)
+		e.guard("maintenance", func() { e.maintain(ctx) })
 	}
 }
 

@@ -122,6 +122,7 @@ type Engine struct {
 	// The background work: following the database, retrying what failed.
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
+	panics         atomic.Uint64 // recovered in the background (recover.go)
 }
 
 // Log keys.
@@ -145,7 +146,14 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e := &Engine{opts: opts, log: opts.Logger}
 	e.needSync.Store(true)
-	semOpts := semantic.Options{ANN: opts.ANN}
+	ann := opts.ANN
+	ann.OnPanic = func(v any, stack []byte) {
+		e.recovered("vector index training", v, stack)
+		if opts.ANN.OnPanic != nil {
+			opts.ANN.OnPanic(v, stack)
+		}
+	}
+	semOpts := semantic.Options{ANN: ann}
 	if opts.DatabaseURL != "" {
 		pg, err := postgres.Open(ctx, opts.DatabaseURL, postgres.Options{Logger: opts.Logger})
 		if err != nil {

@@ -197,7 +197,9 @@ func (e *Engine) followLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if e.followOnce(ctx) {
+		ok := false
+		e.guard("following the database", func() { ok = e.followOnce(ctx) })
+		if ok {
 			wait = interval
 		} else {
 			wait = max(interval, min(2*wait, e.maxRetryInterval()))

@@ -294,3 +294,18 @@ func (e *Engine) offerIDs(ctx context.Context) ([]string, error) {
 	})
 	return ids, err
 }
+
+// WaitVectorIndex waits until the in-memory vector index has no training
+// in progress, or ctx is done; it reports the number of passages it holds
+// and whether its searches are approximate (IVF). Searches do not need to
+// wait: until a training completes they scan every passage.
+func (e *Engine) WaitVectorIndex(ctx context.Context) (passages int, approximate bool, err error) {
+	mem := e.sem.Index()
+	if mem == nil {
+		return 0, false, nil
+	}
+	if err := mem.WaitTraining(ctx); err != nil {
+		return 0, false, err
+	}
+	return mem.Len(), mem.Approximate(), nil
+}

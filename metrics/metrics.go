@@ -143,6 +143,17 @@ func (c *sizeCollector) Collect(ch chan<- prometheus.Metric) {
 	c.errs.Collect(ch)
 }
 
+// WatchPanics reports the count fn returns at each scrape, as the counter
+// offres_background_panics_total: panics recovered in background work
+// (the training of the vector index, following the database), each logged
+// with its stack. Any increase is a bug to report.
+func (r *Registry) WatchPanics(fn func() uint64) {
+	r.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Namespace: namespace, Name: "background_panics_total",
+		Help: "Panics recovered in background work (vector index training, following the database, retries), each logged with its stack.",
+	}, func() float64 { return float64(fn()) }))
+}
+
 // Embedder is an embedding model (semantic.Embedder).
 type Embedder interface {
 	Model() string

@@ -446,3 +446,14 @@ func (l *Layer) Sync(ctx context.Context, ids []string, get func(ctx context.Con
 	}
 	return n, nil
 }
+
+// ANNOptions returns the options the layer gives its in-memory vector
+// indexes.
+func (l *Layer) ANNOptions() vectors.Options { return l.ann }
+
+// Index returns the in-memory vector index of the current model: nil
+// before anything is embedded, or when the store searches (PostgreSQL).
+func (l *Layer) Index() *vectors.Index {
+	_, mem := l.current()
+	return mem
+}

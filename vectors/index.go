@@ -53,6 +53,10 @@ type Index struct {
 	ann       *ivf      // the approximate index, nil until trained
 	job       *trainJob // the training in progress, if any
 	trainedAt int       // rows when the last training started, 0 if none
+
+	// trainHook, set by tests before any write, is called at the stages
+	// of a training (stageSlab, stageRegroup).
+	trainHook func(stage string)
 }
 
 // New returns an empty index for vectors of the given model and dimension,

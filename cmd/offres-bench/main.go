@@ -117,6 +117,12 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	modelTime := time.Since(start)
+	start = time.Now()
+	passages, approximate, err := eng.WaitVectorIndex(ctx)
+	if err != nil {
+		return err
+	}
+	ivfTime := time.Since(start)
 
 	time.Sleep(*settle)
 	svc := eng.Search()
@@ -159,6 +165,11 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "| import (parse + catalogue + full-text, batches of %d) | %d offers in %s = **%.0f offers/s** (%s) |\n",
 		*batch, *n, importTime.Round(time.Millisecond), float64(*n)/importTime.Seconds(), sum)
 	fmt.Fprintf(out, "| built-in model: training + embedding every passage | **%s** |\n", modelTime.Round(time.Millisecond))
+	index := "exact scan"
+	if approximate {
+		index = "IVF"
+	}
+	fmt.Fprintf(out, "| vector index: %d passages, %s; training left after the embedding | **%s** |\n", passages, index, ivfTime.Round(time.Millisecond))
 	for i, mode := range modes {
 		typical[i].row(out, "search "+mode+", typical queries")
 	}

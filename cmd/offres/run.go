@@ -277,6 +277,7 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	}
 	defer eng.Close()
 	c.metrics.WatchSizes(eng.Sizes)
+	c.metrics.WatchPanics(eng.BackgroundPanics)
 	if withDemo {
 		sum, _, err := eng.Import(ctx, "demo.json", bytes.NewReader(demo.Offers))
 		if err != nil {
