@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"offres"
 	"offres/api"
-	"offres/metrics"
+	"offres/internal/metrics"
+	"offres/internal/offres"
 )
 
 // TestRouteAccess walks every route the server answers: each must have its

@@ -13,8 +13,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
 
-	"offres"
-	"offres/analytics"
+	"offres/internal/analytics"
+	"offres/internal/offres"
 )
 
 // Analytics counts the widget's events and reports them (analytics.Store).

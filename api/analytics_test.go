@@ -13,10 +13,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"offres"
-	"offres/analytics"
 	"offres/api"
-	"offres/engine"
+	"offres/internal/analytics"
+	"offres/internal/engine"
+	"offres/internal/offres"
 )
 
 // analyticsApp serves the demo corpus with search analytics stored in a

@@ -14,8 +14,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/pprof"
 
-	"offres"
 	"offres/indexer"
+	"offres/internal/offres"
 	"offres/search"
 )
 

@@ -17,12 +17,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"offres"
 	"offres/api"
-	"offres/assistant"
-	"offres/demo"
-	"offres/engine"
-	"offres/match"
+	"offres/internal/assistant"
+	"offres/internal/demo"
+	"offres/internal/engine"
+	"offres/internal/match"
+	"offres/internal/offres"
 )
 
 const adminToken = "s3cret-admin-token"

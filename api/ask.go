@@ -12,8 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
-	"offres"
-	"offres/assistant"
+	"offres/internal/assistant"
+	"offres/internal/offres"
 )
 
 // Assistant answers questions (assistant.Assistant).

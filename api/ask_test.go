@@ -13,9 +13,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"offres/api"
-	"offres/assistant"
-	"offres/llm"
-	"offres/llm/llmtest"
+	"offres/internal/assistant"
+	"offres/internal/llm"
+	"offres/internal/llm/llmtest"
 )
 
 // newAskApp serves the demo corpus with an assistant on model (nil:

@@ -15,13 +15,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"offres"
 	"offres/api"
-	"offres/assistant"
-	"offres/demo"
-	"offres/engine"
+	"offres/internal/assistant"
+	"offres/internal/demo"
+	"offres/internal/engine"
+	"offres/internal/llm"
+	"offres/internal/offres"
 	"offres/internal/pgtest"
-	"offres/llm"
 )
 
 // readiness is the body of /readyz.

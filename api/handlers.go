@@ -12,7 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"offres"
+	"offres/internal/offres"
 	"offres/search"
 )
 

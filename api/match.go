@@ -10,9 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"offres"
-	"offres/document"
-	"offres/match"
+	"offres/internal/document"
+	"offres/internal/match"
+	"offres/internal/offres"
 )
 
 // Matching ranks offers for a profile (match.Service).

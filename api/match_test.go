@@ -9,7 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"offres/api"
-	"offres/match"
+	"offres/internal/match"
 )
 
 func newMatchApp(t *testing.T) *fiber.App { return newApp(t, api.Options{}) }

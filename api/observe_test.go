@@ -10,9 +10,9 @@ import (
 	"sync"
 	"testing"
 
-	"offres"
 	"offres/api"
-	"offres/metrics"
+	"offres/internal/metrics"
+	"offres/internal/offres"
 	"offres/search"
 )
 

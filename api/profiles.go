@@ -8,8 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"offres"
-	"offres/match"
+	"offres/internal/match"
+	"offres/internal/offres"
 )
 
 // Recruiters authenticates recruiters' keys and keeps their profiles

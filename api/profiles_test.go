@@ -10,10 +10,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"offres"
 	"offres/api"
-	"offres/engine"
-	"offres/match"
+	"offres/internal/engine"
+	"offres/internal/match"
+	"offres/internal/offres"
 )
 
 func newRecruiterApp(t *testing.T) (*fiber.App, *engine.Engine) {

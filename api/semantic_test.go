@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"offres"
 	"offres/api"
+	"offres/internal/offres"
 )
 
 func TestSearchModes(t *testing.T) {

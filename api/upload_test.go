@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"offres/api"
-	"offres/match"
+	"offres/internal/match"
 )
 
 // multipartBody returns a form with the file under "file".
@@ -31,7 +31,7 @@ func multipartBody(t *testing.T, name string, data []byte) (*bytes.Buffer, strin
 func TestUploadCV(t *testing.T) {
 	app := newApp(t, api.Options{})
 	for _, name := range []string{"cv.pdf", "cv.docx", "cv.txt"} {
-		data, err := os.ReadFile(filepath.Join("..", "document", "testdata", name))
+		data, err := os.ReadFile(filepath.Join("..", "internal", "document", "testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestUploadCV(t *testing.T) {
 			t.Errorf("%s: %d %s", name, r.status, r.body)
 		}
 	}
-	scan, _ := os.ReadFile(filepath.Join("..", "document", "testdata", "scan.pdf"))
+	scan, _ := os.ReadFile(filepath.Join("..", "internal", "document", "testdata", "scan.pdf"))
 	body, ct := multipartBody(t, "scan.pdf", scan)
 	if r := do(t, app, "POST", "/api/v1/match", body, "Content-Type", ct); r.status != 400 {
 		t.Errorf("a scanned PDF: %d %s", r.status, r.body)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // The portal's files (web.Assets): the widget, the demo pages and their

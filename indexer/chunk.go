@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // ChunkOptions bound the passages of an offer. Zero fields take the defaults.

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"offres"
-	"offres/demo"
+	"offres/internal/demo"
+	"offres/internal/offres"
 )
 
 func TestSplitText(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // Record is one parsed offer, or why a record was rejected.

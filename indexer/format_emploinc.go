@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 var emploiNCHeaderRE = regexp.MustCompile(`^\x{feff}?url,numeroOffre,titreOffre,`)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 func parseFranceTravail(e *emitter, r io.Reader) error {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 func parseFile(t *testing.T, path string) parsed {

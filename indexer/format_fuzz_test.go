@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // fuzzNames pick the parser FuzzParse feeds.

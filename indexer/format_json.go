@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // jsonRecord handles the raw bytes of one record of a JSON source.

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // parseJSONLD reads a standalone JSON-LD source: a JobPosting, an array of

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // pepEmployer is the employer of Place de l'emploi public offers that do

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 func TestParsePEPCSVFile(t *testing.T) {

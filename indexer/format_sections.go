@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // Limits of what reads as a heading or a key in running text.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // parsed is what Parse emitted for one source.

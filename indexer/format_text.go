@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // parseText reads a French plain-text or Markdown posting.

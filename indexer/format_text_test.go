@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 func readSeed(t *testing.T) string {

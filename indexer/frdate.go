@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // monthNames lists, for each month, its folded French name and usual

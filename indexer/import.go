@@ -11,7 +11,7 @@ import (
 	"slices"
 	"sort"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // Catalog is the source of truth the importer writes offers to.

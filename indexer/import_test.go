@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // memCatalog is a catalogue in memory; it records what the index was sent.

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // normalize brings an offer decoded from any format to the shared

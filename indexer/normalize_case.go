@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // shouting is the share of upper-case letters above which a title is

@@ -3,7 +3,7 @@ package indexer
 import (
 	"testing"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 func TestSectionKindOf(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // importers are every source format, in the order FuzzParseFormat's first

@@ -28,8 +28,8 @@ if [ "${POSTGRES:-1}" = 1 ]; then
   /tmp/offres-bench --offers "${OFFERS:-10000}" --database-url "$url"
 fi
 echo
-go test -run='^$' -bench=Upsert -benchtime=3x ./fulltext/
-go test -run='^$' -bench=Search -benchtime=200x ./fulltext/
+go test -run='^$' -bench=Upsert -benchtime=3x ./internal/fulltext/
+go test -run='^$' -bench=Search -benchtime=200x ./internal/fulltext/
 go test -run='^$' -bench=Parse ./indexer/
-go test -run='^$' -bench='BenchmarkTrain$|EmbedPassages|EmbedQuery' -benchtime=5x ./lsa/
-go test -run='^$' -bench=BenchmarkANN -benchtime=200x ./vectors/
+go test -run='^$' -bench='BenchmarkTrain$|EmbedPassages|EmbedQuery' -benchtime=5x ./internal/lsa/
+go test -run='^$' -bench=BenchmarkANN -benchtime=200x ./internal/vectors/

@@ -3,7 +3,7 @@
 # time: FUZZTIME (default 10s; any -fuzztime value: 30s, 5m, 10000x).
 # Targets are discovered with `go test -list '^Fuzz'`, so a new one is run
 # without editing this script. Arguments restrict the packages (default
-# ./...): scripts/fuzz.sh ./indexer/ ./rome/
+# ./...): scripts/fuzz.sh ./indexer/ ./internal/rome/
 #
 # The first crash stops the run with a failure and says where the failing
 # input was written (the package's testdata/fuzz/FuzzName/, to commit as a

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // Semantic finds the passages of offers close to a query in an embedding

@@ -10,9 +10,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"offres"
-	"offres/demo"
-	"offres/fulltext"
+	"offres/internal/demo"
+	"offres/internal/fulltext"
+	"offres/internal/offres"
 )
 
 // fuzzNow is the fixed time of the fuzz targets: 28 November 2026 in Nouméa.

@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // KeywordIndex is the full-text index the service searches and keeps current.

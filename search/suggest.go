@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // Suggester completes typed prefixes with offer titles and title/skill terms.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"offres"
-	"offres/demo"
+	"offres/internal/demo"
+	"offres/internal/offres"
 )
 
 // FuzzSuggest feeds arbitrary prefixes and limits to GET /api/v1/suggest's

@@ -3,7 +3,7 @@ package search
 import (
 	"testing"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 func TestSuggester(t *testing.T) {

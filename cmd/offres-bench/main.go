@@ -25,11 +25,11 @@ import (
 	"strings"
 	"time"
 
-	"offres"
-	"offres/demo"
-	"offres/engine"
 	"offres/indexer"
-	"offres/postgres"
+	"offres/internal/demo"
+	"offres/internal/engine"
+	"offres/internal/offres"
+	"offres/internal/postgres"
 	"offres/search"
 )
 

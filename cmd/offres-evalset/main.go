@@ -14,7 +14,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"offres/eval"
+	"offres/internal/eval"
 )
 
 func main() {

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"offres"
-	"offres/assistant"
-	"offres/demo"
-	"offres/engine"
-	"offres/llm"
+	"offres/internal/assistant"
+	"offres/internal/demo"
+	"offres/internal/engine"
+	"offres/internal/llm"
+	"offres/internal/offres"
 	"offres/prompts"
 )
 

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"offres/assistant"
-	"offres/config"
-	"offres/engine"
-	"offres/llm"
-	"offres/metrics"
+	"offres/internal/assistant"
+	"offres/internal/config"
+	"offres/internal/engine"
+	"offres/internal/llm"
+	"offres/internal/metrics"
 )
 
 // chatModel returns the OpenAI-compatible chat model the settings name, or

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres/demo"
+	"offres/internal/demo"
 )
 
 func TestAskCommand(t *testing.T) {

@@ -7,11 +7,11 @@ import (
 	"log/slog"
 	"time"
 
-	"offres/config"
-	"offres/engine"
-	"offres/llm"
-	"offres/metrics"
-	"offres/postgres"
+	"offres/internal/config"
+	"offres/internal/engine"
+	"offres/internal/llm"
+	"offres/internal/metrics"
+	"offres/internal/postgres"
 	"offres/search"
 )
 
@@ -30,7 +30,7 @@ type common struct {
 // takes (data, log_level, database_url), and of the extra settings a
 // command takes as flags.
 func (c *common) register(fs *flag.FlagSet, extra ...string) {
-	fs.StringVar(&c.configPath, "config", "", "configuration file, TOML: see offres.example.toml (OFFRES_CONFIG)")
+	fs.StringVar(&c.configPath, "config", "", "configuration file, TOML: see docs/offres.example.toml (OFFRES_CONFIG)")
 	c.flags = config.BindFlags(fs, append([]string{"data", "log_level", "database_url"}, extra...)...)
 }
 

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"offres"
-	"offres/demo"
+	"offres/internal/demo"
+	"offres/internal/offres"
 )
 
 // TestCorruptIndexRebuilt damages a real full-text index (bleve's files, as

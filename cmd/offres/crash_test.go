@@ -20,10 +20,10 @@ import (
 	"testing"
 	"time"
 
-	"offres"
-	"offres/boltstore"
-	"offres/engine"
-	"offres/fulltext"
+	"offres/internal/boltstore"
+	"offres/internal/engine"
+	"offres/internal/fulltext"
+	"offres/internal/offres"
 	"offres/internal/shareddata"
 	"offres/search"
 )

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"offres"
-	"offres/assistant"
-	"offres/config"
-	"offres/eval"
-	"offres/match"
+	"offres/internal/assistant"
+	"offres/internal/config"
+	"offres/internal/eval"
+	"offres/internal/match"
+	"offres/internal/offres"
+	"offres/internal/rome"
 	"offres/prompts"
-	"offres/rome"
 	"offres/search"
 )
 

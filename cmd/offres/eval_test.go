@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres/demo"
+	"offres/internal/demo"
 )
 
 // TestEvalDemo runs offres eval on the demo corpus with a two-query set and

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"offres"
+	"offres/internal/offres"
 )
 
 // runKeys administers the recruiters' API keys.

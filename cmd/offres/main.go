@@ -10,7 +10,7 @@
 //
 // The settings (package config) come from flags, OFFRES_* environment
 // variables and a TOML configuration file (--config, OFFRES_CONFIG; see
-// offres.example.toml), in that order of precedence.
+// docs/offres.example.toml), in that order of precedence.
 //
 // SIGINT or SIGTERM stops a server once its requests in flight are
 // answered, and an import at the end of the batch it is writing; a second

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"offres/analytics"
 	"offres/api"
-	"offres/config"
+	"offres/internal/analytics"
+	"offres/internal/config"
 )
 
 // corsOrigins returns the origins of server.cors_origins (--cors-origins,

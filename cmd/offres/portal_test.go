@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"offres/config"
+	"offres/internal/config"
 )
 
 // TestDemoPortal: `offres demo` serves the portal page at /, accepts the

@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"path/filepath"
 
-	"offres/match"
-	"offres/rome"
+	"offres/internal/match"
+	"offres/internal/rome"
 )
 
 // romeFile is where the imported ROME taxonomy is kept in the data

@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"offres/api"
-	"offres/demo"
 	"offres/indexer"
-	"offres/match"
-	"offres/metrics"
+	"offres/internal/demo"
+	"offres/internal/match"
+	"offres/internal/metrics"
 	"offres/web"
 )
 
@@ -53,7 +53,7 @@ usage:
                                            mesurer la qualité (nDCG@10, P@10, MRR@10, Recall@100)
   offres version | offres --version        afficher la version, la révision et la chaîne de compilation
 
-Configuration : --config FICHIER ou OFFRES_CONFIG, un fichier TOML (voir offres.example.toml, qui
+Configuration : --config FICHIER ou OFFRES_CONFIG, un fichier TOML (voir docs/offres.example.toml, qui
 décrit chaque réglage) ; chaque réglage a aussi sa variable OFFRES_… (OFFRES_DATA, OFFRES_ADDR,
 OFFRES_ADMIN_TOKEN, OFFRES_LOG_LEVEL…) et certains une option. Priorité : option > variable >
 fichier > défaut ; une clé inconnue ou une valeur invalide est une erreur qui nomme le réglage

@@ -8,7 +8,7 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
-	"offres"
+	"offres/internal/offres"
 	"offres/search"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"offres/demo"
+	"offres/internal/demo"
 )
 
 func runCmdEnv(t *testing.T, environ map[string]string, args ...string) (string, string, error) {

@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"offres"
-	"offres/boltstore"
-	"offres/fulltext"
+	"offres/internal/boltstore"
+	"offres/internal/fulltext"
+	"offres/internal/offres"
 )
 
 // TestIndexStopsOnSIGTERM sends SIGTERM to `offres index` in the middle of

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"offres/postgres"
+	"offres/internal/postgres"
 )
 
 // Database creates an empty database for the test, dropped when it ends,

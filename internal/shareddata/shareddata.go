@@ -16,7 +16,7 @@ func Dir() string {
 	if dir := os.Getenv("OFFRES_TESTDATA"); dir != "" {
 		return dir
 	}
-	for _, d := range []string{"../shared/data", "../../shared/data", "/work/shared/data"} {
+	for _, d := range []string{"../shared/data", "../../shared/data", "../../../shared/data", "../../../../shared/data", "/work/shared/data"} {
 		if _, err := os.Stat(filepath.Join(d, "offers")); err == nil {
 			return d
 		}

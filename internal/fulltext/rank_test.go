@@ -1,0 +1,97 @@
+package fulltext
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"offres/internal/offres"
+)
+
+func TestRank(t *testing.T) {
+	backends(t, func(t *testing.T, ix *Index) {
+		ctx := context.Background()
+		q := offres.Query{Text: "infirmier", IncludeClosed: true, Today: today}
+		ids, exact, err := ix.Rank(ctx, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := hitIDs(runSearch(t, ix, offres.Query{Text: "infirmier", IncludeClosed: true, Limit: 10}))
+		if !slices.Equal(ids, want) {
+			t.Errorf("Rank = %q, Search = %q: the same ranking was expected", ids, want)
+		}
+		if len(exact) != 0 {
+			t.Errorf("exact = %v for a word of a title, want none", exact)
+		}
+		// Reference and exact title are exact matches, after folding.
+		for text, id := range map[string]string{
+			"3134-25-0308/sr":        "3134-25-0308/SR",
+			"chef de projet DIGITAL": "3134-25-0308/SR",
+			"Comptable":              "COMPTA-1",
+		} {
+			ids, exact, err := ix.Rank(ctx, offres.Query{Text: text, IncludeClosed: true, Today: today}, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) == 0 || !exact[id] || len(exact) != 1 {
+				t.Errorf("Rank(%q) = %q, exact %v: want %s exact", text, ids, exact, id)
+			}
+		}
+		// Filters apply; no text ranks every offer that passes them.
+		ids, _, err = ix.Rank(ctx, offres.Query{Filters: map[string][]string{offres.FacetCommune: {"Nouméa"}}, IncludeClosed: true, Today: today}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := runSearch(t, ix, offres.Query{Filters: map[string][]string{offres.FacetCommune: {"Nouméa"}}, IncludeClosed: true})
+		if len(ids) != all.Total {
+			t.Errorf("Rank with a filter gave %d offers, Search counts %d", len(ids), all.Total)
+		}
+		// n bounds the ranking.
+		if ids, _, _ := ix.Rank(ctx, offres.Query{IncludeClosed: true, Today: today}, 3); len(ids) != 3 {
+			t.Errorf("Rank(n=3) gave %d ids", len(ids))
+		}
+	})
+}
+
+func TestSearchIDs(t *testing.T) {
+	backends(t, func(t *testing.T, ix *Index) {
+		order := []string{"COMPTA-1", "IDE-2", "SECU-1", "IDE-1", "nope", "DEV-1", "IDE-2"}
+		// The given order, the filters (closed offers left out: SECU-1),
+		// unknown and repeated ids ignored.
+		res := runSearch(t, ix, offres.Query{Text: "infirmier", IDs: order, Limit: 3})
+		if got, want := hitIDs(res), []string{"COMPTA-1", "IDE-2", "IDE-1"}; !slices.Equal(got, want) {
+			t.Errorf("page 1 = %q, want %q", got, want)
+		}
+		if res.Total != 4 {
+			t.Errorf("total = %d, want 4 (COMPTA-1, IDE-2, IDE-1, DEV-1)", res.Total)
+		}
+		page2 := runSearch(t, ix, offres.Query{Text: "infirmier", IDs: order, Limit: 3, Page: 2})
+		if got := hitIDs(page2); !slices.Equal(got, []string{"DEV-1"}) {
+			t.Errorf("page 2 = %q, want [DEV-1]", got)
+		}
+		// Facets count the restricted set.
+		var nouméa int
+		for _, v := range res.Facets[offres.FacetCommune] {
+			if v.Value == "Nouméa" {
+				nouméa = v.Count
+			}
+		}
+		if nouméa != 4 {
+			t.Errorf("commune facet Nouméa = %d, want 4: %v", nouméa, res.Facets[offres.FacetCommune])
+		}
+		// The text highlights the offers it matches, and does not filter.
+		for _, h := range res.Hits {
+			if h.ID == "IDE-1" && len(h.Highlights) == 0 {
+				t.Errorf("IDE-1 has no highlight for infirmier")
+			}
+			if h.ID == "COMPTA-1" && len(h.Highlights) != 0 {
+				t.Errorf("COMPTA-1 has highlights %v for infirmier", h.Highlights)
+			}
+		}
+		// Another sort than relevance orders the set itself.
+		byDeadline := runSearch(t, ix, offres.Query{IDs: order, Sort: offres.SortDeadline})
+		if got, want := hitIDs(byDeadline), []string{"IDE-1", "DEV-1", "IDE-2", "COMPTA-1"}; !slices.Equal(got, want) {
+			t.Errorf("by deadline = %q, want %q", got, want)
+		}
+	})
+}
