@@ -41,6 +41,10 @@ const (
 	FormatEmploiNC      Format = "emploinc"      // the emploi.gouv.nc CSV export: fields, no description
 )
 
+// Formats lists every source format, in the order of the package
+// documentation.
+var Formats = []Format{FormatJSON, FormatNDJSON, FormatFranceTravail, FormatJSONLD, FormatHTML, FormatText, FormatPEPCSV, FormatEmploiNC}
+
 // headSize is how much of a source DetectFormat looks at.
 const headSize = 64 << 10
 

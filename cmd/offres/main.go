@@ -1,12 +1,16 @@
 // Command offres indexes the job offers of the Province Sud and serves their
-// search API.
+// search API, their assistant and the matching of profiles.
 //
-//	offres index [--data DIR] [--ack] PATH...  import offers from files or folders
-//	offres serve [--addr :8080] [--data DIR]
-//	offres search [--json] "infirmier"   search from the terminal
-//	offres demo [--data DIR]             import the demo corpus and serve it
-//	offres reindex [--data DIR]          rebuild the full-text index and the vectors from the catalogue
-//	offres version                       the build: version, revision, Go
+//	offres index [--data DIR] [--batch N] [--ack] PATH...   import offers from files or folders
+//	offres serve [--addr :8080] [--data DIR]                serve the API, the widget and the demo page
+//	offres search [--data DIR] [--json] "infirmier"         search from the terminal
+//	offres demo [--data DIR] [--addr :8080]                 import the demo corpus and serve it
+//	offres reindex [--data DIR]                             rebuild the full-text index and the vectors from the catalogue
+//	offres ask [--json] "question"                          ask the assistant
+//	offres rome import [--data DIR] ROME_DIR                import the ROME referential (the official CSV export)
+//	offres keys create --name N [--role R] | list | delete  recruiters' API keys (administration)
+//	offres eval --queries Q.tsv --qrels QRELS [--mode M]    measure the search quality (nDCG@10, P@10, MRR@10, Recall@100)
+//	offres version                                          the build: version, revision, Go
 //
 // The settings (package config) come from flags, OFFRES_* environment
 // variables and a TOML configuration file (--config, OFFRES_CONFIG; see

@@ -232,7 +232,7 @@ func (e *Engine) openText(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	indexed, err := text.Count()
+	indexed, err := text.Count(ctx)
 	if err != nil {
 		return err
 	}
@@ -455,7 +455,7 @@ func (e *Engine) Ready(ctx context.Context) error {
 			return fmt.Errorf("catalogue: %w", errors.Join(offres.ErrUnavailable, err))
 		}
 	}
-	if _, err := e.text.Count(); err != nil {
+	if _, err := e.text.Count(ctx); err != nil {
 		return fmt.Errorf("full-text index: %w", errors.Join(offres.ErrUnavailable, err))
 	}
 	return nil

@@ -64,7 +64,7 @@ func (e *Engine) writeCursor(seq int64) error {
 // changes since its cursor.
 func (e *Engine) openFollower(ctx context.Context) error {
 	cursor, ok := e.readCursor()
-	if indexed, err := e.text.Count(); err != nil {
+	if indexed, err := e.text.Count(ctx); err != nil {
 		return err
 	} else if !ok || (indexed == 0 && cursor > 0) {
 		return e.rebuildFromDatabase(ctx)

@@ -17,7 +17,7 @@ func (e *Engine) Sizes(ctx context.Context) (map[string]float64, error) {
 	} else {
 		errs = append(errs, err)
 	}
-	if n, err := e.text.Count(); err == nil {
+	if n, err := e.text.Count(ctx); err == nil {
 		out["fulltext_documents"] = float64(n)
 	} else {
 		errs = append(errs, err)

@@ -294,9 +294,9 @@ func (ix *Index) Delete(ctx context.Context, ids []string) error {
 }
 
 // Count returns the number of offers in the index.
-func (ix *Index) Count() (uint64, error) {
+func (ix *Index) Count(ctx context.Context) (uint64, error) {
 	req := bleve.NewSearchRequestOptions(offersQuery(), 0, 0, false)
-	res, err := ix.bi.SearchInContext(context.Background(), req)
+	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return 0, fmt.Errorf("count: %w", err)
 	}

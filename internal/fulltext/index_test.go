@@ -34,7 +34,7 @@ func TestReopenFromDisk(t *testing.T) {
 		t.Fatalf("reopen: %v", err)
 	}
 	defer ix.Close()
-	if n, err := ix.Count(); err != nil || n != uint64(len(fixtures())) {
+	if n, err := ix.Count(context.Background()); err != nil || n != uint64(len(fixtures())) {
 		t.Errorf("Count = %d, %v; want %d", n, err, len(fixtures()))
 	}
 	after := hitIDs(runSearch(t, ix, offres.Query{Text: "IDE programmeur", IncludeClosed: true}))
@@ -50,7 +50,7 @@ func TestOpenCreatesInEmptyDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if n, err := ix.Count(); err != nil || n != 0 {
+	if n, err := ix.Count(context.Background()); err != nil || n != 0 {
 		t.Errorf("Count = %d, %v; want 0", n, err)
 	}
 }
@@ -184,7 +184,7 @@ func TestLexiconChangeRefreshesSynonyms(t *testing.T) {
 	if ids := hitIDs(runSearch(t, ix, offres.Query{Text: "argentier"})); len(ids) != 0 {
 		t.Errorf("old synonym still found: %q", ids)
 	}
-	if n, err := ix.Count(); err != nil || n != uint64(len(fixtures())) {
+	if n, err := ix.Count(context.Background()); err != nil || n != uint64(len(fixtures())) {
 		t.Errorf("Count = %d, %v; synonym definitions must not count", n, err)
 	}
 }
@@ -199,7 +199,7 @@ func assertFinds(t *testing.T, ix *Index, text, id string) {
 func TestUpsertReplacesAndDelete(t *testing.T) {
 	backends(t, func(t *testing.T, ix *Index) {
 		ctx := context.Background()
-		n, err := ix.Count()
+		n, err := ix.Count(context.Background())
 		if err != nil || n != uint64(len(fixtures())) {
 			t.Fatalf("Count = %d, %v", n, err)
 		}
@@ -208,14 +208,14 @@ func TestUpsertReplacesAndDelete(t *testing.T) {
 		if err := ix.Upsert(ctx, []offres.Offer{o}); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := ix.Count(); n != uint64(len(fixtures())) {
+		if n, _ := ix.Count(context.Background()); n != uint64(len(fixtures())) {
 			t.Errorf("Count after replace = %d", n)
 		}
 		assertFinds(t, ix, "contrôleur", "COMPTA-1")
 		if err := ix.Delete(ctx, []string{"COMPTA-1", "unknown"}); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := ix.Count(); n != uint64(len(fixtures())-1) {
+		if n, _ := ix.Count(context.Background()); n != uint64(len(fixtures())-1) {
 			t.Errorf("Count after delete = %d", n)
 		}
 		if ids := hitIDs(runSearch(t, ix, offres.Query{Text: "contrôleur"})); len(ids) != 0 {
@@ -243,7 +243,7 @@ func TestUpsertInvalid(t *testing.T) {
 			t.Errorf("Upsert(%q) = %v, want ErrInvalid", o.ID, err)
 		}
 	}
-	if n, _ := ix.Count(); n != 0 {
+	if n, _ := ix.Count(context.Background()); n != 0 {
 		t.Errorf("Count = %d: a batch with an invalid offer must write nothing", n)
 	}
 	if err := ix.Delete(context.Background(), []string{"\x00synonym/0"}); !errors.Is(err, offres.ErrInvalid) {
@@ -309,7 +309,7 @@ func TestConcurrentUse(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n, err := ix.Count(); err != nil || n != uint64(len(fixtures())+5) {
+	if n, err := ix.Count(context.Background()); err != nil || n != uint64(len(fixtures())+5) {
 		t.Errorf("Count = %d, %v; want %d", n, err, len(fixtures())+5)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -66,10 +65,7 @@ type ChatConfig struct {
 // String describes the configuration with the API key masked, so that
 // printing or logging it does not leak the key.
 func (c ChatConfig) String() string {
-	key := "none"
-	if c.APIKey != "" {
-		key = "set"
-	}
+	key := keyState(c.APIKey)
 	return fmt.Sprintf("chat %s at %s (api key %s, temperature %g, max tokens %d, timeout %s, first token %s, retries %d)",
 		c.Model, c.BaseURL, key, c.Temperature, c.MaxTokens, c.Timeout, c.FirstTokenTimeout, c.MaxRetries)
 }
@@ -82,26 +78,9 @@ var _ slog.LogValuer = ChatConfig{}
 // Validate checks the configuration; each error names its field and wraps
 // offres.ErrInvalid. All the problems are reported at once.
 func (c ChatConfig) Validate() error {
-	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("chat config: %s %s: %w", field, fmt.Sprintf(format, args...), offres.ErrInvalid))
-	}
-	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		switch {
-		case err != nil:
-			bad("BaseURL", "is not a URL")
-		case u.Scheme != "http" && u.Scheme != "https":
-			bad("BaseURL", "must be an http or https URL")
-		case u.Host == "":
-			bad("BaseURL", "has no host")
-		case u.User != nil:
-			bad("BaseURL", "must not hold credentials (use APIKey)")
-		}
-	}
-	if strings.TrimSpace(c.Model) == "" {
-		bad("Model", "is required")
-	}
+	p := problems{kind: "chat config"}
+	bad := p.bad
+	p.endpoint(c.BaseURL, c.Model)
 	if !(c.Temperature >= 0 && c.Temperature <= MaxChatTemperature) { // NaN too
 		bad("Temperature", "%g is out of [0, %d]", c.Temperature, MaxChatTemperature)
 	}
@@ -117,7 +96,7 @@ func (c ChatConfig) Validate() error {
 	if c.MaxRetries > MaxChatRetries {
 		bad("MaxRetries", "%d is more than %d", c.MaxRetries, MaxChatRetries)
 	}
-	return errors.Join(errs...)
+	return p.err()
 }
 
 // withDefaults fills the zero values.
@@ -138,12 +117,7 @@ func (c ChatConfig) withDefaults() ChatConfig {
 	if c.FirstTokenTimeout == 0 {
 		c.FirstTokenTimeout = DefaultChatFirstTokenTimeout
 	}
-	switch {
-	case c.MaxRetries == 0:
-		c.MaxRetries = DefaultChatMaxRetries
-	case c.MaxRetries < 0:
-		c.MaxRetries = 0
-	}
+	c.MaxRetries = retries(c.MaxRetries, DefaultChatMaxRetries)
 	if c.HTTPClient == nil {
 		// No Client.Timeout: it would cut long streams; the contexts bound
 		// each call.

@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,10 +61,7 @@ type EmbedConfig struct {
 // String describes the configuration with the API key masked, so that
 // printing or logging it does not leak the key.
 func (c EmbedConfig) String() string {
-	key := "none"
-	if c.APIKey != "" {
-		key = "set"
-	}
+	key := keyState(c.APIKey)
 	return fmt.Sprintf("embeddings %s at %s (api key %s, dimensions %d, batch %d, concurrency %d, timeout %s, retries %d)",
 		c.Model, c.BaseURL, key, c.Dimensions, c.BatchSize, c.Concurrency, c.Timeout, c.MaxRetries)
 }
@@ -78,26 +74,9 @@ var _ slog.LogValuer = EmbedConfig{}
 // Validate checks the configuration; each error names its field and wraps
 // offres.ErrInvalid. All the problems are reported at once.
 func (c EmbedConfig) Validate() error {
-	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("embed config: %s %s: %w", field, fmt.Sprintf(format, args...), offres.ErrInvalid))
-	}
-	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		switch {
-		case err != nil:
-			bad("BaseURL", "is not a URL")
-		case u.Scheme != "http" && u.Scheme != "https":
-			bad("BaseURL", "must be an http or https URL")
-		case u.Host == "":
-			bad("BaseURL", "has no host")
-		case u.User != nil:
-			bad("BaseURL", "must not hold credentials (use APIKey)")
-		}
-	}
-	if strings.TrimSpace(c.Model) == "" {
-		bad("Model", "is required")
-	}
+	p := problems{kind: "embed config"}
+	bad := p.bad
+	p.endpoint(c.BaseURL, c.Model)
 	if c.Dimensions < 0 {
 		bad("Dimensions", "is negative (%d)", c.Dimensions)
 	}
@@ -118,7 +97,7 @@ func (c EmbedConfig) Validate() error {
 	if c.MaxRetries > MaxEmbedRetries {
 		bad("MaxRetries", "%d is more than %d", c.MaxRetries, MaxEmbedRetries)
 	}
-	return errors.Join(errs...)
+	return p.err()
 }
 
 // withDefaults fills the zero values.
@@ -136,12 +115,7 @@ func (c EmbedConfig) withDefaults() EmbedConfig {
 	if c.Timeout == 0 {
 		c.Timeout = DefaultEmbedTimeout
 	}
-	switch {
-	case c.MaxRetries == 0:
-		c.MaxRetries = DefaultEmbedMaxRetries
-	case c.MaxRetries < 0:
-		c.MaxRetries = 0
-	}
+	c.MaxRetries = retries(c.MaxRetries, DefaultEmbedMaxRetries)
 	if c.HTTPClient == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = c.Concurrency // the default, 2, would close connections under load
