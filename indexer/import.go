@@ -25,6 +25,12 @@ type Index interface {
 	Upsert(ctx context.Context, offers []offres.Offer) error
 }
 
+// Classifier gives an offer its occupations in the ROME referential, from
+// the code its source gives and its title (*rome.Taxonomy).
+type Classifier interface {
+	OfferOccupations(title, code string) []offres.Occupation
+}
+
 // DefaultBatchSize is the number of offers written per batch.
 const DefaultBatchSize = 2000
 
@@ -35,6 +41,10 @@ type Importer struct {
 	Catalog   Catalog
 	Index     Index
 	BatchSize int
+	// Classifier, when set, gives each offer its occupations before it is
+	// compared with the stored one: a newer referential changes them, and
+	// re-importing then updates the offer.
+	Classifier Classifier
 	// Progress, when set, is called with the number of source bytes read.
 	Progress func(n int)
 	// Reject, when set, is called for each rejected record.
@@ -217,6 +227,9 @@ type batcher struct {
 }
 
 func (b *batcher) add(ctx context.Context, o offres.Offer) error {
+	if b.im.Classifier != nil {
+		o.Occupations = b.im.Classifier.OfferOccupations(o.Title, o.RomeCode)
+	}
 	if b.byID == nil {
 		b.byID = make(map[string]offres.Offer, b.size)
 	}

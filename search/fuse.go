@@ -3,6 +3,8 @@ package search
 import (
 	"cmp"
 	"slices"
+
+	"offres/internal/offres"
 )
 
 // FuseOptions tune reciprocal rank fusion. Zero fields take the defaults.
@@ -128,4 +130,21 @@ func OfferRanking(hits []PassageHit, minScore float32) ([]string, map[string]Pas
 		ids = append(ids, h.OfferID)
 	}
 	return ids, best
+}
+
+// matchedBy returns why a hit of a fused ranking matched: the keyword
+// index's reasons (title, keyword, rome) when the offer has lexical
+// evidence, its occupation alone otherwise, and MatchSemantic when the
+// semantic search found it.
+func matchedBy(index []string, evidence, semantic bool) []string {
+	var out []string
+	for _, m := range index {
+		if evidence || m == offres.MatchRome {
+			out = append(out, m)
+		}
+	}
+	if semantic {
+		out = append(out, offres.MatchSemantic)
+	}
+	return out
 }

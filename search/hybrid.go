@@ -31,6 +31,9 @@ type Semantic interface {
 const (
 	DefaultKeywordCandidates = 1000
 	DefaultSemanticPassages  = 300
+	// DefaultRelatedRatio is the least share of the query's best semantic
+	// similarity that an offer found by meaning alone must reach.
+	DefaultRelatedRatio = 0.8
 	// DefaultMinSimilarity is the semantic cut-off: passages less similar
 	// to the query than this are not results. Measured on the evaluation
 	// set (see the README) for the built-in model.
@@ -47,6 +50,10 @@ type HybridOptions struct {
 	Fuse FuseOptions
 	// MinSimilarity is the semantic cut-off (DefaultMinSimilarity).
 	MinSimilarity float32
+	// RelatedRatio is the share of the query's best semantic similarity
+	// below which an offer found by meaning alone is dropped
+	// (DefaultRelatedRatio).
+	RelatedRatio float32
 	// KeywordCandidates bounds the keyword ranking that is fused: hybrid
 	// totals and facets count at most this many keyword matches.
 	KeywordCandidates int
@@ -57,6 +64,9 @@ type HybridOptions struct {
 func (o HybridOptions) withDefaults() HybridOptions {
 	if o.MinSimilarity == 0 {
 		o.MinSimilarity = DefaultMinSimilarity
+	}
+	if o.RelatedRatio <= 0 {
+		o.RelatedRatio = DefaultRelatedRatio
 	}
 	if o.KeywordCandidates <= 0 {
 		o.KeywordCandidates = DefaultKeywordCandidates
@@ -97,10 +107,9 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 		s.log.Debug("query embedding failed: keyword search instead", "err", err)
 		return s.keywordSearch(ctx, q)
 	}
-	var keyword []string
-	var exact map[string]bool
+	var kw offres.Ranking
 	if mode == offres.ModeHybrid {
-		if keyword, exact, err = s.index.Rank(ctx, q, s.hybrid.KeywordCandidates); err != nil {
+		if kw, err = s.index.Rank(ctx, q, s.hybrid.KeywordCandidates); err != nil {
 			return offres.Result{}, err
 		}
 	}
@@ -118,12 +127,46 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 			s.log.Debug("vector search failed: keyword search instead", "err", err)
 			return s.keywordSearch(ctx, q)
 		}
-		semantic, _ = OfferRanking(hits, s.hybrid.MinSimilarity)
+		noEvidence := kw.Partial || len(kw.IDs) == 0
+		semantic = s.related(hits, noEvidence)
 	}
-	fused := Fuse(keyword, semantic, exact, s.hybrid.Fuse)
-	res, err := s.page(ctx, q, fused, qv)
+	// The offers with lexical or occupation evidence: every word of the
+	// query (or the job it names); not those with some of the words only.
+	evidence := make(map[string]bool, len(kw.IDs))
+	if !kw.Partial {
+		for _, id := range kw.IDs {
+			evidence[id] = true
+		}
+	}
+	fused := Fuse(kw.IDs, semantic, kw.Exact, s.hybrid.Fuse)
+	res, err := s.page(ctx, q, fused, qv, evidence)
 	res.Mode = mode
 	return res, err
+}
+
+// related returns the offers of the passage hits, best first. When no
+// offer matches the words or the job of the query (noEvidence), it drops
+// those far below the query's best: a semantic neighbour must then be about
+// as close to the query as its closest offer (HybridOptions.RelatedRatio),
+// not merely above the absolute cut-off, or a query the corpus cannot
+// answer gets all its least bad neighbours. When offers do match, their
+// neighbours are kept down to the absolute cut-off: « santé » matches a
+// nurse's offer by its words and a physiotherapist's by meaning, at half
+// the nurse's similarity (the assistant's question set, l06).
+func (s *Service) related(hits []PassageHit, noEvidence bool) []string {
+	ids, best := OfferRanking(hits, s.hybrid.MinSimilarity)
+	if len(ids) == 0 || !noEvidence {
+		return ids
+	}
+	floor := best[ids[0]].Score * s.hybrid.RelatedRatio
+	n := 0
+	for _, id := range ids {
+		if best[id].Score >= floor {
+			ids[n] = id
+			n++
+		}
+	}
+	return ids[:n]
 }
 
 // allowed returns the offers a filtered search may return, when the filters
@@ -135,10 +178,11 @@ func (s *Service) allowed(ctx context.Context, q offres.Query) (map[string]bool,
 	}
 	fq := q
 	fq.Text = ""
-	ids, _, err := s.index.Rank(ctx, fq, maxAllowed+1)
-	if err != nil || len(ids) > maxAllowed {
+	r, err := s.index.Rank(ctx, fq, maxAllowed+1)
+	if err != nil || len(r.IDs) > maxAllowed {
 		return nil, err
 	}
+	ids := r.IDs
 	set := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		set[id] = true
@@ -149,7 +193,7 @@ func (s *Service) allowed(ctx context.Context, q offres.Query) (map[string]bool,
 // page returns the requested page of a fused ranking, with totals and
 // facets over the fused set that passes q's filters, the fused scores and
 // each hit's passage closest to qv.
-func (s *Service) page(ctx context.Context, q offres.Query, fused []Fused, qv []float32) (offres.Result, error) {
+func (s *Service) page(ctx context.Context, q offres.Query, fused []Fused, qv []float32, evidence map[string]bool) (offres.Result, error) {
 	if len(fused) == 0 {
 		return offres.Result{Page: q.Page, Limit: q.Limit, Hits: []offres.Hit{}, Facets: map[string][]offres.FacetValue{}}, nil
 	}
@@ -159,14 +203,28 @@ func (s *Service) page(ctx context.Context, q offres.Query, fused []Fused, qv []
 		q.IDs[i] = f.ID
 		scores[f.ID] = f.Score
 	}
+	semantic := make(map[string]bool, len(fused))
+	for _, f := range fused {
+		if f.SemanticRank > 0 {
+			semantic[f.ID] = true
+		}
+	}
 	res, err := s.index.Search(ctx, q)
-	if err != nil || len(res.Hits) == 0 {
+	if err != nil {
 		return res, err
+	}
+	// The filters apply to the fused set, as they did to the keyword
+	// ranking: the exact total counts the offers with evidence.
+	res.ExactTotal = min(res.Total, len(evidence))
+	if len(res.Hits) == 0 {
+		return res, nil
 	}
 	ids := make([]string, len(res.Hits))
 	for i := range res.Hits {
-		res.Hits[i].Score = scores[res.Hits[i].ID]
-		ids[i] = res.Hits[i].ID
+		h := &res.Hits[i]
+		h.Score = scores[h.ID]
+		h.MatchedBy = matchedBy(h.MatchedBy, evidence[h.ID], semantic[h.ID])
+		ids[i] = h.ID
 	}
 	if qv == nil {
 		return res, nil
@@ -228,7 +286,7 @@ func (s *Service) Similar(ctx context.Context, id string, limit int, includeClos
 		}
 	}
 	q := offres.Query{IncludeClosed: includeClosed, Sort: offres.SortRelevance, Page: 1, Limit: limit, Today: s.Today()}
-	res, err := s.page(ctx, q, fused, v)
+	res, err := s.page(ctx, q, fused, v, nil)
 	res.Mode = offres.ModeSemantic
 	return res, err
 }

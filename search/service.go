@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -18,7 +19,14 @@ type KeywordIndex interface {
 	Delete(ctx context.Context, ids []string) error
 	// Rank returns the ids of at most n offers matching q's text and
 	// filters by relevance, and those whose reference or title is the query.
-	Rank(ctx context.Context, q offres.Query, n int) ([]string, map[string]bool, error)
+	Rank(ctx context.Context, q offres.Query, n int) (offres.Ranking, error)
+}
+
+// Occupations tells the jobs of the ROME referential that a search or an
+// offer's title names (*rome.Taxonomy).
+type Occupations interface {
+	QueryOccupations(text string) []offres.Occupation
+	OfferOccupations(title, code string) []offres.Occupation
 }
 
 // Options configure the service. The zero value is usable.
@@ -31,6 +39,9 @@ type Options struct {
 	Semantic Semantic
 	Hybrid   HybridOptions
 	Logger   *slog.Logger
+	// Occupations, when not nil, understands the job a search names and
+	// classifies the offers indexed without occupations.
+	Occupations Occupations
 }
 
 // Service is the search capability of offres.
@@ -42,6 +53,7 @@ type Service struct {
 	semantic Semantic
 	hybrid   HybridOptions
 	log      *slog.Logger
+	occ      Occupations
 	gen      atomic.Uint64 // see Generation
 }
 
@@ -60,6 +72,7 @@ func New(index KeywordIndex, opts Options) *Service {
 	s := &Service{
 		index: index, suggest: NewSuggester(), now: opts.Now, limit: opts.SuggestLimit,
 		semantic: opts.Semantic, hybrid: opts.Hybrid.withDefaults(), log: opts.Logger,
+		occ: opts.Occupations,
 	}
 	s.changed()
 	return s
@@ -92,10 +105,21 @@ func (s *Service) Search(ctx context.Context, r Request) (offres.Result, error) 
 	if err != nil {
 		return offres.Result{}, err
 	}
-	if mode == offres.ModeKeyword {
-		return s.keywordSearch(ctx, q)
+	var occs []offres.Occupation
+	if s.occ != nil && q.Text != "" {
+		occs = s.occ.QueryOccupations(q.Text)
+		for _, o := range occs {
+			q.Occupations = append(q.Occupations, o.Code)
+		}
 	}
-	return s.semanticSearch(ctx, q, mode)
+	var res offres.Result
+	if mode == offres.ModeKeyword {
+		res, err = s.keywordSearch(ctx, q)
+	} else {
+		res, err = s.semanticSearch(ctx, q, mode)
+	}
+	res.Occupations = occs
+	return res, err
 }
 
 func (s *Service) query(r Request) (offres.Query, error) {
@@ -115,6 +139,7 @@ func (s *Service) query(r Request) (offres.Query, error) {
 		Fuzzy:         !r.NoFuzzy,
 		Today:         s.Today(),
 	}
+
 	switch q.Sort {
 	case "":
 		q.Sort = offres.SortRelevance
@@ -192,11 +217,34 @@ func (s *Service) Suggest(ctx context.Context, prefix string, limit int) ([]offr
 // indexer.Index, so imports keep both current.
 func (s *Service) Upsert(ctx context.Context, offers []offres.Offer) error {
 	defer s.changed()
+	offers = s.classify(offers)
 	if err := s.index.Upsert(ctx, offers); err != nil {
 		return err
 	}
 	s.suggest.Add(offers)
 	return nil
+}
+
+// classify gives the offers stored without occupations (imported before the
+// referential was there) theirs, on copies: the catalogue is left as it is.
+func (s *Service) classify(offers []offres.Offer) []offres.Offer {
+	if s.occ == nil {
+		return offers
+	}
+	var out []offres.Offer
+	for i, o := range offers {
+		if len(o.Occupations) > 0 {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(offers)
+		}
+		out[i].Occupations = s.occ.OfferOccupations(o.Title, o.RomeCode)
+	}
+	if out == nil {
+		return offers
+	}
+	return out
 }
 
 // Delete removes offers from the index and the suggestions.

@@ -89,6 +89,9 @@ func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger,
 			opts.Embedder = c.metrics.Embedder(emb)
 		}
 	}
+	if opts.Rome, err = taxonomy(cfg.Data, log); err != nil {
+		return nil, nil, err
+	}
 	eng, err := engine.Open(ctx, opts)
 	return eng, log, err
 }

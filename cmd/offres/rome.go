@@ -48,16 +48,30 @@ func runRome(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// matcher returns the matcher, with the ROME taxonomy of the data
-// directory when it was imported.
-func matcher(dataDir string, log *slog.Logger) (*match.Matcher, error) {
+// taxonomy returns the ROME referential: the one `offres rome import`
+// wrote in the data directory, else the one embedded in the binary.
+func taxonomy(dataDir string, log *slog.Logger) (*rome.Taxonomy, error) {
 	t, err := rome.LoadFile(romeFile(dataDir))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return match.New(nil), nil
+		t, err = rome.Default()
+		if err != nil {
+			return nil, err
+		}
+		log.Debug("ROME referential: embedded", "version", t.Version())
+		return t, nil
 	case err != nil:
 		return nil, fmt.Errorf("%w (offres rome import again)", err)
 	}
-	log.Info("ROME taxonomy", "version", t.Version())
+	log.Info("ROME referential: imported", "version", t.Version(), "file", romeFile(dataDir))
+	return t, nil
+}
+
+// matcher returns the matcher, with the ROME referential.
+func matcher(dataDir string, log *slog.Logger) (*match.Matcher, error) {
+	t, err := taxonomy(dataDir, log)
+	if err != nil {
+		return nil, err
+	}
 	return match.New(t), nil
 }

@@ -24,6 +24,7 @@ import (
 	"offres/internal/lsa"
 	"offres/internal/offres"
 	"offres/internal/postgres"
+	"offres/internal/rome"
 	"offres/internal/semantic"
 	"offres/internal/vectors"
 	"offres/search"
@@ -45,6 +46,9 @@ type Options struct {
 	// differ by more than this share from those it was trained on
 	// (DefaultRetrainDrift when zero).
 	RetrainDrift float64
+	// Rome is the ROME referential: it gives offers their occupations at
+	// import and tells the job a search names. Nil: neither.
+	Rome *rome.Taxonomy
 	// ANN configures the in-memory vector index.
 	ANN vectors.Options
 	// LSA configures the training of the built-in model.
@@ -205,7 +209,11 @@ func (e *Engine) Storage() string {
 }
 
 func (e *Engine) newService(text *fulltext.Index) *search.Service {
-	return search.New(text, search.Options{Now: e.opts.Now, Semantic: searchSemantic{e.sem}, Hybrid: e.opts.Hybrid, Logger: e.log})
+	opts := search.Options{Now: e.opts.Now, Semantic: searchSemantic{e.sem}, Hybrid: e.opts.Hybrid, Logger: e.log}
+	if e.opts.Rome != nil {
+		opts.Occupations = e.opts.Rome
+	}
+	return search.New(text, opts)
 }
 
 func (e *Engine) textDir() string { return filepath.Join(e.opts.Dir, "fulltext") }
@@ -386,7 +394,11 @@ func (e *Engine) Search() *search.Service { return e.search }
 
 // Importer returns an importer writing to this engine.
 func (e *Engine) Importer() *indexer.Importer {
-	return &indexer.Importer{Catalog: e.store, Index: indexWriter{e}, BatchSize: e.opts.BatchSize}
+	im := &indexer.Importer{Catalog: e.store, Index: indexWriter{e}, BatchSize: e.opts.BatchSize}
+	if e.opts.Rome != nil {
+		im.Classifier = e.opts.Rome
+	}
+	return im
 }
 
 // Import imports one source, returning the summary and the rejected

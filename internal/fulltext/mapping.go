@@ -16,7 +16,7 @@ import (
 // written with another version is reported as ErrCorrupt so that the caller
 // rebuilds it. Bump it with any change to the mapping, the analyzer or the
 // document layout.
-const schemaVersion = "offres-fulltext-2" // 2: no term vectors on the body
+const schemaVersion = "offres-fulltext-3" // 2: no term vectors on the body; 3: occupations
 
 // Field names. The stored keyword fields of the facets (commune, category,
 // contract_type, employer, direction) carry the names of offres.FacetNames.
@@ -29,6 +29,11 @@ const (
 
 	// Keywords.
 	fieldIDKey = "id_key" // offres.FoldKey of the id, for the exact reference search
+	// fieldRome holds, stored, each occupation of the offer as its code, a
+	// space and its label; fieldRomeKey the folded codes, for the rome
+	// filter and the clause of the occupations a query names.
+	fieldRome    = offres.FacetRome
+	fieldRomeKey = offres.FacetRome + keySuffix
 	fieldKind  = "kind"   // kindOffer on every offer, to tell them from synonym definitions
 	keySuffix  = "_key"   // facet field + keySuffix: offres.FoldKey of the value, for filters
 
@@ -147,6 +152,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldDocValues, keywordField(false, true))
 	doc.AddFieldMappingsAt(fieldDeadlineNum, &mapping.FieldMapping{Type: "number", Index: true})
 	doc.AddFieldMappingsAt(fieldIDKey, keywordField(false, false))
+	doc.AddFieldMappingsAt(fieldRome, &mapping.FieldMapping{Type: "text", Analyzer: keyword.Name, Store: true})
+	doc.AddFieldMappingsAt(fieldRomeKey, keywordField(false, false))
 	doc.AddFieldMappingsAt(fieldKind, keywordField(false, false))
 	for _, name := range []string{fieldDeadline, fieldPublished} {
 		doc.AddFieldMappingsAt(name, &mapping.FieldMapping{Type: "text", Analyzer: keyword.Name, Store: true})
@@ -201,6 +208,16 @@ func document(o *offres.Offer) map[string]any {
 		deadlinePrefix+deadline+inverted(published),
 		publishedPrefix+published+inverted(deadline),
 		facetPrefix+offres.FacetDeadline+facetSep+deadline)
+	if len(o.Occupations) > 0 {
+		stored := make([]string, len(o.Occupations))
+		keys := make([]string, len(o.Occupations))
+		for i, oc := range o.Occupations {
+			stored[i] = oc.Code + " " + oc.Label
+			keys[i] = offres.FoldKey(oc.Code)
+			dv = append(dv, facetPrefix+offres.FacetRome+facetSep+stored[i])
+		}
+		doc[fieldRome], doc[fieldRomeKey] = stored, keys
+	}
 	for i, v := range []string{commune, o.Category, o.ContractType, o.Employer, o.Direction} {
 		if v != "" {
 			name := termFacets[i]

@@ -27,6 +27,9 @@ const (
 	// title: "technicien réseaux" puts "Technicien réseaux et télécoms"
 	// above an "Administrateur réseaux" of the technicien cadre.
 	titleTermsBoost = 1.0
+	// romeBoost weighs the clause of the occupations a query names, so
+	// that an offer of the job outranks one that merely has the words.
+	romeBoost = 6.0
 	// idBoost makes an exact reference search put the offer first.
 	idBoost = 100.0
 	// maxQueryTerms bounds the terms of a query (offres.MaxQueryLen bounds
@@ -201,6 +204,35 @@ func (ix *Index) textQuery(text string, fuzzy bool, idx termIndex) textQueries {
 		out.all, out.any = withID(out.all), withID(out.any)
 	}
 	return out
+}
+
+// withOccupations adds to both readings of the text the clause of the
+// occupations the query names (ROME codes): an offer of the job matches
+// even without the words (« éboueuse » finds « Ripeur »), and an offer with
+// both the words and the job ranks above one with the words alone.
+func (t textQueries) withOccupations(codes []string) textQueries {
+	if len(codes) == 0 {
+		return t
+	}
+	qs := make([]query.Query, len(codes))
+	for i, c := range codes {
+		tq := query.NewTermQuery(offres.FoldKey(c))
+		tq.SetField(fieldRomeKey)
+		qs[i] = tq
+	}
+	rome := query.NewDisjunctionQuery(qs)
+	rome.SetBoost(romeBoost)
+	or := func(q query.Query) query.Query {
+		if q == nil {
+			return rome
+		}
+		return query.NewDisjunctionQuery([]query.Query{q, rome})
+	}
+	t.all = or(t.all)
+	if t.any != nil {
+		t.any = or(t.any)
+	}
+	return t
 }
 
 // allParts returns the required clauses of the all query: the term clauses,

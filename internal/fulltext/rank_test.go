@@ -12,7 +12,8 @@ func TestRank(t *testing.T) {
 	backends(t, func(t *testing.T, ix *Index) {
 		ctx := context.Background()
 		q := offres.Query{Text: "infirmier", IncludeClosed: true, Today: today}
-		ids, exact, err := ix.Rank(ctx, q, 10)
+		r, err := ix.Rank(ctx, q, 10)
+		ids, exact := r.IDs, r.Exact
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,7 +30,8 @@ func TestRank(t *testing.T) {
 			"chef de projet DIGITAL": "3134-25-0308/SR",
 			"Comptable":              "COMPTA-1",
 		} {
-			ids, exact, err := ix.Rank(ctx, offres.Query{Text: text, IncludeClosed: true, Today: today}, 5)
+			r, err := ix.Rank(ctx, offres.Query{Text: text, IncludeClosed: true, Today: today}, 5)
+			ids, exact := r.IDs, r.Exact
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,7 +40,8 @@ func TestRank(t *testing.T) {
 			}
 		}
 		// Filters apply; no text ranks every offer that passes them.
-		ids, _, err = ix.Rank(ctx, offres.Query{Filters: map[string][]string{offres.FacetCommune: {"Nouméa"}}, IncludeClosed: true, Today: today}, 100)
+		r, err = ix.Rank(ctx, offres.Query{Filters: map[string][]string{offres.FacetCommune: {"Nouméa"}}, IncludeClosed: true, Today: today}, 100)
+		ids = r.IDs
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +50,8 @@ func TestRank(t *testing.T) {
 			t.Errorf("Rank with a filter gave %d offers, Search counts %d", len(ids), all.Total)
 		}
 		// n bounds the ranking.
-		if ids, _, _ := ix.Rank(ctx, offres.Query{IncludeClosed: true, Today: today}, 3); len(ids) != 3 {
+		if r, _ := ix.Rank(ctx, offres.Query{IncludeClosed: true, Today: today}, 3); len(r.IDs) != 3 {
+			ids := r.IDs
 			t.Errorf("Rank(n=3) gave %d ids", len(ids))
 		}
 	})

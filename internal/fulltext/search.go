@@ -34,7 +34,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	}
 	defer reader.Close()
 
-	texts := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader})
+	texts := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader}).withOccupations(q.Occupations)
 	filter, err := filterQuery(&q)
 	if err != nil {
 		return offres.Result{}, err
@@ -52,16 +52,19 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		text = texts.any
 	}
 	res, err := ix.run(ctx, q, text, filter)
+	partial := texts.all == nil && texts.any != nil
 	if err == nil && res.Total == 0 && texts.all != nil && texts.any != nil {
 		text = texts.any
 		res, err = ix.run(ctx, q, text, filter)
+		partial = true
 	}
 	if err != nil {
 		return offres.Result{}, err
 	}
 
 	out := offres.Result{
-		Total:  int(res.Total),
+		Total:      int(res.Total),
+		ExactTotal: int(res.Total),
 		Page:   q.Page,
 		Limit:  q.Limit,
 		Hits:   make([]offres.Hit, 0, len(res.Hits)),
@@ -72,6 +75,16 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	}
 	if err := ix.fillHits(ctx, reader, &out, q, text, res.Hits); err != nil {
 		return offres.Result{}, err
+	}
+	out.ExactTotal = out.Total
+	if partial {
+		// Offers with some of the words only: none is an exact match.
+		out.ExactTotal = 0
+		for i := range out.Hits {
+			out.Hits[i].MatchedBy = slices.DeleteFunc(out.Hits[i].MatchedBy, func(m string) bool {
+				return m == offres.MatchTitle || m == offres.MatchKeyword
+			})
+		}
 	}
 	return out, nil
 }
@@ -111,7 +124,7 @@ func (ix *Index) fillHits(ctx context.Context, reader index.IndexReader, out *of
 		if text != nil {
 			locs = ix.bodyLocations(doc, queryTerms, locs)
 		}
-		out.Hits = append(out.Hits, ix.hit(dm, doc, q.Today, locs))
+		out.Hits = append(out.Hits, ix.hit(dm, doc, q.Today, q.Occupations, locs))
 	}
 	return nil
 }
@@ -196,24 +209,24 @@ const exactCheck = 10
 // all; all offers by recency when there is no text), and those among the
 // first exactCheck whose reference or title is the query itself, after
 // offres.FoldKey. It loads no document but those.
-func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) ([]string, map[string]bool, error) {
+func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Ranking, error) {
 	q.Page, q.Limit = 1, 1
 	q.IDs = nil
 	if err := ix.normalize(&q); err != nil {
-		return nil, nil, err
+		return offres.Ranking{}, err
 	}
 	if n <= 0 {
-		return nil, nil, nil
+		return offres.Ranking{}, nil
 	}
 	reader, err := ix.reader()
 	if err != nil {
-		return nil, nil, fmt.Errorf("rank: %w", err)
+		return offres.Ranking{}, fmt.Errorf("rank: %w", err)
 	}
 	defer reader.Close()
-	texts := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader})
+	texts := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader}).withOccupations(q.Occupations)
 	filter, err := filterQuery(&q)
 	if err != nil {
-		return nil, nil, err
+		return offres.Ranking{}, err
 	}
 	q.Limit = n
 	text := texts.all
@@ -221,11 +234,13 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) ([]string, map
 		text = texts.any
 	}
 	res, err := ix.rank(ctx, q, text, filter)
+	partial := texts.all == nil && texts.any != nil
 	if err == nil && res.Total == 0 && texts.all != nil && texts.any != nil {
 		res, err = ix.rank(ctx, q, texts.any, filter)
+		partial = true
 	}
 	if err != nil {
-		return nil, nil, err
+		return offres.Ranking{}, err
 	}
 	ids := make([]string, len(res.Hits))
 	exact := map[string]bool{}
@@ -241,13 +256,13 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) ([]string, map
 		}
 		doc, err := reader.Document(h.ID)
 		if err != nil {
-			return nil, nil, fmt.Errorf("rank: load %q: %w", h.ID, err)
+			return offres.Ranking{}, fmt.Errorf("rank: load %q: %w", h.ID, err)
 		}
 		if doc != nil && offres.FoldKey(storedText(doc, fieldTitle)) == key {
 			exact[h.ID] = true
 		}
 	}
-	return ids, exact, nil
+	return offres.Ranking{IDs: ids, Exact: exact, Partial: partial}, nil
 }
 
 // rank is run without facets.
@@ -533,6 +548,11 @@ func facetValues(results search.FacetResults, today offres.Date) map[string][]of
 	status := make([]int, len(deadlineStatuses))
 	for _, t := range fr.Terms.Terms() {
 		name, value, _ := strings.Cut(strings.TrimPrefix(t.Term, facetPrefix), facetSep)
+		if name == offres.FacetRome {
+			code, label, _ := strings.Cut(value, " ")
+			out[name] = append(out[name], offres.FacetValue{Value: code, Label: label, Count: t.Count})
+			continue
+		}
 		if name != offres.FacetDeadline {
 			out[name] = append(out[name], offres.FacetValue{Value: value, Count: t.Count})
 			continue
@@ -544,7 +564,7 @@ func facetValues(results search.FacetResults, today offres.Date) map[string][]of
 			}
 		}
 	}
-	for _, name := range termFacets {
+	for _, name := range append([]string{offres.FacetRome}, termFacets...) {
 		values := out[name]
 		slices.SortFunc(values, func(a, b offres.FacetValue) int {
 			if a.Count != b.Count {
@@ -564,7 +584,7 @@ func facetValues(results search.FacetResults, today offres.Date) map[string][]of
 
 // hit builds a Hit from the search match, the stored document and where
 // the query matched it.
-func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, today offres.Date, locs search.FieldTermLocationMap) offres.Hit {
+func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, today offres.Date, occupations []string, locs search.FieldTermLocationMap) offres.Hit {
 	h := offres.Hit{ID: dm.ID, Score: dm.Score}
 	doc.VisitFields(func(f index.Field) {
 		tf, ok := f.(index.TextField)
@@ -588,6 +608,9 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, today offres.
 			h.Deadline, _ = offres.ParseDate(tf.Text())
 		case fieldPublished:
 			h.PublishedAt, _ = offres.ParseDate(tf.Text())
+		case fieldRome:
+			code, label, _ := strings.Cut(tf.Text(), " ")
+			h.Occupations = append(h.Occupations, offres.Occupation{Code: code, Label: label})
 		}
 	})
 	status, days := offres.DeadlineStatusOf(h.Deadline, today)
@@ -595,6 +618,7 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, today offres.
 	if status != offres.StatusUnknown {
 		h.DaysLeft = &days
 	}
+	h.MatchedBy = matchedBy(locs, h.Occupations, occupations)
 	if len(locs) > 0 {
 		dm.Locations = locs
 		for _, field := range highlightFields {
@@ -611,4 +635,27 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, today offres.
 		}
 	}
 	return h
+}
+
+// matchedBy says why a keyword hit matched: the query's words in its title
+// (MatchTitle) or elsewhere (MatchKeyword), where it matched; its job among
+// those the query names (MatchRome).
+func matchedBy(locs search.FieldTermLocationMap, have []offres.Occupation, asked []string) []string {
+	var out []string
+	if len(locs[fieldTitle]) > 0 {
+		out = append(out, offres.MatchTitle)
+	}
+	for _, f := range textFields {
+		if len(locs[f.name]) > 0 {
+			out = append(out, offres.MatchKeyword)
+			break
+		}
+	}
+	for _, o := range have {
+		if slices.Contains(asked, o.Code) {
+			out = append(out, offres.MatchRome)
+			break
+		}
+	}
+	return out
 }

@@ -29,9 +29,13 @@ type Offer struct {
 	Description    string    `json:"description,omitempty"`
 	Sections       []Section `json:"sections,omitempty"`
 	Skills         []Skill   `json:"skills,omitempty"`
-	RomeCode       string    `json:"rome_code,omitempty"`
-	URL            string    `json:"url,omitempty"`
-	Source         string    `json:"source,omitempty"`
+	// RomeCode is the ROME code the source gives, if any.
+	RomeCode string `json:"rome_code,omitempty"`
+	// Occupations are the offer's jobs in the ROME referential, found at
+	// import from RomeCode and the title (indexer.Classifier).
+	Occupations []Occupation `json:"occupations,omitempty"`
+	URL         string       `json:"url,omitempty"`
+	Source      string       `json:"source,omitempty"`
 }
 
 // Location is where the job is.

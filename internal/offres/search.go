@@ -15,10 +15,13 @@ const (
 	FacetEmployer  = "employer"
 	FacetDirection = "direction"
 	FacetDeadline  = "deadline_status"
+	// FacetRome is the occupation: the ROME code of the offer's job
+	// (FacetValue.Label has its label).
+	FacetRome = "rome"
 )
 
 // FacetNames lists the facets in display order.
-var FacetNames = []string{FacetCommune, FacetCategory, FacetContract, FacetEmployer, FacetDirection, FacetDeadline}
+var FacetNames = []string{FacetRome, FacetCommune, FacetCategory, FacetContract, FacetEmployer, FacetDirection, FacetDeadline}
 
 // Bounds of a query.
 const (
@@ -42,10 +45,26 @@ type Query struct {
 	Fuzzy bool
 	// Today is the day in Nouméa against which deadlines are judged.
 	Today Date
+	// Occupations are the ROME codes of the job the text names, when it
+	// names one (« éboueuse » → K2303): offers of these codes match even
+	// without the words, and rank above those that merely contain them.
+	Occupations []string
 	// IDs, when not empty, restricts the result to these offers, in this
 	// order (the fused ranking of a hybrid search): the filters still
 	// apply, Text then only highlights and Sort is ignored.
 	IDs []string
+}
+
+// Ranking is the keyword ranking of a query: offer ids by relevance.
+type Ranking struct {
+	IDs []string
+	// Exact holds those among the first whose reference or title is the
+	// query itself.
+	Exact map[string]bool
+	// Partial is true when no offer had every term of the query (nor the
+	// job it names), so that the ranking holds the offers with some of
+	// them: weak evidence, that does not make a hit an exact match.
+	Partial bool
 }
 
 // Search modes.
@@ -67,27 +86,51 @@ type PassageMatch struct {
 
 // Hit is one offer in a result list.
 type Hit struct {
-	ID             string              `json:"id"`
-	Title          string              `json:"title"`
-	Score          float64             `json:"score"`
-	Employer       string              `json:"employer,omitempty"`
-	Direction      string              `json:"direction,omitempty"`
-	Commune        string              `json:"commune,omitempty"`
-	Category       string              `json:"category,omitempty"`
-	ContractType   string              `json:"contract_type,omitempty"`
-	Deadline       Date                `json:"deadline"`
-	DeadlineStatus DeadlineStatus      `json:"deadline_status"`
-	DaysLeft       *int                `json:"days_left"`
-	PublishedAt    Date                `json:"published_at"`
-	Highlights     map[string][]string `json:"highlights,omitempty"`
+	ID             string         `json:"id"`
+	Title          string         `json:"title"`
+	Score          float64        `json:"score"`
+	Employer       string         `json:"employer,omitempty"`
+	Direction      string         `json:"direction,omitempty"`
+	Commune        string         `json:"commune,omitempty"`
+	Category       string         `json:"category,omitempty"`
+	ContractType   string         `json:"contract_type,omitempty"`
+	Deadline       Date           `json:"deadline"`
+	DeadlineStatus DeadlineStatus `json:"deadline_status"`
+	DaysLeft       *int           `json:"days_left"`
+	PublishedAt    Date           `json:"published_at"`
+	// Occupations are the offer's ROME codes with their labels.
+	Occupations []Occupation        `json:"rome,omitempty"`
+	Highlights  map[string][]string `json:"highlights,omitempty"`
+	// MatchedBy says why the offer is a result, a subset of MatchTitle,
+	// MatchKeyword, MatchRome, MatchSemantic: a hit matched by
+	// MatchSemantic alone is related by meaning only, not a match of the
+	// words or the job searched for.
+	MatchedBy []string `json:"matched_by,omitempty"`
 	// Passage is the offer's passage closest to the query, in semantic and
 	// hybrid searches.
 	Passage *PassageMatch `json:"passage,omitempty"`
 }
 
+// Why a hit matched (Hit.MatchedBy).
+const (
+	MatchTitle    = "title"    // the query's words are in the title
+	MatchKeyword  = "keyword"  // the query's words are in the offer
+	MatchRome     = "rome"     // the offer is of the job the query names
+	MatchSemantic = "semantic" // the offer is close in meaning
+)
+
+// Occupation is a job of the ROME referential: its code (« K2303 ») and
+// label (« Ripeur / Ripeuse »).
+type Occupation struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
 // FacetValue is one value of a facet with its count.
 type FacetValue struct {
 	Value string `json:"value"`
+	// Label is the value's label when the value is a code (the rome facet).
+	Label string `json:"label,omitempty"`
 	Count int    `json:"count"`
 }
 
@@ -95,12 +138,19 @@ type FacetValue struct {
 type Result struct {
 	// Mode is the search mode that produced the result (ModeKeyword when
 	// a semantic search was asked for but could not run).
-	Mode   string                  `json:"mode,omitempty"`
-	Total  int                     `json:"total"`
-	Page   int                     `json:"page"`
-	Limit  int                     `json:"limit"`
-	Hits   []Hit                   `json:"hits"`
-	Facets map[string][]FacetValue `json:"facets"`
+	Mode  string `json:"mode,omitempty"`
+	Total int    `json:"total"`
+	// ExactTotal counts the results with lexical or occupation evidence
+	// (matched by title, keyword or rome); the others are related by
+	// meaning only. It equals Total in the keyword mode.
+	ExactTotal int `json:"exact_total"`
+	// Occupations are the jobs of the ROME the query was understood to
+	// name, if any.
+	Occupations []Occupation            `json:"occupations,omitempty"`
+	Page        int                     `json:"page"`
+	Limit       int                     `json:"limit"`
+	Hits        []Hit                   `json:"hits"`
+	Facets      map[string][]FacetValue `json:"facets"`
 }
 
 // Suggestion is one completion of a typed prefix.
