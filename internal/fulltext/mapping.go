@@ -34,8 +34,8 @@ const (
 	// filter and the clause of the occupations a query names.
 	fieldRome    = offres.FacetRome
 	fieldRomeKey = offres.FacetRome + keySuffix
-	fieldKind  = "kind"   // kindOffer on every offer, to tell them from synonym definitions
-	keySuffix  = "_key"   // facet field + keySuffix: offres.FoldKey of the value, for filters
+	fieldKind    = "kind" // kindOffer on every offer, to tell them from synonym definitions
+	keySuffix    = "_key" // facet field + keySuffix: offres.FoldKey of the value, for filters
 
 	// fieldDeadlineNum is the effective deadline as a number of days (see
 	// keyNumber), indexed for the deadline filters: numeric range queries

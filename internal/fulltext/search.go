@@ -65,10 +65,10 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	out := offres.Result{
 		Total:      int(res.Total),
 		ExactTotal: int(res.Total),
-		Page:   q.Page,
-		Limit:  q.Limit,
-		Hits:   make([]offres.Hit, 0, len(res.Hits)),
-		Facets: facetValues(res.Facets, q.Today),
+		Page:       q.Page,
+		Limit:      q.Limit,
+		Hits:       make([]offres.Hit, 0, len(res.Hits)),
+		Facets:     facetValues(res.Facets, q.Today),
 	}
 	if len(res.Hits) == 0 {
 		return out, nil
