@@ -183,7 +183,7 @@ func (s *server) getOffer(c *fiber.Ctx) error {
 	v := offerView{Offer: o}
 	var days int
 	v.DeadlineStatus, days = o.Status(s.Offers.Today())
-	if v.DeadlineStatus != offres.StatusUnknown {
+	if !o.Deadline.IsZero() {
 		v.DaysLeft = &days
 	}
 	return c.JSON(v)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"offres/internal/offres"
 )
@@ -99,7 +100,7 @@ func (s *Service) mode(r Request, q offres.Query) (string, error) {
 // result's mode. The failures are logged at debug level: the semantic
 // layer's owner reports its outages once, not at every search.
 func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode string) (offres.Result, error) {
-	qv, err := s.semantic.EmbedQuery(ctx, q.Text)
+	qv, err := s.semantic.EmbedQuery(ctx, s.semanticText(q))
 	if err != nil {
 		if ctx.Err() != nil {
 			return offres.Result{}, ctx.Err()
@@ -129,6 +130,9 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 		}
 		noEvidence := kw.Partial || len(kw.IDs) == 0
 		semantic = s.related(hits, noEvidence)
+		if kw.Partial {
+			kw.IDs = agreeing(kw.IDs, semantic)
+		}
 	}
 	// The offers with lexical or occupation evidence: every word of the
 	// query (or the job it names); not those with some of the words only.
@@ -159,14 +163,47 @@ func (s *Service) related(hits []PassageHit, noEvidence bool) []string {
 		return ids
 	}
 	floor := best[ids[0]].Score * s.hybrid.RelatedRatio
-	n := 0
+	var kept []string
 	for _, id := range ids {
 		if best[id].Score >= floor {
-			ids[n] = id
-			n++
+			kept = append(kept, id)
 		}
 	}
-	return ids[:n]
+	return kept
+}
+
+// agreeing keeps, of a partial keyword ranking (offers with some of the
+// query's words only), the offers that the semantic ranking holds too: a
+// shared word alone (« temps plein » for « métier en plein air ») does not
+// make a result; a shared word and a meaning as close as the best do, and
+// the offer is flagged as found by meaning.
+func agreeing(partial, semantic []string) []string {
+	in := make(map[string]bool, len(semantic))
+	for _, id := range semantic {
+		in[id] = true
+	}
+	var kept []string
+	for _, id := range partial {
+		if in[id] {
+			kept = append(kept, id)
+		}
+	}
+	return kept
+}
+
+// semanticText is what a query is embedded as: its text, and when it names
+// jobs of the ROME, what the referential says they are.
+func (s *Service) semanticText(q offres.Query) string {
+	if s.occ == nil || len(q.Occupations) == 0 {
+		return q.Text
+	}
+	parts := []string{q.Text}
+	for _, code := range q.Occupations {
+		if d := s.occ.Describe(code); d != "" {
+			parts = append(parts, d)
+		}
+	}
+	return strings.Join(parts, ". ")
 }
 
 // allowed returns the offers a filtered search may return, when the filters
@@ -285,7 +322,7 @@ func (s *Service) Similar(ctx context.Context, id string, limit int, includeClos
 			fused = append(fused, Fused{ID: other, Score: float64(len(ranking) - i), SemanticRank: i + 1})
 		}
 	}
-	q := offres.Query{IncludeClosed: includeClosed, Sort: offres.SortRelevance, Page: 1, Limit: limit, Today: s.Today()}
+	q := offres.Query{IncludeClosed: includeClosed, Sort: offres.SortRelevance, Page: 1, Limit: limit, Today: s.Today(), UndatedOpenDays: s.undated}
 	res, err := s.page(ctx, q, fused, v, nil)
 	res.Mode = offres.ModeSemantic
 	return res, err

@@ -27,6 +27,8 @@ type KeywordIndex interface {
 type Occupations interface {
 	QueryOccupations(text string) []offres.Occupation
 	OfferOccupations(title, code string) []offres.Occupation
+	// Describe returns the label and definition of a code.
+	Describe(code string) string
 }
 
 // Options configure the service. The zero value is usable.
@@ -39,6 +41,9 @@ type Options struct {
 	Semantic Semantic
 	Hybrid   HybridOptions
 	Logger   *slog.Logger
+	// UndatedOpenDays is how long an offer without a deadline is open
+	// after its publication (offres.DefaultUndatedOpenDays when zero).
+	UndatedOpenDays int
 	// Occupations, when not nil, understands the job a search names and
 	// classifies the offers indexed without occupations.
 	Occupations Occupations
@@ -54,6 +59,7 @@ type Service struct {
 	hybrid   HybridOptions
 	log      *slog.Logger
 	occ      Occupations
+	undated  int
 	gen      atomic.Uint64 // see Generation
 }
 
@@ -72,7 +78,7 @@ func New(index KeywordIndex, opts Options) *Service {
 	s := &Service{
 		index: index, suggest: NewSuggester(), now: opts.Now, limit: opts.SuggestLimit,
 		semantic: opts.Semantic, hybrid: opts.Hybrid.withDefaults(), log: opts.Logger,
-		occ: opts.Occupations,
+		occ: opts.Occupations, undated: opts.UndatedOpenDays,
 	}
 	s.changed()
 	return s
@@ -139,6 +145,7 @@ func (s *Service) query(r Request) (offres.Query, error) {
 		Fuzzy:         !r.NoFuzzy,
 		Today:         s.Today(),
 	}
+	q.UndatedOpenDays = s.undated
 
 	switch q.Sort {
 	case "":

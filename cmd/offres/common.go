@@ -73,6 +73,7 @@ func (c *common) open(ctx context.Context, e env) (*engine.Engine, *slog.Logger,
 	log.Debug("configuration", "settings", c.cfg.String())
 	cfg := c.cfg.Config
 	opts := engine.Options{Dir: cfg.Data, Logger: log, DatabaseURL: cfg.DatabaseURL, Now: c.now,
+		UndatedOpenDays: cfg.Search.UndatedOpenDays,
 		Hybrid: search.HybridOptions{
 			Fuse:          search.FuseOptions{K: cfg.Search.RRFK, KeywordWeight: cfg.Search.KeywordWeight, SemanticWeight: cfg.Search.SemanticWeight},
 			MinSimilarity: float32(cfg.Search.MinSimilarity),

@@ -57,6 +57,13 @@ func deadlineText(h offres.Hit) string {
 	switch h.DeadlineStatus {
 	case offres.StatusClosed:
 		return "clôturée le " + h.Deadline.French()
+	case offres.StatusExpired:
+		return "expirée (publiée le " + h.PublishedAt.French() + ")"
+	}
+	if h.Deadline.IsZero() && !h.PublishedAt.IsZero() {
+		return "sans date limite (publiée le " + h.PublishedAt.French() + ")"
+	}
+	switch h.DeadlineStatus {
 	case offres.StatusUnknown:
 		return "non précisée"
 	}

@@ -78,6 +78,12 @@ func named(o *offres.Offer) string {
 // statusSentence says whether the offer is open today, in French.
 func statusSentence(o *offres.Offer, today offres.Date) string {
 	status, days := o.Status(today)
+	switch {
+	case status == offres.StatusExpired:
+		return fmt.Sprintf("Cette offre, publiée le %s, sans date limite, date de plus de %d jours : elle est considérée comme expirée et n'est probablement plus ouverte ; vérifiez auprès de l'employeur.", o.PublishedAt.French(), offres.DefaultUndatedOpenDays)
+	case status == offres.StatusOpen && o.Deadline.IsZero():
+		return fmt.Sprintf("L'offre a été publiée le %s, sans date limite : vérifiez auprès de l'employeur qu'elle est toujours ouverte.", o.PublishedAt.French())
+	}
 	switch status {
 	case offres.StatusClosed:
 		return fmt.Sprintf("Cette offre est clôturée : sa date limite, le %s, est passée (nous sommes le %s).", o.Deadline.French(), today.French())
@@ -95,6 +101,12 @@ func statusSentence(o *offres.Offer, today offres.Date) string {
 // statusShort is the deadline status of an offer in a list.
 func statusShort(o *offres.Offer, today offres.Date) string {
 	status, days := o.Status(today)
+	switch {
+	case status == offres.StatusExpired:
+		return "publiée le " + o.PublishedAt.French() + ", sans date limite : expirée"
+	case o.Deadline.IsZero() && !o.PublishedAt.IsZero():
+		return "publiée le " + o.PublishedAt.French() + ", sans date limite"
+	}
 	switch status {
 	case offres.StatusClosed:
 		return "clôturée le " + o.Deadline.French()

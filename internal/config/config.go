@@ -63,6 +63,9 @@ type Search struct {
 	MinSimilarity  float64  `toml:"min_similarity" env:"OFFRES_MIN_SIMILARITY" doc:"cosine similarity under which a passage is no semantic match, in [-1, 1] (0: 0.25)"`
 	CacheEntries   int      `toml:"cache_entries" env:"OFFRES_SEARCH_CACHE_ENTRIES" doc:"searches kept (their JSON) for the visitors who ask them again, until an import or a deletion; -1: no cache (0: 2048)"`
 	CacheTTL       Duration `toml:"cache_ttl" env:"OFFRES_SEARCH_CACHE_TTL" doc:"how long a search is kept at most (0: 30s)"`
+	// UndatedOpenDays is how long an offer without a deadline is open
+	// after its publication (offres.DefaultUndatedOpenDays).
+	UndatedOpenDays int `toml:"undated_open_days" env:"OFFRES_UNDATED_OPEN_DAYS" doc:"days an offer without a deadline stays open after its publication, then expired: hidden like a closed offer (0: 60)"`
 }
 
 // HNSW configures the HNSW indexes of the PostgreSQL mode; zero:

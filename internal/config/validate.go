@@ -62,6 +62,9 @@ func (l *Loaded) validate() []error {
 			bad(f.key, "%g: want a positive number", f.x)
 		}
 	}
+	if n := c.Search.UndatedOpenDays; n < 0 || n > 3650 {
+		bad("search.undated_open_days", "%d is out of [0, 3650]", n)
+	}
 	if n := c.Search.CacheEntries; n < -1 {
 		bad("search.cache_entries", "%d: want -1 (no cache), 0 (the default) or a positive number", n)
 	}

@@ -46,6 +46,9 @@ type Options struct {
 	// differ by more than this share from those it was trained on
 	// (DefaultRetrainDrift when zero).
 	RetrainDrift float64
+	// UndatedOpenDays is how long an offer without a deadline is open
+	// after its publication (offres.DefaultUndatedOpenDays when zero).
+	UndatedOpenDays int
 	// Rome is the ROME referential: it gives offers their occupations at
 	// import and tells the job a search names. Nil: neither.
 	Rome *rome.Taxonomy
@@ -209,7 +212,7 @@ func (e *Engine) Storage() string {
 }
 
 func (e *Engine) newService(text *fulltext.Index) *search.Service {
-	opts := search.Options{Now: e.opts.Now, Semantic: searchSemantic{e.sem}, Hybrid: e.opts.Hybrid, Logger: e.log}
+	opts := search.Options{Now: e.opts.Now, Semantic: searchSemantic{e.sem}, Hybrid: e.opts.Hybrid, Logger: e.log, UndatedOpenDays: e.opts.UndatedOpenDays}
 	if e.opts.Rome != nil {
 		opts.Occupations = e.opts.Rome
 	}

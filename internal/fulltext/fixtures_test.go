@@ -94,7 +94,7 @@ func fixtures() []offres.Offer {
 		},
 		{
 			ID: "SECU-2", Title: "Gestionnaire des accès sécurisés", Employer: "Gardiennage du Sud",
-			Location: offres.Location{Commune: "Nouméa"}, PublishedAt: date(2026, 9, 1),
+			Location: offres.Location{Commune: "Nouméa"}, PublishedAt: date(2026, 10, 1),
 			Description: "Gestion des badges et des accès sécurisés.",
 		},
 	}

@@ -42,6 +42,10 @@ const (
 	// read a few dozen terms where a range of day keys reads one term per
 	// distinct day.
 	fieldDeadlineNum = "deadline_n"
+	// fieldPublishedNum is the publication day as a number (keyNumber),
+	// noDeadline when unknown, for the window of the offers without a
+	// deadline: they expire that many days after their publication.
+	fieldPublishedNum = "published_n"
 
 	// fieldDocValues holds, with doc values, all that sorting and facet
 	// counting read from each matching offer, as terms of one field: one
@@ -151,6 +155,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	doc.AddFieldMappingsAt(fieldDocValues, keywordField(false, true))
 	doc.AddFieldMappingsAt(fieldDeadlineNum, &mapping.FieldMapping{Type: "number", Index: true})
+	doc.AddFieldMappingsAt(fieldPublishedNum, &mapping.FieldMapping{Type: "number", Index: true})
 	doc.AddFieldMappingsAt(fieldIDKey, keywordField(false, false))
 	doc.AddFieldMappingsAt(fieldRome, &mapping.FieldMapping{Type: "text", Analyzer: keyword.Name, Store: true})
 	doc.AddFieldMappingsAt(fieldRomeKey, keywordField(false, false))
@@ -203,11 +208,22 @@ func document(o *offres.Offer) map[string]any {
 		published = dayKey(o.PublishedAt)
 	}
 	doc[fieldDeadlineNum] = keyNumber(deadline)
+	if published == noDay {
+		doc[fieldPublishedNum] = keyNumber(noDeadline)
+	} else {
+		doc[fieldPublishedNum] = keyNumber(published)
+	}
+	// The deadline facet's term: the deadline day, and for an offer
+	// without one its publication day too, which tells open from expired.
+	status := deadline
+	if deadline == noDeadline {
+		status += published
+	}
 	dv := make([]string, 0, len(termFacets)+2)
 	dv = append(dv,
 		deadlinePrefix+deadline+inverted(published),
 		publishedPrefix+published+inverted(deadline),
-		facetPrefix+offres.FacetDeadline+facetSep+deadline)
+		facetPrefix+offres.FacetDeadline+facetSep+status)
 	if len(o.Occupations) > 0 {
 		stored := make([]string, len(o.Occupations))
 		keys := make([]string, len(o.Occupations))

@@ -365,28 +365,84 @@ func offersQuery() query.Query {
 // dayRange is a range of day keys [min, max); "" is unbounded.
 type dayRange struct{ min, max string }
 
-// statusRange returns the deadline days of the offers of a status, today.
-func statusRange(status offres.DeadlineStatus, today offres.Date) (dayRange, bool) {
+// statusFilter is the set of offers of a deadline status: when dated is
+// set, those whose deadline day is in deadlines; when undated is set, those
+// without a deadline whose publication day is in published.
+type statusFilter struct {
+	dated     bool
+	deadlines dayRange
+	undated   bool
+	published dayRange
+}
+
+// statusRange returns the offers of a status, today, an offer without a
+// deadline being open for undatedDays after its publication (expired
+// then; unknown when its publication day is unknown too).
+func statusRange(status offres.DeadlineStatus, today offres.Date, undatedDays int) (statusFilter, bool) {
 	t, soon := dayKey(today), addDays(today, offres.ClosingSoonDays+1)
+	cutoff := undatedCutoff(today, undatedDays)
 	switch status {
 	case offres.StatusClosed:
-		return dayRange{"", t}, true
+		return statusFilter{dated: true, deadlines: dayRange{"", t}}, true
 	case offres.StatusClosingSoon:
-		return dayRange{t, soon}, true
+		return statusFilter{dated: true, deadlines: dayRange{t, soon}}, true
 	case offres.StatusOpen:
-		return dayRange{soon, noDeadline}, true
+		return statusFilter{dated: true, deadlines: dayRange{soon, noDeadline}, undated: true, published: dayRange{cutoff, noDeadline}}, true
+	case offres.StatusExpired:
+		return statusFilter{undated: true, published: dayRange{"", cutoff}}, true
 	case offres.StatusUnknown:
-		return dayRange{noDeadline, ""}, true
+		return statusFilter{undated: true, published: dayRange{noDeadline, ""}}, true
 	}
-	return dayRange{}, false
+	return statusFilter{}, false
+}
+
+// undatedCutoff is the key of the first publication day of an offer
+// without a deadline still open today.
+func undatedCutoff(today offres.Date, undatedDays int) string {
+	if undatedDays <= 0 {
+		undatedDays = offres.DefaultUndatedOpenDays
+	}
+	return addDays(today, -undatedDays)
+}
+
+// contains reports whether the deadline facet's term of an offer (its
+// deadline day, followed for an undated offer by its publication day) is
+// in the set.
+func (f statusFilter) contains(term string) bool {
+	if len(term) > len(noDeadline) && term[:len(noDeadline)] == noDeadline {
+		if !f.undated {
+			return false
+		}
+		published := term[len(noDeadline):]
+		if published == noDay {
+			published = noDeadline
+		}
+		return f.published.contains(published)
+	}
+	return f.dated && f.deadlines.contains(term)
 }
 
 func (r dayRange) contains(key string) bool {
 	return (r.min == "" || key >= r.min) && (r.max == "" || key < r.max)
 }
 
-// query returns the filter of the offers whose deadline day is in r.
-func (r dayRange) query() query.Query {
+// query returns the filter of the offers of the set.
+func (f statusFilter) query() query.Query {
+	var qs []query.Query
+	if f.dated {
+		qs = append(qs, f.deadlines.query(fieldDeadlineNum))
+	}
+	if f.undated {
+		qs = append(qs, query.NewConjunctionQuery([]query.Query{
+			dayRange{min: noDeadline}.query(fieldDeadlineNum),
+			f.published.query(fieldPublishedNum),
+		}))
+	}
+	return disjunction(qs)
+}
+
+// query returns the filter of the offers whose day, in field, is in r.
+func (r dayRange) query(field string) query.Query {
 	var min, max *float64
 	if r.min != "" {
 		n := keyNumber(r.min)
@@ -397,13 +453,13 @@ func (r dayRange) query() query.Query {
 		max = &n
 	}
 	q := query.NewNumericRangeQuery(min, max)
-	q.SetField(fieldDeadlineNum)
+	q.SetField(field)
 	return q
 }
 
 // deadlineStatuses are the buckets of the deadline_status facet, in display
 // order.
-var deadlineStatuses = []offres.DeadlineStatus{offres.StatusOpen, offres.StatusClosingSoon, offres.StatusClosed, offres.StatusUnknown}
+var deadlineStatuses = []offres.DeadlineStatus{offres.StatusOpen, offres.StatusClosingSoon, offres.StatusClosed, offres.StatusExpired, offres.StatusUnknown}
 
 // filterQuery returns the conjunction of the query's filters (OR within a
 // facet, AND across), with the closed offers excluded unless asked for, or
@@ -427,11 +483,11 @@ func filterQuery(q *offres.Query) (query.Query, error) {
 		var alts []query.Query
 		for _, v := range values {
 			if name == offres.FacetDeadline {
-				r, ok := statusRange(offres.DeadlineStatus(v), q.Today)
+				r, ok := statusRange(offres.DeadlineStatus(v), q.Today, q.UndatedOpenDays)
 				if !ok {
 					continue // unknown value: matches nothing
 				}
-				wantClosed = wantClosed || v == string(offres.StatusClosed)
+				wantClosed = wantClosed || offres.DeadlineStatus(v).Closed()
 				alts = append(alts, r.query())
 				continue
 			}
@@ -445,7 +501,13 @@ func filterQuery(q *offres.Query) (query.Query, error) {
 		conj = append(conj, disjunction(alts))
 	}
 	if !wantClosed {
-		conj = append(conj, dayRange{min: dayKey(q.Today)}.query())
+		// Neither closed nor expired.
+		conj = append(conj, statusFilter{
+			dated:     true,
+			deadlines: dayRange{dayKey(q.Today), noDeadline},
+			undated:   true,
+			published: dayRange{undatedCutoff(q.Today, q.UndatedOpenDays), ""},
+		}.query())
 	}
 	switch len(conj) {
 	case 0:

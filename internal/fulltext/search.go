@@ -68,7 +68,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		Page:       q.Page,
 		Limit:      q.Limit,
 		Hits:       make([]offres.Hit, 0, len(res.Hits)),
-		Facets:     facetValues(res.Facets, q.Today),
+		Facets:     facetValues(res.Facets, q.Today, q.UndatedOpenDays),
 	}
 	if len(res.Hits) == 0 {
 		return out, nil
@@ -124,7 +124,7 @@ func (ix *Index) fillHits(ctx context.Context, reader index.IndexReader, out *of
 		if text != nil {
 			locs = ix.bodyLocations(doc, queryTerms, locs)
 		}
-		out.Hits = append(out.Hits, ix.hit(dm, doc, q.Today, q.Occupations, locs))
+		out.Hits = append(out.Hits, ix.hit(dm, doc, q, locs))
 	}
 	return nil
 }
@@ -155,7 +155,7 @@ func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offr
 		if err != nil {
 			return offres.Result{}, searchError(ctx, err)
 		}
-		out := offres.Result{Total: int(res.Total), Page: q.Page, Limit: q.Limit, Hits: []offres.Hit{}, Facets: facetValues(res.Facets, q.Today)}
+		out := offres.Result{Total: int(res.Total), Page: q.Page, Limit: q.Limit, Hits: []offres.Hit{}, Facets: facetValues(res.Facets, q.Today, q.UndatedOpenDays)}
 		if err := ix.fillHits(ctx, reader, &out, q, text, res.Hits); err != nil {
 			return offres.Result{}, err
 		}
@@ -176,7 +176,7 @@ func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offr
 		Page:   q.Page,
 		Limit:  q.Limit,
 		Hits:   []offres.Hit{},
-		Facets: facetValues(res.Facets, q.Today),
+		Facets: facetValues(res.Facets, q.Today, q.UndatedOpenDays),
 	}
 	skip := (q.Page - 1) * q.Limit
 	var page search.DocumentMatchCollection
@@ -532,7 +532,7 @@ func facetRequests() bleve.FacetsRequest {
 // facetValues turns the facet term counts of fieldDocValues into the
 // facets, keyed by offres.FacetNames: values by count, largest first (then
 // by value), at most offres.MaxFacetSize; deadline days in status buckets.
-func facetValues(results search.FacetResults, today offres.Date) map[string][]offres.FacetValue {
+func facetValues(results search.FacetResults, today offres.Date, undatedDays int) map[string][]offres.FacetValue {
 	out := make(map[string][]offres.FacetValue, len(offres.FacetNames))
 	for _, name := range offres.FacetNames {
 		out[name] = []offres.FacetValue{}
@@ -541,9 +541,9 @@ func facetValues(results search.FacetResults, today offres.Date) map[string][]of
 	if fr == nil || fr.Terms == nil {
 		return out
 	}
-	ranges := make([]dayRange, len(deadlineStatuses))
+	ranges := make([]statusFilter, len(deadlineStatuses))
 	for i, s := range deadlineStatuses {
-		ranges[i], _ = statusRange(s, today)
+		ranges[i], _ = statusRange(s, today, undatedDays)
 	}
 	status := make([]int, len(deadlineStatuses))
 	for _, t := range fr.Terms.Terms() {
@@ -584,7 +584,7 @@ func facetValues(results search.FacetResults, today offres.Date) map[string][]of
 
 // hit builds a Hit from the search match, the stored document and where
 // the query matched it.
-func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, today offres.Date, occupations []string, locs search.FieldTermLocationMap) offres.Hit {
+func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, q offres.Query, locs search.FieldTermLocationMap) offres.Hit {
 	h := offres.Hit{ID: dm.ID, Score: dm.Score}
 	doc.VisitFields(func(f index.Field) {
 		tf, ok := f.(index.TextField)
@@ -613,12 +613,12 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, today offres.
 			h.Occupations = append(h.Occupations, offres.Occupation{Code: code, Label: label})
 		}
 	})
-	status, days := offres.DeadlineStatusOf(h.Deadline, today)
+	status, days := offres.DeadlineStatusAt(h.Deadline, h.PublishedAt, q.Today, q.UndatedOpenDays)
 	h.DeadlineStatus = status
-	if status != offres.StatusUnknown {
+	if !h.Deadline.IsZero() {
 		h.DaysLeft = &days
 	}
-	h.MatchedBy = matchedBy(locs, h.Occupations, occupations)
+	h.MatchedBy = matchedBy(locs, h.Occupations, q.Occupations)
 	if len(locs) > 0 {
 		dm.Locations = locs
 		for _, field := range highlightFields {

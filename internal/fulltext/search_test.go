@@ -185,14 +185,16 @@ func TestFilters(t *testing.T) {
 		{"employer", map[string][]string{"employer": {"Province Sud"}}, false, []string{"3134-25-0308/SR", "DEV-1", "IDE-1"}},
 		{"direction", map[string][]string{"direction": {"Direction du Système d'Information et du Numérique"}}, true,
 			[]string{"3134-25-0308/SR", "DEV-1", "RESEAU-1"}},
+		// EVT-1 and SECU-2 have no deadline and were published less than
+		// offres.DefaultUndatedOpenDays ago: open.
 		{"deadline open", map[string][]string{"deadline_status": {"open"}}, false,
-			[]string{"COMPTA-1", "DEV-1", "IDE-1", "IDE-2", "XSS-1"}},
+			[]string{"COMPTA-1", "DEV-1", "EVT-1", "IDE-1", "IDE-2", "SECU-2", "XSS-1"}},
 		{"deadline closing soon", map[string][]string{"deadline_status": {"closing_soon"}}, false,
 			[]string{"3134-25-0308/SR", "AS-1", "ATSEM-1"}},
-		{"deadline unknown", map[string][]string{"deadline_status": {"unknown"}}, false, []string{"EVT-1", "SECU-2"}},
+		{"deadline unknown", map[string][]string{"deadline_status": {"unknown"}}, false, nil},
 		{"deadline closed asked explicitly", map[string][]string{"deadline_status": {"closed"}}, false, []string{"RESEAU-1", "SECU-1"}},
-		{"deadline closed or unknown", map[string][]string{"deadline_status": {"closed", "unknown"}}, false,
-			[]string{"EVT-1", "RESEAU-1", "SECU-1", "SECU-2"}},
+		{"deadline closed or open", map[string][]string{"deadline_status": {"closed", "open"}}, false,
+			[]string{"COMPTA-1", "DEV-1", "EVT-1", "IDE-1", "IDE-2", "RESEAU-1", "SECU-1", "SECU-2", "XSS-1"}},
 		{"unknown value filters to nothing", map[string][]string{"commune": {"Paris"}}, false, nil},
 		{"unknown status filters to nothing", map[string][]string{"deadline_status": {"someday"}}, false, nil},
 		{"empty value list filters nothing", map[string][]string{"commune": {}}, false,
@@ -273,7 +275,7 @@ func TestHitDeadlines(t *testing.T) {
 		{"DEV-1", offres.StatusOpen, ptr(33)}, // month only: 2026-12-31
 		{"RESEAU-1", offres.StatusClosed, ptr(-8)},
 		{"SECU-1", offres.StatusClosed, ptr(-28)}, // month only: 2026-10-31
-		{"EVT-1", offres.StatusUnknown, nil},
+		{"EVT-1", offres.StatusOpen, nil}, // no deadline, published 54 days ago
 	}
 	for _, tt := range tests {
 		h, ok := byID[tt.id]
@@ -327,7 +329,7 @@ func TestFacets(t *testing.T) {
 			{"commune", []offres.FacetValue{{Value: "Nouméa", Count: 7}}},
 			{"category", []offres.FacetValue{{Value: "A", Count: 3}, {Value: "B", Count: 1}}},
 			{"contract_type", []offres.FacetValue{{Value: "titulaire", Count: 2}, {Value: "cdd", Count: 1}, {Value: "contractuel", Count: 2}}},
-			{"deadline_status", []offres.FacetValue{{Value: "open", Count: 5}, {Value: "closing_soon", Count: 1}, {Value: "unknown", Count: 1}}},
+			{"deadline_status", []offres.FacetValue{{Value: "open", Count: 6}, {Value: "closing_soon", Count: 1}}},
 			{"employer", []offres.FacetValue{
 				{Value: "Province Sud", Count: 3}, {Value: "Clinique de l'Anse", Count: 1}, {Value: "Gardiennage du Sud", Count: 1},
 				{Value: "Société <b>Test</b>", Count: 1}, {Value: "Ville de Nouméa", Count: 1},
@@ -566,4 +568,43 @@ func TestSearchCancelled(t *testing.T) {
 	if err := ix.Upsert(ctx, fixtures()); !errors.Is(err, context.Canceled) {
 		t.Errorf("Upsert with a cancelled context = %v, want context.Canceled", err)
 	}
+}
+
+// TestUndatedOffersExpire: an offer without a deadline is open for the
+// undated window after its publication, then expired: hidden unless closed
+// offers are asked for, counted and filtered as such, and the window is the
+// query's.
+func TestUndatedOffersExpire(t *testing.T) {
+	backends(t, func(t *testing.T, ix *Index) {
+		later := offres.Date{Year: 2026, Month: 12, Day: 2} // SECU-2 (1 Oct) is 62 days old, EVT-1 (5 Oct) 58
+		res := runSearch(t, ix, offres.Query{Today: later})
+		if ids := hitIDs(res); slices.Contains(ids, "SECU-2") || !slices.Contains(ids, "EVT-1") {
+			t.Errorf("open offers on %s: %q, want EVT-1 and not SECU-2", later, ids)
+		}
+		res = runSearch(t, ix, offres.Query{Today: later, Filters: map[string][]string{"deadline_status": {"expired"}}})
+		if ids := hitIDs(res); !slices.Equal(ids, []string{"SECU-2"}) {
+			t.Errorf("expired offers: %q, want SECU-2", ids)
+		}
+		res = runSearch(t, ix, offres.Query{Today: later, IncludeClosed: true, Limit: 50})
+		found := false
+		for _, h := range res.Hits {
+			if h.ID == "SECU-2" {
+				found = true
+				if h.DeadlineStatus != offres.StatusExpired || h.DaysLeft != nil {
+					t.Errorf("SECU-2: status %s days %v, want expired without days", h.DeadlineStatus, deref(h.DaysLeft))
+				}
+			}
+		}
+		if !found {
+			t.Error("include_closed does not show the expired offer")
+		}
+		if !sameFacet(res.Facets["deadline_status"][len(res.Facets["deadline_status"])-1:], []offres.FacetValue{{Value: "expired", Count: 1}}) {
+			t.Errorf("deadline_status facet %v: want expired 1 last", res.Facets["deadline_status"])
+		}
+		// A longer window keeps it open.
+		res = runSearch(t, ix, offres.Query{Today: later, UndatedOpenDays: 90})
+		if ids := hitIDs(res); !slices.Contains(ids, "SECU-2") {
+			t.Errorf("with a 90-day window SECU-2 is hidden: %q", ids)
+		}
+	})
 }

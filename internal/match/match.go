@@ -197,8 +197,11 @@ func (m *Matcher) Explain(p *offres.Profile, o *offres.Offer, today offres.Date)
 	score := int(math.Round(100 * got / total))
 	ex.Score = &score
 	ex.Summary = fmt.Sprintf("%d exigence(s) remplie(s), %d partiellement, %d manquante(s)", counts[Matched], counts[Partial], counts[Missing])
-	if st, _ := o.Status(today); st == offres.StatusClosed {
+	switch st, _ := o.Status(today); st {
+	case offres.StatusClosed:
 		ex.Summary += " ; offre clôturée"
+	case offres.StatusExpired:
+		ex.Summary += " ; offre expirée (publiée sans date limite il y a plus de " + fmt.Sprint(offres.DefaultUndatedOpenDays) + " jours)"
 	}
 	return ex
 }

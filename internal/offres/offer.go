@@ -200,7 +200,15 @@ const (
 	StatusClosingSoon DeadlineStatus = "closing_soon"
 	StatusClosed      DeadlineStatus = "closed"
 	StatusUnknown     DeadlineStatus = "unknown"
+	// StatusExpired is an offer without a deadline published longer ago
+	// than the undated window (DefaultUndatedOpenDays): presumably filled,
+	// hidden like a closed offer unless asked for.
+	StatusExpired DeadlineStatus = "expired"
 )
+
+// DefaultUndatedOpenDays is how long an offer without a deadline is open
+// after its publication (the setting search.undated_open_days).
+const DefaultUndatedOpenDays = 60
 
 // ClosingSoonDays is the horizon of StatusClosingSoon.
 const ClosingSoonDays = 7
@@ -209,9 +217,43 @@ const ClosingSoonDays = 7
 // days left (0 on the last day, negative once closed; 0 when unknown). An
 // offer is open through its deadline day; with a month-only deadline, through
 // the end of that month.
+//
+// An offer without a deadline is open for DefaultUndatedOpenDays after its
+// publication, then expired; unknown when its publication day is unknown
+// too (StatusAt takes another window).
 func (o *Offer) Status(today Date) (DeadlineStatus, int) {
-	return DeadlineStatusOf(o.Deadline, today)
+	return DeadlineStatusAt(o.Deadline, o.PublishedAt, today, DefaultUndatedOpenDays)
 }
+
+// StatusAt is Status with undatedDays as the window of an offer without a
+// deadline (DefaultUndatedOpenDays when not positive).
+func (o *Offer) StatusAt(today Date, undatedDays int) (DeadlineStatus, int) {
+	return DeadlineStatusAt(o.Deadline, o.PublishedAt, today, undatedDays)
+}
+
+// DeadlineStatusAt is Offer.StatusAt for a bare deadline and publication
+// day. For an offer without a deadline the days are those left before it
+// expires (negative once expired).
+func DeadlineStatusAt(deadline, published, today Date, undatedDays int) (DeadlineStatus, int) {
+	if !deadline.IsZero() {
+		return DeadlineStatusOf(deadline, today)
+	}
+	if published.IsZero() {
+		return StatusUnknown, 0
+	}
+	if undatedDays <= 0 {
+		undatedDays = DefaultUndatedOpenDays
+	}
+	left := today.DaysUntil(published) + undatedDays
+	if left < 0 {
+		return StatusExpired, left
+	}
+	return StatusOpen, left
+}
+
+// Closed reports whether a status is that of an offer no longer open:
+// closed (its deadline passed) or expired (undated and old).
+func (s DeadlineStatus) Closed() bool { return s == StatusClosed || s == StatusExpired }
 
 // DeadlineStatusOf is Offer.Status for a bare deadline.
 func DeadlineStatusOf(deadline, today Date) (DeadlineStatus, int) {

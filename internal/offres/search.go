@@ -45,6 +45,9 @@ type Query struct {
 	Fuzzy bool
 	// Today is the day in Nouméa against which deadlines are judged.
 	Today Date
+	// UndatedOpenDays is how long an offer without a deadline is open
+	// after its publication (DefaultUndatedOpenDays when not positive).
+	UndatedOpenDays int
 	// Occupations are the ROME codes of the job the text names, when it
 	// names one (« éboueuse » → K2303): offers of these codes match even
 	// without the words, and rank above those that merely contain them.

@@ -37,7 +37,7 @@
   const DEBOUNCE_MS = 60; // search-as-you-type: waits for a pause this long
   const SETTLE_MS = 1200; // a search is reported once the query rests this long
   const FLUSH_MS = 1000; // events are sent in batches
-  const FACETS = ['deadline_status', 'commune', 'category', 'contract_type', 'employer', 'direction'];
+  const FACETS = ['deadline_status', 'rome', 'commune', 'category', 'contract_type', 'employer', 'direction'];
   const FACET_VALUES_SHOWN = 8;
 
   const plural = (n, one, many) => (n === 1 ? one : many);
@@ -56,6 +56,9 @@
       count: (n, q, fmt) => q
         ? `${fmt(n)} ${plural(n, 'offre trouvée', 'offres trouvées')} pour « ${q} »`
         : `${fmt(n)} ${plural(n, 'offre', 'offres')}`,
+      related: (n, q, fmt) => `Aucune offre ne correspond exactement à « ${q} ». ${fmt(n)} ${plural(n, 'offre proche', 'offres proches')} de votre recherche :`,
+      relatedHeading: 'Offres proches de votre recherche',
+      relatedTag: 'proche par le sens',
       noResult: (q) => q
         ? `Aucune offre ne correspond à « ${q} ». Vérifiez l'orthographe, essayez d'autres mots ou retirez des filtres.`
         : 'Aucune offre ne correspond à ces filtres.',
@@ -65,11 +68,12 @@
       clearFilters: 'Effacer les filtres',
       more: (n) => `Voir ${n} de plus`,
       facetNames: {
-        deadline_status: 'Date limite', commune: 'Commune', category: 'Catégorie',
+        deadline_status: 'Date limite', rome: 'Métier', commune: 'Commune', category: 'Catégorie',
         contract_type: 'Type de contrat', employer: 'Employeur', direction: 'Direction',
       },
       statuses: {
-        open: 'Ouvertes', closing_soon: 'Clôture sous 7 jours', closed: 'Clôturées', unknown: 'Sans date limite',
+        open: 'Ouvertes', closing_soon: 'Clôture sous 7 jours', closed: 'Clôturées',
+        expired: 'Expirées (sans date limite, anciennes)', unknown: 'Sans date limite',
       },
       contracts: {
         titulaire: 'Titulaire', contractuel: 'Contractuel', cdi: 'CDI', cdd: 'CDD', interim: 'Intérim',
@@ -89,6 +93,8 @@
         tomorrow: 'clôture demain',
         soon: (n) => `clôture dans ${n} jours`,
         open: (d) => `ouverte jusqu'au ${d}`,
+        undated: (d) => `publiée le ${d}, sans date limite`,
+        expired: (d) => `expirée : publiée le ${d}, sans date limite`,
         unknown: 'date limite non précisée',
       },
       back: 'Retour aux résultats',
@@ -138,10 +144,13 @@
       clearFilters: 'Clear filters',
       more: (n) => `Show ${n} more`,
       facetNames: {
-        deadline_status: 'Deadline', commune: 'Town', category: 'Category',
+        deadline_status: 'Deadline', rome: 'Occupation', commune: 'Town', category: 'Category',
         contract_type: 'Contract', employer: 'Employer', direction: 'Department',
       },
-      statuses: { open: 'Open', closing_soon: 'Closing within 7 days', closed: 'Closed', unknown: 'No deadline' },
+      statuses: {
+        open: 'Open', closing_soon: 'Closing within 7 days', closed: 'Closed', expired: 'Expired (old, no deadline)',
+        unknown: 'No deadline',
+      },
       contracts: {
         titulaire: 'Civil servant', contractuel: 'Contract staff', cdi: 'Permanent', cdd: 'Fixed-term',
         interim: 'Temporary', stage: 'Internship', alternance: 'Work-study', autre: 'Other',
@@ -157,6 +166,7 @@
       badge: {
         closed: 'closed', today: 'closes today', tomorrow: 'closes tomorrow',
         soon: (n) => `closes in ${n} days`, open: (d) => `open until ${d}`, unknown: 'no deadline given',
+        undated: (d) => `published ${d}, no deadline`, expired: (d) => `expired: published ${d}, no deadline`,
       },
       back: 'Back to results',
       loadingOffer: 'Loading the offer…',
@@ -257,6 +267,9 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
 .badge.closing_soon { color: #7a2e0b; background: #fff1e0; }
 .badge.closed { color: #8b0000; background: #fde8e8; }
 .badge.unknown { color: #3d3d3d; background: #f3f4f6; }
+.badge.expired { color: #3d3d3d; background: #f3f4f6; }
+.status.related { color: #3d3d3d; }
+.related-tag { margin: 0.25rem 0 0; font-size: 0.85em; font-style: italic; color: #4b5563; }
 .pager { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem; margin: 1rem 0; }
 .detail h2 { font-size: 1.375rem; margin: 0.75rem 0 0.5rem; }
 .detail h3 { font-size: 1.125rem; margin: 1.25rem 0 0.25rem; }
@@ -713,7 +726,8 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       const q = this.query();
       if (q) p.set('q', q);
       for (const [f, values] of Object.entries(this.state.filters)) for (const v of values) p.append(f, v);
-      if (this.state.filters.deadline_status && this.state.filters.deadline_status.has('closed')) p.set('include_closed', 'true');
+      const ds = this.state.filters.deadline_status;
+      if (ds && (ds.has('closed') || ds.has('expired'))) p.set('include_closed', 'true');
       p.set('sort', this.sortOf(q));
       p.set('limit', String(this.pageSize));
       p.set('page', String(this.state.page));
@@ -747,6 +761,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       this.state.q = q;
       this.sortSelect.value = this.sortOf(q);
       this.state.total = body.total || 0;
+      this.state.exact = body.exact_total === undefined ? this.state.total : body.exact_total;
       this.state.hits = body.hits || [];
       this.renderResults();
       this.renderFacets(body.facets || {});
@@ -767,10 +782,15 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
 
     renderResults() {
       const t = this.t;
-      const { q, total, hits } = this.state;
+      const { q, total, hits, exact } = this.state;
       if (total === 0) {
         this.status.className = 'status empty';
         this.status.textContent = t.noResult(q);
+      } else if (q && exact === 0) {
+        // Nothing matches the words or the job searched for: what follows
+        // is related by meaning only, and said so.
+        this.status.className = 'status related';
+        this.status.textContent = t.related(total, q, (n) => this.numberFormat.format(n));
       } else {
         this.status.className = 'status';
         this.status.textContent = t.count(total, q, (n) => this.numberFormat.format(n));
@@ -791,11 +811,13 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       const frag = (hl.text && hl.text[0]) || (hl.skills && hl.skills[0]) || (hl.employer && hl.employer[0]) || (hl.direction && hl.direction[0]);
       if (frag) snippet = h('p', { class: 'snippet' }, highlight(frag));
       else if (hit.passage && hit.passage.text) snippet = h('p', { class: 'snippet', text: clip(hit.passage.text, 220) });
-      return h('li', { class: 'hit' },
+      const related = (hit.matched_by || []).length > 0 && hit.matched_by.every((m) => m === 'semantic');
+      return h('li', { class: related ? 'hit related' : 'hit' },
         h('article', { 'aria-labelledby': this.id('hit-' + position) },
           h('h3', { id: this.id('hit-' + position) }, titleBtn),
           meta ? h('p', { class: 'meta', text: meta }) : null,
           this.badge(hit),
+          related ? h('p', { class: 'related-tag', text: t.relatedTag }) : null,
           snippet));
     }
 
@@ -804,6 +826,8 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       const status = o.deadline_status || 'unknown';
       let text;
       if (status === 'closed') text = b.closed;
+      else if (status === 'expired') text = b.expired(this.date(o.published_at));
+      else if (status === 'open' && !o.deadline && o.published_at) text = b.undated(this.date(o.published_at));
       else if (status === 'closing_soon') text = o.days_left === 0 ? b.today : o.days_left === 1 ? b.tomorrow : b.soon(o.days_left);
       else if (status === 'open') text = b.open(this.date(o.deadline));
       else text = b.unknown;
@@ -822,6 +846,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
 
     facetLabel(f, v) {
       if (f === 'deadline_status') return this.t.statuses[v] || v;
+      if (f === 'rome') return (this.romeLabels && this.romeLabels[v]) || v;
       if (f === 'contract_type') return this.t.contracts[v] || v;
       if (f === 'category') return this.t.category(v);
       return v;
@@ -833,6 +858,8 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       const focusKey = focused && focused.dataset ? focused.dataset.key : null;
       const groups = [];
       let active = 0;
+      this.romeLabels = this.romeLabels || {};
+      for (const fv of facets.rome || []) if (fv.label) this.romeLabels[fv.value] = fv.label;
       for (const f of FACETS) {
         const selected = this.state.filters[f] || new Set();
         active += selected.size;

@@ -134,7 +134,7 @@ test('la saisie montre des suggestions puis des résultats surlignés', async ()
   assert.match(await page.locator('offres-search .status').textContent(), /offres? trouvées? pour « infirmier »/);
   // Badges: every hit says when it closes.
   const badges = await page.locator('offres-search .hit .badge').allTextContents();
-  assert.ok(badges.length > 0 && badges.every((b) => /^(ouverte jusqu'au|clôture |clôturée|date limite non précisée)/.test(b)), badges.join(' | '));
+  assert.ok(badges.length > 0 && badges.every((b) => /^(ouverte jusqu'au|clôture |clôturée|publiée le .*, sans date limite|date limite non précisée)/.test(b)), badges.join(' | '));
   await shot(page, '02-suggestions.png');
   await axe(page, 'suggestions ouvertes');
   await input.press('Escape');
@@ -333,6 +333,26 @@ test('une recherche sans résultat affiche le message en français', async () =>
   }
   await page.waitForTimeout(2500); // longer than the rest and batch delays
   assert.ok(posted.every((b) => !b.includes('@') && !b.includes('27 12')), `personal queries sent: ${posted}`);
+  await close(page);
+});
+
+test('une recherche sans offre correspondante montre les offres proches, signalées comme telles', async () => {
+  const page = await open('/');
+  await ready(page);
+  const input = page.locator('offres-search input[role="combobox"]');
+  await input.click();
+  const done = results(page, 'métier en plein air');
+  await input.fill('métier en plein air');
+  await input.press('Enter');
+  const d = await done;
+  assert.ok(d.total > 0, 'related offers are listed');
+  const status = page.locator('offres-search .status');
+  assert.match(await status.textContent(), /^Aucune offre ne correspond exactement à « métier en plein air »\. \d+ offres? proches? de votre recherche :$/);
+  const hits = page.locator('offres-search .hit');
+  assert.equal(await hits.count(), await page.locator('offres-search .hit.related').count(), 'every hit is marked as related');
+  assert.equal(await page.locator('offres-search .hit .related-tag').first().textContent(), 'proche par le sens');
+  await shot(page, '09-offres-proches.png');
+  await axe(page, 'offres proches');
   await close(page);
 });
 
