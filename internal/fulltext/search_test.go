@@ -275,7 +275,7 @@ func TestHitDeadlines(t *testing.T) {
 		{"DEV-1", offres.StatusOpen, ptr(33)}, // month only: 2026-12-31
 		{"RESEAU-1", offres.StatusClosed, ptr(-8)},
 		{"SECU-1", offres.StatusClosed, ptr(-28)}, // month only: 2026-10-31
-		{"EVT-1", offres.StatusOpen, nil}, // no deadline, published 54 days ago
+		{"EVT-1", offres.StatusOpen, nil},         // no deadline, published 54 days ago
 	}
 	for _, tt := range tests {
 		h, ok := byID[tt.id]
