@@ -83,6 +83,10 @@ type Hit struct {
 	// Passage is the offer's passage closest to the query, in semantic and
 	// hybrid searches.
 	Passage *PassageMatch `json:"passage,omitempty"`
+	// MatchedBy says why the offer matched, a subset of "title",
+	// "keyword", "rome" and "semantic"; ["semantic"] alone marks a hit
+	// found by meaning only.
+	MatchedBy []string `json:"matched_by,omitempty"`
 }
 
 // FacetValue is one value of a facet with its count.
