@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -105,9 +106,9 @@ type Figures struct {
 	Recall100 float64 `json:"recall100,omitempty"`
 	// Unflagged counts, over the queries of a no-answer set, the hits of
 	// the first NoAnswerDepth shown as plain results (see Unflagged).
-	Unflagged int `json:"unflagged"`
+	Unflagged int `json:"unflagged,omitempty"`
 	// Shown counts the hits of the first NoAnswerDepth, flagged or not.
-	Shown int `json:"shown"`
+	Shown int `json:"shown,omitempty"`
 }
 
 // SetResult is the figures of every run on one set.
@@ -230,14 +231,26 @@ func ReadFigures(path string) ([]SetResult, error) {
 	return results, nil
 }
 
-// WriteFigures writes results as a FiguresFile.
+// WriteFigures writes results as a FiguresFile, the measures rounded to
+// four decimals.
 func WriteFigures(path string, results []SetResult) error {
-	b, err := json.MarshalIndent(results, "", "  ")
+	rounded := make([]SetResult, len(results))
+	for i, r := range results {
+		rounded[i] = r
+		rounded[i].Runs = make(map[string]Figures, len(r.Runs))
+		for label, f := range r.Runs {
+			f.NDCG10, f.P5, f.Recall100 = round4(f.NDCG10), round4(f.P5), round4(f.Recall100)
+			rounded[i].Runs[label] = f
+		}
+	}
+	b, err := json.MarshalIndent(rounded, "", "  ")
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 // Regressions compares results with the committed figures: a graded figure
 // more than tolerance below its committed value, an unflagged count above
