@@ -34,6 +34,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	setsDir := fs.String("sets", "", "a committed query set (a folder with queries.tsv and qrels.txt), or a folder of sets: each is run in every mode and by the BM25 baseline")
 	offersPath := fs.String("offers", "", "with --sets: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
 	asJSON := fs.Bool("json", false, "with --sets: print the figures as JSON (the format of figures.json)")
+	perQuery := fs.Bool("per-query", false, "with --sets: print every graded query's nDCG@10 in each run as TSV instead of the tables")
 	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 		return runEvalMatch(ctx, &c, e)
 	}
 	if *setsDir != "" {
-		return runEvalSets(ctx, &c, *setsDir, *offersPath, *asJSON, e)
+		return runEvalSets(ctx, &c, *setsDir, *offersPath, setsOutput{json: *asJSON, perQuery: *perQuery}, e)
 	}
 	if *queriesPath == "" || *qrelsPath == "" {
 		return fmt.Errorf("eval: --sets, --queries and --qrels, or --questions, are required: %w", errUsage)

@@ -20,10 +20,17 @@ const baselineLabel = "bm25 baseline"
 // evalModes are the engine's modes every set is run in.
 var evalModes = []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid}
 
+// setsOutput is how runEvalSets prints its results: Markdown tables by
+// default.
+type setsOutput struct {
+	json     bool // the figures as JSON
+	perQuery bool // every graded query's nDCG@10, as TSV
+}
+
 // runEvalSets runs the committed query sets in dir in every mode and with
 // the BM25 baseline, over --data or, when offersPath is set, over a
 // temporary data directory those offers are imported into.
-func runEvalSets(ctx context.Context, c *common, dir, offersPath string, asJSON bool, e env) error {
+func runEvalSets(ctx context.Context, c *common, dir, offersPath string, out setsOutput, e env) error {
 	sets, err := eval.LoadSearchSets(dir)
 	if err != nil {
 		return err
@@ -50,10 +57,13 @@ func runEvalSets(ctx context.Context, c *common, dir, offersPath string, asJSON 
 	if err != nil {
 		return err
 	}
-	if asJSON {
+	switch {
+	case out.json:
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(results)
+	case out.perQuery:
+		return eval.WritePerQuery(e.stdout, results)
 	}
 	fmt.Fprintf(e.stdout, "model %s, %d offers, closed offers included\n\n", eng.Model(), n)
 	return eval.WriteSetsMarkdown(e.stdout, results)

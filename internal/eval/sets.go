@@ -218,6 +218,31 @@ func WriteSetsMarkdown(w io.Writer, results []SetResult) error {
 	return bw.Flush()
 }
 
+// WritePerQuery writes, for every query of the graded sets, its nDCG@10 in
+// each run as TSV: set, qid, text, then one column per run.
+func WritePerQuery(w io.Writer, results []SetResult) error {
+	bw := bufio.NewWriter(w)
+	for _, res := range results {
+		if res.NoAnswer || len(res.Order) == 0 {
+			continue
+		}
+		fmt.Fprintf(bw, "set\tqid\ttext")
+		for _, label := range res.Order {
+			fmt.Fprintf(bw, "\t%s nDCG@10", label)
+		}
+		bw.WriteString("\n")
+		first := res.PerQuery[res.Order[0]].Queries
+		for i, q := range first {
+			fmt.Fprintf(bw, "%s\t%s\t%s", res.Set, q.ID, q.Text)
+			for _, label := range res.Order {
+				fmt.Fprintf(bw, "\t%.3f", res.PerQuery[label].Queries[i].NDCG10)
+			}
+			bw.WriteString("\n")
+		}
+	}
+	return bw.Flush()
+}
+
 // ReadFigures reads a FiguresFile.
 func ReadFigures(path string) ([]SetResult, error) {
 	b, err := os.ReadFile(path)

@@ -96,6 +96,14 @@ func TestRunSets(t *testing.T) {
 		}
 	}
 
+	b.Reset()
+	if err := WritePerQuery(&b, []SetResult{graded, none}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "set\tqid\ttext\tengine nDCG@10\ngraded\tq1\tripeur\t0.964\ngraded\tq2\tjuriste\t0.000\n"; b.String() != want {
+		t.Errorf("WritePerQuery wrote\n%q, want\n%q", b.String(), want)
+	}
+
 	path := filepath.Join(root, FiguresFile)
 	if err := WriteFigures(path, []SetResult{graded, none}); err != nil {
 		t.Fatal(err)
