@@ -1,20 +1,13 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"offres/internal/demo"
 )
 
 func TestAskCommand(t *testing.T) {
-	dir := t.TempDir()
-	corpus := filepath.Join(dir, "demo.json")
-	if err := os.WriteFile(corpus, demo.Offers, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, corpus := demoCorpus(t)
 	data := filepath.Join(dir, "data")
 	if _, stderr, err := runCmd(t, "index", "--data", data, "--quiet", corpus); err != nil {
 		t.Fatalf("index: %v\n%s", err, stderr)

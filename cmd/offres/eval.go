@@ -31,6 +31,10 @@ func runEval(ctx context.Context, args []string, e env) error {
 	questionsPath := fs.String("questions", "", "an assistant question set (JSON): scores the assistant instead of the search")
 	today := fs.String("today", "", "the date the answers are judged on, YYYY-MM-DD (default: today in Nouméa)")
 	matchEval := fs.Bool("match", false, "score profile matching against a keyword baseline (needs offres rome import)")
+	setsDir := fs.String("sets", "", "a committed query set (a folder with queries.tsv and qrels.txt), or a folder of sets: each is run in every mode and by the BM25 baseline")
+	offersPath := fs.String("offers", "", "with --sets: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
+	asJSON := fs.Bool("json", false, "with --sets: print the figures as JSON (the format of figures.json)")
+	perQuery := fs.Bool("per-query", false, "with --sets: print every graded query's nDCG@10 in each run as TSV instead of the tables")
 	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
@@ -47,8 +51,11 @@ func runEval(ctx context.Context, args []string, e env) error {
 	if *matchEval {
 		return runEvalMatch(ctx, &c, e)
 	}
+	if *setsDir != "" {
+		return runEvalSets(ctx, &c, *setsDir, *offersPath, setsOutput{json: *asJSON, perQuery: *perQuery}, e)
+	}
 	if *queriesPath == "" || *qrelsPath == "" {
-		return fmt.Errorf("eval: --queries and --qrels, or --questions, are required: %w", errUsage)
+		return fmt.Errorf("eval: --sets, --queries and --qrels, or --questions, are required: %w", errUsage)
 	}
 	queries, err := readWith(*queriesPath, eval.ReadQueries)
 	if err != nil {
@@ -66,26 +73,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	var runs []eval.Labelled
 	for _, mode := range strings.Split(*modes, ",") {
 		mode = strings.TrimSpace(mode)
-		svc := eng.Search()
-		rep, err := eval.Run(ctx, queries, qrels, func(ctx context.Context, text string, k int) ([]string, error) {
-			var ids []string
-			for page := 1; len(ids) < k; page++ {
-				res, err := svc.Search(ctx, search.Request{Text: text, Mode: mode, IncludeClosed: true, Page: page, Limit: offres.MaxPageSize})
-				if err != nil {
-					return nil, err
-				}
-				if res.Mode != mode {
-					return nil, fmt.Errorf("mode %s ran as %s (no embedding model?)", mode, res.Mode)
-				}
-				for _, h := range res.Hits {
-					ids = append(ids, h.ID)
-				}
-				if len(res.Hits) < offres.MaxPageSize {
-					break
-				}
-			}
-			return ids[:min(k, len(ids))], nil
-		})
+		rep, err := eval.Run(ctx, queries, qrels, eval.IDs(modeSearch(eng.Search(), mode)))
 		if err != nil {
 			return fmt.Errorf("eval %s: %w", mode, err)
 		}

@@ -9,6 +9,7 @@
 //	offres ask [--json] "question"                          ask the assistant
 //	offres rome import [--data DIR] ROME_DIR                import the ROME referential (the official CSV export)
 //	offres keys create --name N [--role R] | list | delete  recruiters' API keys (administration)
+//	offres eval --sets DIR [--offers PATH]                  run the committed query sets in every mode and with a BM25 baseline
 //	offres eval --queries Q.tsv --qrels QRELS [--mode M]    measure the search quality (nDCG@10, P@10, MRR@10, Recall@100)
 //	offres version                                          the build: version, revision, Go
 //

@@ -8,6 +8,7 @@ import (
 // Metrics are the scores of one ranking, or their mean over queries.
 type Metrics struct {
 	NDCG10    float64 // nDCG@10, gain 2^grade−1, log2 discount
+	P5        float64 // precision@5: relevant among the first 5, over 5
 	P10       float64 // precision@10: relevant among the first 10, over 10
 	MRR10     float64 // reciprocal rank of the first relevant doc within 10
 	Recall100 float64 // relevant in the first 100, over all relevant
@@ -19,6 +20,7 @@ type Metrics struct {
 func Score(ranked []string, rel map[string]int) Metrics {
 	return Metrics{
 		NDCG10:    NDCG(ranked, rel, 10),
+		P5:        Precision(ranked, rel, 5),
 		P10:       Precision(ranked, rel, 10),
 		MRR10:     ReciprocalRank(ranked, rel, 10),
 		Recall100: Recall(ranked, rel, 100),

@@ -67,12 +67,13 @@ func Run(ctx context.Context, queries []Query, qrels Qrels, search SearchFunc) (
 		}
 		rep.Evaluated++
 		sum.NDCG10 += r.NDCG10
+		sum.P5 += r.P5
 		sum.P10 += r.P10
 		sum.MRR10 += r.MRR10
 		sum.Recall100 += r.Recall100
 	}
 	if n := float64(rep.Evaluated); n > 0 {
-		rep.Mean = Metrics{NDCG10: sum.NDCG10 / n, P10: sum.P10 / n, MRR10: sum.MRR10 / n, Recall100: sum.Recall100 / n}
+		rep.Mean = Metrics{NDCG10: sum.NDCG10 / n, P5: sum.P5 / n, P10: sum.P10 / n, MRR10: sum.MRR10 / n, Recall100: sum.Recall100 / n}
 	}
 	return rep, nil
 }

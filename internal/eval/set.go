@@ -23,6 +23,7 @@ import (
 // The files of the shared data directory a set is built from.
 const (
 	SetOffersFile       = "offers/france-travail-2024.json"
+	SetPEPFile          = "offers/place-emploi-public-2021.csv"
 	SetAppellationsFile = "rome/unix_referentiel_appellation_v460_utf8.csv"
 	SetCodesFile        = "rome/unix_referentiel_code_rome_v460_utf8.csv"
 )
@@ -35,29 +36,32 @@ const (
 
 // SetOptions tune the evaluation set.
 type SetOptions struct {
-	// PerCode is the most queries per ROME code (default 3).
+	// PerCode is the most queries per ROME code (default 8).
 	PerCode int
 	// MinRelevant is the fewest offers a ROME code needs to get queries
-	// (default 2).
+	// (default 1: every code of the offers).
 	MinRelevant int
 }
 
 func (o SetOptions) withDefaults() SetOptions {
 	if o.PerCode <= 0 {
-		o.PerCode = 3
+		o.PerCode = 8
 	}
 	if o.MinRelevant <= 0 {
-		o.MinRelevant = 2
+		o.MinRelevant = 1
 	}
 	return o
 }
 
 // LabelledOffer is an imported offer with the ROME appellation its source
-// gives it (France Travail "appellationlibelle"; the ROME code is
-// Offer.RomeCode).
+// gives it: France Travail has "appellationlibelle" and the ROME code
+// (Offer.RomeCode); Place de l'emploi public has the appellation's code
+// (Code_OGR, in OGR), the ROME code being the appellation's (BuildSet looks
+// it up).
 type LabelledOffer struct {
 	Offer       offres.Offer
 	Appellation string
+	OGR         string
 }
 
 // Appellation is a ROME job title (a row of the appellation referential).
@@ -119,39 +123,53 @@ func (s *Set) Summary() string {
 // BuildSet builds an evaluation set from offers labelled by ROME code and
 // the ROME appellations, deterministically:
 //
+//   - an offer without a ROME code but with an appellation code (OGR) gets
+//     the code of that appellation;
 //   - every ROME code with at least MinRelevant offers gets up to PerCode
 //     queries, each from one appellation of that code (code_rome equal to the
-//     offers' romeCode; appellations the referential has moved to another
-//     code are not used);
-//   - the query text is the appellation's short label (the long one when the
-//     short one is refused) reduced to its first gendered form, as a
-//     searcher types it: "Ripeur / Ripeuse" → "Ripeur",
-//     "Technicien(ne) applicateur(trice) hygiéniste" → "Technicien applicateur hygiéniste".
-//     One-word titles are kept: they are real queries;
-//   - a text is refused when, folded (offres.FoldKey: case, accents and
-//     punctuation), it occurs as a substring of the folded title, text or
-//     skills of any offer — a keyword search cannot just match it — or when
-//     an earlier query already has it;
+//     offers' code; appellations the referential has moved to another code
+//     are not used);
+//   - an appellation is refused when any of its forms (first and feminine
+//     form of its short and long labels, folded by offres.FoldKey: case,
+//     accents, punctuation) occurs, as whole words, in the title of any
+//     offer or in its first or feminine form ("Ripeur / Ripeuse (H/F)"): the
+//     set asks for jobs by titles the offers do not use;
+//   - the query text mixes the ways a searcher types a job title, in turn
+//     within a code (see queryStyles): the short label's first form
+//     ("Ripeur / Ripeuse" → "Ripeur", "Technicien(ne) applicateur(trice)
+//     hygiéniste" → "Technicien applicateur hygiéniste"), the long label's
+//     feminine form ("Ripeuse") and the long label's first form in lower case
+//     without accents ("eboueur"); a style that gives no new text falls back
+//     to the next one, and a text an earlier query has (folded) is not
+//     repeated;
 //   - appellations are tried PRINCIPALE first, then by the number of offers
 //     labelled with them (most first: the titles employers use), then by
 //     code_ogr;
 //   - the query id is "<code_rome>-<code_ogr>"; every offer of the code is
 //     relevant with grade 1, grade 2 when its own appellation is the query's
-//     (long or short label, folded).
+//     (same code_ogr, or same long or short label, folded).
 func BuildSet(offers []LabelledOffer, apps []Appellation, codeLabels map[string]string, opts SetOptions) *Set {
 	opts = opts.withDefaults()
-	texts := make([]string, len(offers))
+	offers = withRomeCodes(offers, apps)
+	var titles []string // folded, between spaces
 	byCode := map[string][]LabelledOffer{}
-	for i, o := range offers {
-		texts[i] = offerKey(&o.Offer)
+	for _, o := range offers {
+		for _, t := range []string{o.Offer.Title, FirstForm(o.Offer.Title), FeminineForm(o.Offer.Title)} {
+			if k := offres.FoldKey(t); k != "" {
+				titles = append(titles, " "+k+" ")
+			}
+		}
 		if o.Offer.RomeCode != "" {
 			byCode[o.Offer.RomeCode] = append(byCode[o.Offer.RomeCode], o)
 		}
 	}
-	occurs := func(key string) bool {
-		for _, t := range texts {
-			if strings.Contains(t, key) {
-				return true
+	inTitles := func(a Appellation) bool {
+		for _, form := range appellationForms(a) {
+			k := " " + offres.FoldKey(form) + " "
+			for _, t := range titles {
+				if strings.Contains(t, k) {
+					return true
+				}
 			}
 		}
 		return false
@@ -171,17 +189,10 @@ func BuildSet(offers []LabelledOffer, apps []Appellation, codeLabels map[string]
 				if sum.Queries == opts.PerCode {
 					break
 				}
-				if _, dup := set.Qrels[code+"-"+a.OGR]; dup || a.OGR == "" {
+				if _, dup := set.Qrels[code+"-"+a.OGR]; dup || a.OGR == "" || inTitles(a) {
 					continue // a repeated or missing code_ogr would repeat a qid
 				}
-				text := ""
-				for _, label := range []string{a.Short, a.Long} {
-					t := FirstForm(label)
-					if k := offres.FoldKey(t); k != "" && !used[k] && !occurs(k) {
-						text = t
-						break
-					}
-				}
+				text := queryText(a, sum.Queries, used)
 				if text == "" {
 					continue
 				}
@@ -197,18 +208,57 @@ func BuildSet(offers []LabelledOffer, apps []Appellation, codeLabels map[string]
 	return set
 }
 
-// offerKey is the folded text of an offer that a query must not occur in.
-func offerKey(o *offres.Offer) string {
-	var b strings.Builder
-	b.WriteString(o.Title)
-	b.WriteString("\n")
-	b.WriteString(o.FullText())
-	for _, s := range o.Skills {
-		b.WriteString("\n")
-		b.WriteString(s.Label)
+// withRomeCodes returns offers where those without a ROME code but with an
+// appellation code have the appellation's ROME code.
+func withRomeCodes(offers []LabelledOffer, apps []Appellation) []LabelledOffer {
+	rome := make(map[string]string, len(apps))
+	for _, a := range apps {
+		rome[a.OGR] = a.Rome
 	}
-	return offres.FoldKey(b.String())
+	out := slices.Clone(offers)
+	for i := range out {
+		if o := &out[i]; o.Offer.RomeCode == "" && o.OGR != "" {
+			o.Offer.RomeCode = rome[o.OGR]
+		}
+	}
+	return out
 }
+
+// appellationForms are the texts a title could use an appellation by.
+func appellationForms(a Appellation) []string {
+	var forms []string
+	for _, label := range []string{a.Short, a.Long} {
+		for _, f := range []string{FirstForm(label), FeminineForm(label)} {
+			if offres.FoldKey(f) != "" {
+				forms = append(forms, f)
+			}
+		}
+	}
+	return forms
+}
+
+// queryStyles are the ways a query is written from an appellation, the
+// n-th query of a code trying style n mod 3 first.
+var queryStyles = []func(Appellation) string{
+	func(a Appellation) string { return FirstForm(a.Short) },
+	func(a Appellation) string { return FeminineForm(a.Long) },
+	func(a Appellation) string { return plain(FirstForm(a.Long)) },
+}
+
+// queryText writes the n-th query of a code from a, or "" when every style
+// gives a text already used.
+func queryText(a Appellation, n int, used map[string]bool) string {
+	for i := range queryStyles {
+		t := queryStyles[(n+i)%len(queryStyles)](a)
+		if k := offres.FoldKey(t); k != "" && !used[k] {
+			return t
+		}
+	}
+	return ""
+}
+
+// plain is s in lower case without accents, as typed in a hurry.
+func plain(s string) string { return offres.Fold(s) }
 
 // sameAppellation reports whether an offer's appellation label is a.
 func sameAppellation(label string, a Appellation) bool {
@@ -221,7 +271,7 @@ func rankAppellations(apps []Appellation, offers []LabelledOffer) []Appellation 
 	uses := make(map[string]int, len(apps))
 	for _, a := range apps {
 		for _, o := range offers {
-			if sameAppellation(o.Appellation, a) {
+			if (o.OGR != "" && o.OGR == a.OGR) || sameAppellation(o.Appellation, a) {
 				uses[a.OGR]++
 			}
 		}
@@ -257,7 +307,7 @@ func judge(offers []LabelledOffer, a Appellation) map[string]int {
 	docs := make(map[string]int, len(offers))
 	for _, o := range offers {
 		g := 1
-		if sameAppellation(o.Appellation, a) {
+		if (o.OGR != "" && o.OGR == a.OGR) || sameAppellation(o.Appellation, a) {
 			g = 2
 		}
 		docs[o.Offer.ID] = g
@@ -292,36 +342,32 @@ func FirstForm(label string) string {
 	return strings.Join(strings.Fields(label), " ")
 }
 
+// FeminineForm is the feminine form of a gendered ROME label with a slash:
+// "Ripeur / Ripeuse" → "Ripeuse", "Agent / Agente de collecte de déchets" →
+// "Agente de collecte de déchets", "Technicien applicateur/Technicienne
+// applicatrice hygiéniste" → "Technicienne applicatrice hygiéniste". The
+// words after the slash are the feminine form with the common complement;
+// when they are fewer than the words before it, or there is no slash (or
+// more than one), FeminineForm is "".
+func FeminineForm(label string) string {
+	label = feminineSuffixRE.ReplaceAllString(label, "$1")
+	first, second, ok := strings.Cut(label, "/")
+	if !ok || strings.Contains(second, "/") {
+		return ""
+	}
+	words, rest := strings.Fields(first), strings.Fields(second)
+	if len(rest) < len(words) {
+		return ""
+	}
+	return strings.Join(rest, " ")
+}
+
 // ReadFranceTravail reads a France Travail "Offres d'emploi v2" file the way
 // an import does (indexer.Parse: same ids, same text), keeping the valid
 // offers (the last one of a repeated id, as an import does) with their
 // "appellationlibelle".
 func ReadFranceTravail(name string, r io.Reader) ([]LabelledOffer, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	f, err := indexer.DetectFormat(name, data[:min(len(data), 64<<10)])
-	if err != nil {
-		return nil, err
-	}
-	if f != indexer.FormatFranceTravail {
-		return nil, fmt.Errorf("%s: format %s, want %s: %w", name, f, indexer.FormatFranceTravail, offres.ErrInvalid)
-	}
-	var offers []LabelledOffer
-	at := map[string]int{}
-	err = indexer.Parse(name, bytes.NewReader(data), func(rec indexer.Record) error {
-		if rec.Err != nil {
-			return nil // not imported either
-		}
-		if i, ok := at[rec.Offer.ID]; ok {
-			offers[i].Offer = rec.Offer
-			return nil
-		}
-		at[rec.Offer.ID] = len(offers)
-		offers = append(offers, LabelledOffer{Offer: rec.Offer})
-		return nil
-	})
+	data, offers, err := readOffers(name, r, indexer.FormatFranceTravail)
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +400,76 @@ func ReadFranceTravail(name string, r io.Reader) ([]LabelledOffer, error) {
 			return nil, fmt.Errorf("%s: offer %q: no raw record with its id: %w", name, offers[i].Offer.ID, offres.ErrInvalid)
 		}
 		offers[i].Appellation = a
+	}
+	return offers, nil
+}
+
+// readOffers reads r, which must be in format want, and parses it the way
+// an import does (indexer.Parse: same ids, same text), keeping the valid
+// offers (the last one of a repeated id, as an import does). It returns the
+// bytes read too, for the fields the offer model has not.
+func readOffers(name string, r io.Reader, want indexer.Format) ([]byte, []LabelledOffer, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	f, err := indexer.DetectFormat(name, data[:min(len(data), 64<<10)])
+	if err != nil {
+		return nil, nil, err
+	}
+	if f != want {
+		return nil, nil, fmt.Errorf("%s: format %s, want %s: %w", name, f, want, offres.ErrInvalid)
+	}
+	var offers []LabelledOffer
+	at := map[string]int{}
+	err = indexer.Parse(name, bytes.NewReader(data), func(rec indexer.Record) error {
+		if rec.Err != nil {
+			return nil // not imported either
+		}
+		if i, ok := at[rec.Offer.ID]; ok {
+			offers[i].Offer = rec.Offer
+			return nil
+		}
+		at[rec.Offer.ID] = len(offers)
+		offers = append(offers, LabelledOffer{Offer: rec.Offer})
+		return nil
+	})
+	return data, offers, err
+}
+
+// ReadPlaceEmploiPublic reads a Place de l'emploi public export the way an
+// import does (see readOffers), each offer with its appellation code
+// (Code_OGR; its title, Libelle_metier_OGR, is the employer's wording).
+func ReadPlaceEmploiPublic(name string, r io.Reader) ([]LabelledOffer, error) {
+	data, offers, err := readOffers(name, r, indexer.FormatPEPCSV)
+	if err != nil {
+		return nil, err
+	}
+	// The appellation code is not part of the offer model: read it beside,
+	// by id, from the "|"-separated lines (the last line of an id wins).
+	lines := strings.Split(strings.TrimPrefix(string(data), "\ufeff"), "\n")
+	cols := map[string]int{}
+	for i, c := range strings.Split(lines[0], "|") {
+		cols[strings.TrimSpace(c)] = i
+	}
+	idCol, okID := cols["Par_ref_offre"]
+	ogrCol, okOGR := cols["Code_OGR"]
+	if !okID || !okOGR {
+		return nil, fmt.Errorf("%s: no column Par_ref_offre or Code_OGR: %w", name, offres.ErrInvalid)
+	}
+	ogr := map[string]string{}
+	for _, line := range lines[1:] {
+		fields := strings.Split(strings.TrimSuffix(line, "\r"), "|")
+		if len(fields) == len(cols) {
+			ogr[strings.TrimSpace(fields[idCol])] = strings.TrimSpace(fields[ogrCol])
+		}
+	}
+	for i := range offers {
+		o := &offers[i]
+		o.OGR = ogr[o.Offer.ID]
+		if o.OGR == "" {
+			return nil, fmt.Errorf("%s: offer %q: no Code_OGR: %w", name, o.Offer.ID, offres.ErrInvalid)
+		}
 	}
 	return offers, nil
 }
@@ -428,6 +544,11 @@ func LoadSet(dir string, opts SetOptions) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	pep, err := load(dir, SetPEPFile, ReadPlaceEmploiPublic)
+	if err != nil {
+		return nil, err
+	}
+	offers = append(offers, pep...)
 	apps, err := load(dir, SetAppellationsFile, ReadAppellations)
 	if err != nil {
 		return nil, err
@@ -454,8 +575,8 @@ func load[T any](dir, rel string, read func(name string, r io.Reader) (T, error)
 // comment line.
 func (s *Set) WriteQueries(w io.Writer) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# offres evaluation set: ROME job titles that occur nowhere verbatim in the offers.\n")
-	fmt.Fprintf(&b, "# Built by offres-evalset from %s and %s; do not edit.\n", SetOffersFile, SetAppellationsFile)
+	fmt.Fprintf(&b, "# offres title set: ROME job titles that no offer uses as its title.\n")
+	fmt.Fprintf(&b, "# Built by offres-evalset from %s, %s and %s; do not edit.\n", SetOffersFile, SetPEPFile, SetAppellationsFile)
 	next := 0 // the queries are in the order of their codes
 	for _, c := range s.Codes {
 		name := c.Rome

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"offres/indexer"
+	"offres/internal/engine"
+	"offres/internal/eval"
+	"offres/internal/fulltext"
+	"offres/internal/offres"
+	"offres/search"
+)
+
+// baselineLabel is the label of the BM25 baseline's runs.
+const baselineLabel = "bm25 baseline"
+
+// evalModes are the engine's modes every set is run in.
+var evalModes = []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid}
+
+// setsOutput is how runEvalSets prints its results: Markdown tables by
+// default.
+type setsOutput struct {
+	json     bool // the figures as JSON
+	perQuery bool // every graded query's nDCG@10, as TSV
+}
+
+// runEvalSets runs the committed query sets in dir in every mode and with
+// the BM25 baseline, over --data or, when offersPath is set, over a
+// temporary data directory those offers are imported into.
+func runEvalSets(ctx context.Context, c *common, dir, offersPath string, out setsOutput, e env) error {
+	sets, err := eval.LoadSearchSets(dir)
+	if err != nil {
+		return err
+	}
+	if offersPath != "" {
+		tmp, err := os.MkdirTemp("", "offres-eval-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		c.cfg.Data = tmp
+	}
+	eng, _, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	if offersPath != "" {
+		if err := importOffers(ctx, eng, offersPath); err != nil {
+			return err
+		}
+	}
+	results, n, err := evalSets(ctx, eng, sets)
+	if err != nil {
+		return err
+	}
+	switch {
+	case out.json:
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(results)
+	case out.perQuery:
+		return eval.WritePerQuery(e.stdout, results)
+	}
+	fmt.Fprintf(e.stdout, "model %s, %d offers, closed offers included\n\n", eng.Model(), n)
+	return eval.WriteSetsMarkdown(e.stdout, results)
+}
+
+// importOffers imports the offer files or folders at path and brings the
+// vectors up to date.
+func importOffers(ctx context.Context, eng *engine.Engine, path string) error {
+	files, err := indexer.Files([]string{path})
+	if err != nil {
+		return err
+	}
+	if _, err := eng.Importer().ImportFiles(ctx, files); err != nil {
+		return err
+	}
+	return eng.Refresh(ctx)
+}
+
+// evalSets runs every set in every mode of eng and with a BM25 baseline
+// built from eng's offers; it returns the results and the number of offers.
+func evalSets(ctx context.Context, eng *engine.Engine, sets []eval.SearchSet) ([]eval.SetResult, int, error) {
+	base, n, err := newBaseline(ctx, eng)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer base.Close()
+	var runners []eval.Runner
+	for _, mode := range evalModes {
+		runners = append(runners, eval.Runner{Label: mode, Search: modeSearch(eng.Search(), mode)})
+	}
+	runners = append(runners, eval.Runner{Label: baselineLabel, Search: baselineSearch(base)})
+	var results []eval.SetResult
+	for _, set := range sets {
+		res, err := eval.RunSet(ctx, set, runners)
+		if err != nil {
+			return nil, 0, err
+		}
+		results = append(results, res)
+	}
+	return results, n, nil
+}
+
+// newBaseline indexes every offer of eng in a BM25 baseline.
+func newBaseline(ctx context.Context, eng *engine.Engine) (*fulltext.Baseline, int, error) {
+	base, err := fulltext.NewBaseline()
+	if err != nil {
+		return nil, 0, err
+	}
+	var batch []offres.Offer
+	n := 0
+	flush := func() error {
+		n += len(batch)
+		err := base.Add(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	err = eng.Scan(ctx, func(o offres.Offer) error {
+		if batch = append(batch, o); len(batch) == 500 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		base.Close()
+		return nil, 0, err
+	}
+	return base, n, nil
+}
+
+// baselineSearch searches the baseline; its hits match by their words.
+func baselineSearch(base *fulltext.Baseline) eval.HitsFunc {
+	return func(ctx context.Context, text string, k int) ([]offres.Hit, error) {
+		ids, err := base.Search(ctx, text, k)
+		if err != nil {
+			return nil, err
+		}
+		hits := make([]offres.Hit, len(ids))
+		for i, id := range ids {
+			hits[i] = offres.Hit{ID: id, MatchedBy: []string{offres.ModeKeyword}}
+		}
+		return hits, nil
+	}
+}
+
+// modeSearch searches svc in mode, closed offers included, paging until k
+// hits or the end of the results.
+func modeSearch(svc *search.Service, mode string) eval.HitsFunc {
+	return func(ctx context.Context, text string, k int) ([]offres.Hit, error) {
+		var hits []offres.Hit
+		for page := 1; len(hits) < k && page <= offres.MaxPage; page++ {
+			res, err := svc.Search(ctx, search.Request{Text: text, Mode: mode, IncludeClosed: true, Page: page, Limit: offres.MaxPageSize})
+			if err != nil {
+				return nil, err
+			}
+			if res.Mode != mode {
+				return nil, fmt.Errorf("mode %s ran as %s (no embedding model?)", mode, res.Mode)
+			}
+			hits = append(hits, res.Hits...)
+			if len(res.Hits) < offres.MaxPageSize {
+				break
+			}
+		}
+		return hits[:min(k, len(hits))], nil
+	}
+}
