@@ -40,7 +40,11 @@ func TestFuse(t *testing.T) {
 		{name: "duplicate ids count once", keyword: []string{"a", "a", "b"}, semantic: []string{"b"}, want: []string{"b", "a"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Fuse(tc.keyword, tc.semantic, tc.exact, tc.opts)
+			opts := tc.opts
+			if opts.KeywordWeight == 0 {
+				opts.KeywordWeight = 1 // the arithmetic of RRF, not the default weights
+			}
+			got := Fuse(tc.keyword, tc.semantic, tc.exact, opts)
 			if !slices.Equal(ids(got), tc.want) {
 				t.Fatalf("Fuse = %v, want %v (%+v)", ids(got), tc.want, got)
 			}
@@ -49,7 +53,7 @@ func TestFuse(t *testing.T) {
 }
 
 func TestFuseScoresAndRanks(t *testing.T) {
-	got := Fuse([]string{"a", "b"}, []string{"b"}, nil, FuseOptions{K: 10})
+	got := Fuse([]string{"a", "b"}, []string{"b"}, nil, FuseOptions{K: 10, KeywordWeight: 1})
 	b := got[0]
 	if b.ID != "b" || b.KeywordRank != 2 || b.SemanticRank != 1 {
 		t.Fatalf("b = %+v", b)

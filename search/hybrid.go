@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"offres/internal/offres"
 )
@@ -100,7 +99,7 @@ func (s *Service) mode(r Request, q offres.Query) (string, error) {
 // result's mode. The failures are logged at debug level: the semantic
 // layer's owner reports its outages once, not at every search.
 func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode string) (offres.Result, error) {
-	qv, err := s.semantic.EmbedQuery(ctx, s.semanticText(q))
+	qv, err := s.semantic.EmbedQuery(ctx, q.Text)
 	if err != nil {
 		if ctx.Err() != nil {
 			return offres.Result{}, ctx.Err()
@@ -128,20 +127,17 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 			s.log.Debug("vector search failed: keyword search instead", "err", err)
 			return s.keywordSearch(ctx, q)
 		}
-		noEvidence := kw.Partial || len(kw.IDs) == 0
+		// In the semantic mode there is no keyword ranking to tell: every
+		// hit is flagged as found by meaning, and none is cut.
+		noEvidence := mode == offres.ModeHybrid && len(kw.Evidence) == 0
 		semantic = s.related(hits, noEvidence)
-		if kw.Partial {
+		if noEvidence {
 			kw.IDs = agreeing(kw.IDs, semantic)
 		}
 	}
 	// The offers with lexical or occupation evidence: every word of the
 	// query (or the job it names); not those with some of the words only.
-	evidence := make(map[string]bool, len(kw.IDs))
-	if !kw.Partial {
-		for _, id := range kw.IDs {
-			evidence[id] = true
-		}
-	}
+	evidence := kw.Evidence
 	fused := Fuse(kw.IDs, semantic, kw.Exact, s.hybrid.Fuse)
 	res, err := s.page(ctx, q, fused, qv, evidence)
 	res.Mode = mode
@@ -189,21 +185,6 @@ func agreeing(partial, semantic []string) []string {
 		}
 	}
 	return kept
-}
-
-// semanticText is what a query is embedded as: its text, and when it names
-// jobs of the ROME, what the referential says they are.
-func (s *Service) semanticText(q offres.Query) string {
-	if s.occ == nil || len(q.Occupations) == 0 {
-		return q.Text
-	}
-	parts := []string{q.Text}
-	for _, code := range q.Occupations {
-		if d := s.occ.Describe(code); d != "" {
-			parts = append(parts, d)
-		}
-	}
-	return strings.Join(parts, ". ")
 }
 
 // allowed returns the offers a filtered search may return, when the filters

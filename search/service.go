@@ -27,8 +27,6 @@ type KeywordIndex interface {
 type Occupations interface {
 	QueryOccupations(text string) []offres.Occupation
 	OfferOccupations(title, code string) []offres.Occupation
-	// Describe returns the label and definition of a code.
-	Describe(code string) string
 }
 
 // Options configure the service. The zero value is usable.

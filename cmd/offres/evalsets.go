@@ -92,7 +92,7 @@ func evalSets(ctx context.Context, eng *engine.Engine, sets []eval.SearchSet) ([
 	defer base.Close()
 	var runners []eval.Runner
 	for _, mode := range evalModes {
-		runners = append(runners, eval.Runner{Label: mode, Search: modeSearch(eng.Search(), mode)})
+		runners = append(runners, eval.Runner{Label: mode, Search: modeSearch(eng.Search(), mode), Flags: true})
 	}
 	runners = append(runners, eval.Runner{Label: baselineLabel, Search: baselineSearch(base)})
 	var results []eval.SetResult

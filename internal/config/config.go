@@ -58,7 +58,7 @@ type Limits struct {
 // Search tunes hybrid search (search.HybridOptions); zero: the default.
 type Search struct {
 	RRFK           float64  `toml:"rrf_k" env:"OFFRES_RRF_K" doc:"rank constant of the reciprocal rank fusion (0: 60)"`
-	KeywordWeight  float64  `toml:"keyword_weight" env:"OFFRES_KEYWORD_WEIGHT" doc:"weight of the keyword ranking in the fusion (0: 1)"`
+	KeywordWeight  float64  `toml:"keyword_weight" env:"OFFRES_KEYWORD_WEIGHT" doc:"weight of the keyword ranking in the fusion (0: 2)"`
 	SemanticWeight float64  `toml:"semantic_weight" env:"OFFRES_SEMANTIC_WEIGHT" doc:"weight of the semantic ranking in the fusion (0: 1)"`
 	MinSimilarity  float64  `toml:"min_similarity" env:"OFFRES_MIN_SIMILARITY" doc:"cosine similarity under which a passage is no semantic match, in [-1, 1] (0: 0.25)"`
 	CacheEntries   int      `toml:"cache_entries" env:"OFFRES_SEARCH_CACHE_ENTRIES" doc:"searches kept (their JSON) for the visitors who ask them again, until an import or a deletion; -1: no cache (0: 2048)"`

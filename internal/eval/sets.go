@@ -95,6 +95,11 @@ type HitsFunc func(ctx context.Context, text string, k int) ([]offres.Hit, error
 type Runner struct {
 	Label  string
 	Search HitsFunc
+	// Flags is true when the engine says why each hit matched
+	// (offres.Hit.MatchedBy): its hits are plain results only when they
+	// have a reason that is a match (see Unflagged). An engine that does
+	// not say shows every hit as a plain result.
+	Flags bool
 }
 
 // Figures are the measures of one run on one set: nDCG@10, P@5 and
@@ -124,13 +129,19 @@ type SetResult struct {
 	PerQuery map[string]Report `json:"-"`
 }
 
-// Unflagged reports whether h is shown as a plain result: every hit is,
-// except one the engine says was found by meaning alone (MatchedBy holding
-// only "semantic"). A hit whose MatchedBy is empty, from an engine that does
-// not say why a hit matched, is a plain result.
-func Unflagged(h offres.Hit) bool {
-	return len(h.MatchedBy) == 0 ||
-		slices.ContainsFunc(h.MatchedBy, func(why string) bool { return why != offres.ModeSemantic })
+// Unflagged reports whether h is shown as a plain result. For an engine
+// that says why its hits matched (flags), a hit is when it matched the
+// words (title, keyword) or the job (rome) of the query; one found by
+// meaning alone (["semantic"]) or with some of the words only (no reason)
+// is flagged as not a match. For an engine that does not say, every hit is
+// a plain result.
+func Unflagged(h offres.Hit, flags bool) bool {
+	if !flags {
+		return true
+	}
+	return slices.ContainsFunc(h.MatchedBy, func(why string) bool {
+		return why == offres.MatchTitle || why == offres.MatchKeyword || why == offres.MatchRome
+	})
 }
 
 // RunSet runs every runner on set.
@@ -141,7 +152,7 @@ func RunSet(ctx context.Context, set SearchSet, runners []Runner) (SetResult, er
 		var f Figures
 		var err error
 		if res.NoAnswer {
-			f, err = runNoAnswer(ctx, set.Queries, r.Search)
+			f, err = runNoAnswer(ctx, set.Queries, r.Search, r.Flags)
 		} else {
 			var rep Report
 			rep, err = Run(ctx, set.Queries, set.Qrels, IDs(r.Search))
@@ -173,7 +184,7 @@ func IDs(search HitsFunc) SearchFunc {
 }
 
 // runNoAnswer counts the hits of the first NoAnswerDepth of every query.
-func runNoAnswer(ctx context.Context, queries []Query, search HitsFunc) (Figures, error) {
+func runNoAnswer(ctx context.Context, queries []Query, search HitsFunc, flags bool) (Figures, error) {
 	var f Figures
 	for _, q := range queries {
 		hits, err := search(ctx, q.Text, NoAnswerDepth)
@@ -182,7 +193,7 @@ func runNoAnswer(ctx context.Context, queries []Query, search HitsFunc) (Figures
 		}
 		for _, h := range hits[:min(len(hits), NoAnswerDepth)] {
 			f.Shown++
-			if Unflagged(h) {
+			if Unflagged(h, flags) {
 				f.Unflagged++
 			}
 		}

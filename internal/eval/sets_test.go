@@ -16,14 +16,17 @@ func TestUnflagged(t *testing.T) {
 		why  []string
 		want bool
 	}{
-		{nil, true}, // the engine does not say why: a plain result
+		{nil, false}, // some of the words only
 		{[]string{"semantic"}, false},
 		{[]string{"keyword"}, true},
 		{[]string{"semantic", "rome"}, true},
 		{[]string{"title", "semantic"}, true},
 	} {
-		if got := Unflagged(offres.Hit{ID: "x", MatchedBy: tt.why}); got != tt.want {
+		if got := Unflagged(offres.Hit{ID: "x", MatchedBy: tt.why}, true); got != tt.want {
 			t.Errorf("Unflagged(%q) = %v, want %v", tt.why, got, tt.want)
+		}
+		if !Unflagged(offres.Hit{ID: "x", MatchedBy: tt.why}, false) {
+			t.Errorf("Unflagged(%q) for an engine that does not flag = false, want true", tt.why)
 		}
 	}
 }
@@ -70,7 +73,7 @@ func TestRunSets(t *testing.T) {
 		}
 		return hits[:min(k, len(hits))], nil
 	}
-	runners := []Runner{{Label: "engine", Search: engine}}
+	runners := []Runner{{Label: "engine", Search: engine, Flags: true}}
 	graded, err := RunSet(context.Background(), sets[0], runners)
 	if err != nil {
 		t.Fatal(err)
@@ -82,15 +85,15 @@ func TestRunSets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := none.Runs["engine"]; f != (Figures{Unflagged: 2, Shown: 4}) {
-		t.Errorf("no-answer figures %+v, want 2 unflagged of 4", f)
+	if f := none.Runs["engine"]; f != (Figures{Unflagged: 1, Shown: 4}) {
+		t.Errorf("no-answer figures %+v, want 1 unflagged of 4", f)
 	}
 
 	var b strings.Builder
 	if err := WriteSetsMarkdown(&b, []SetResult{graded, none}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"graded (2 queries)", "| engine | 0.", "none (2 queries without a relevant offer; hits in the top 10)", "| engine | 2 | 4 |"} {
+	for _, want := range []string{"graded (2 queries)", "| engine | 0.", "none (2 queries without a relevant offer; hits in the top 10)", "| engine | 1 | 4 |"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("no %q in\n%s", want, b.String())
 		}

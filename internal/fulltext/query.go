@@ -131,7 +131,17 @@ type textQueries struct {
 // conjunction of the clauses and the title clause, so that offers matching
 // every term rank first. Both accept the exact reference: the offer whose
 // id is the text comes first.
-func (ix *Index) textQuery(text string, fuzzy bool, idx termIndex) textQueries {
+//
+// A query that names a job (job: the ROME occupations it names are known)
+// is looked for in the titles only: an offer of another job whose text
+// mentions it (« travail en équipe avec les infirmiers ») is no match of
+// « infirmier »; the offers of the job are found by their occupation
+// (withOccupations) and by their titles.
+func (ix *Index) textQuery(text string, fuzzy, job bool, idx termIndex) textQueries {
+	fields := textFields
+	if job {
+		fields, fuzzy = textFields[:1], false
+	}
 	terms := ix.analyzeQuery(text)
 	strs := make([]string, len(terms))
 	for i, t := range terms {
@@ -140,7 +150,7 @@ func (ix *Index) textQuery(text string, fuzzy bool, idx termIndex) textQueries {
 
 	clauses := make([]query.Query, 0, len(terms))
 	for _, t := range terms {
-		exact := fieldsQuery(textFields, func(field string) query.Query {
+		exact := fieldsQuery(fields, func(field string) query.Query {
 			q := query.NewTermQuery(t.term)
 			q.SetField(field)
 			return q
@@ -204,6 +214,22 @@ func (ix *Index) textQuery(text string, fuzzy bool, idx termIndex) textQueries {
 		out.all, out.any = withID(out.all), withID(out.any)
 	}
 	return out
+}
+
+// ranking returns the query that ranks the offers, and the one the exact
+// matches answer (nil when it is the same): offers are ranked as BM25 ranks
+// them over the terms, the offers with every term first (the any reading,
+// which boosts them), so that an offer with most of the words of a long
+// query is not lost; those with every term (or the job the query names) are
+// the exact matches.
+func (t textQueries) ranking() (rank, strict query.Query) {
+	switch {
+	case t.any == nil:
+		return t.all, nil
+	case t.all == nil:
+		return t.any, query.NewMatchNoneQuery()
+	}
+	return t.any, t.all
 }
 
 // withOccupations adds to both readings of the text the clause of the

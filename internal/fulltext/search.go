@@ -34,7 +34,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	}
 	defer reader.Close()
 
-	texts := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader}).withOccupations(q.Occupations)
+	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations)
 	filter, err := filterQuery(&q)
 	if err != nil {
 		return offres.Result{}, err
@@ -46,18 +46,8 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		}
 		return ix.searchIDs(ctx, reader, q, highlight, filter)
 	}
-	// Every term first; when no offer has them all, any of them.
-	text := texts.all
-	if text == nil {
-		text = texts.any
-	}
+	text, strict := texts.ranking()
 	res, err := ix.run(ctx, q, text, filter)
-	partial := texts.all == nil && texts.any != nil
-	if err == nil && res.Total == 0 && texts.all != nil && texts.any != nil {
-		text = texts.any
-		res, err = ix.run(ctx, q, text, filter)
-		partial = true
-	}
 	if err != nil {
 		return offres.Result{}, err
 	}
@@ -76,17 +66,53 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	if err := ix.fillHits(ctx, reader, &out, q, text, res.Hits); err != nil {
 		return offres.Result{}, err
 	}
-	out.ExactTotal = out.Total
-	if partial {
-		// Offers with some of the words only: none is an exact match.
-		out.ExactTotal = 0
-		for i := range out.Hits {
+	if strict == nil {
+		out.ExactTotal = out.Total
+		return out, nil
+	}
+	// The offers with every term (or the job) are the exact matches; the
+	// others have some of the words only: no reason of theirs is a match.
+	ids := make([]string, len(out.Hits))
+	for i, h := range out.Hits {
+		ids[i] = h.ID
+	}
+	exact, total, err := ix.strictAmong(ctx, strict, filter, ids)
+	if err != nil {
+		return offres.Result{}, err
+	}
+	out.ExactTotal = total
+	for i := range out.Hits {
+		if !exact[out.Hits[i].ID] {
 			out.Hits[i].MatchedBy = slices.DeleteFunc(out.Hits[i].MatchedBy, func(m string) bool {
 				return m == offres.MatchTitle || m == offres.MatchKeyword
 			})
 		}
 	}
 	return out, nil
+}
+
+// strictAmong returns which of ids match strict (and filter), and how many
+// offers in all do.
+func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, ids []string) (map[string]bool, int, error) {
+	count := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: strict, Filter: filter}, 0, 0, false)
+	res, err := ix.bi.SearchInContext(ctx, count)
+	if err != nil {
+		return nil, 0, searchError(ctx, err)
+	}
+	exact := make(map[string]bool, len(ids))
+	if len(ids) == 0 || res.Total == 0 {
+		return exact, int(res.Total), nil
+	}
+	among := query.NewConjunctionQuery([]query.Query{strict, query.NewDocIDQuery(ids)})
+	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: among, Filter: filter}, len(ids), 0, false)
+	page, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, searchError(ctx, err)
+	}
+	for _, h := range page.Hits {
+		exact[h.ID] = true
+	}
+	return exact, int(res.Total), nil
 }
 
 // fillHits appends to out the hits of the matches, with their highlights
@@ -223,24 +249,30 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		return offres.Ranking{}, fmt.Errorf("rank: %w", err)
 	}
 	defer reader.Close()
-	texts := ix.textQuery(q.Text, q.Fuzzy, snapshotTerms{ctx, reader}).withOccupations(q.Occupations)
+	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations)
 	filter, err := filterQuery(&q)
 	if err != nil {
 		return offres.Ranking{}, err
 	}
 	q.Limit = n
-	text := texts.all
-	if text == nil {
-		text = texts.any
-	}
+	text, strict := texts.ranking()
 	res, err := ix.rank(ctx, q, text, filter)
-	partial := texts.all == nil && texts.any != nil
-	if err == nil && res.Total == 0 && texts.all != nil && texts.any != nil {
-		res, err = ix.rank(ctx, q, texts.any, filter)
-		partial = true
-	}
 	if err != nil {
 		return offres.Ranking{}, err
+	}
+	evidence := make(map[string]bool, len(res.Hits))
+	if strict == nil {
+		for _, h := range res.Hits {
+			evidence[h.ID] = true
+		}
+	} else {
+		sres, err := ix.rank(ctx, q, strict, filter)
+		if err != nil {
+			return offres.Ranking{}, err
+		}
+		for _, h := range sres.Hits {
+			evidence[h.ID] = true
+		}
 	}
 	ids := make([]string, len(res.Hits))
 	exact := map[string]bool{}
@@ -262,7 +294,7 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 			exact[h.ID] = true
 		}
 	}
-	return offres.Ranking{IDs: ids, Exact: exact, Partial: partial}, nil
+	return offres.Ranking{IDs: ids, Exact: exact, Evidence: evidence}, nil
 }
 
 // rank is run without facets.
@@ -618,7 +650,9 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, q offres.Quer
 	if !h.Deadline.IsZero() {
 		h.DaysLeft = &days
 	}
-	h.MatchedBy = matchedBy(locs, h.Occupations, q.Occupations)
+	if q.Text != "" {
+		h.MatchedBy = matchedBy(locs, h.Occupations, q.Occupations)
+	}
 	if len(locs) > 0 {
 		dm.Locations = locs
 		for _, field := range highlightFields {
@@ -641,7 +675,7 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, q offres.Quer
 // (MatchTitle) or elsewhere (MatchKeyword), where it matched; its job among
 // those the query names (MatchRome).
 func matchedBy(locs search.FieldTermLocationMap, have []offres.Occupation, asked []string) []string {
-	var out []string
+	out := []string{}
 	if len(locs[fieldTitle]) > 0 {
 		out = append(out, offres.MatchTitle)
 	}

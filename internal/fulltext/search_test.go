@@ -123,13 +123,23 @@ func TestExactOutranksFuzzy(t *testing.T) {
 	})
 }
 
-func TestAllTermsRequired(t *testing.T) {
+// TestAllTermsFirst: the offers with every term rank first and are the
+// exact matches; those with some of the terms follow, without a reason that
+// is a match (matched_by), as BM25 would rank them.
+func TestAllTermsFirst(t *testing.T) {
 	backends(t, func(t *testing.T, ix *Index) {
 		// IDE-1 has "infirmier" in its title; IDE-2 has both terms (nuit,
 		// and IDE for infirmier); COMPTA-1 and AS-1 have "nuit" only.
-		ids := hitIDs(runSearch(t, ix, offres.Query{Text: "infirmier nuit"}))
-		if !slices.Equal(ids, []string{"IDE-2"}) {
-			t.Errorf("Search(infirmier nuit) = %q, want only IDE-2, the offer with both terms", ids)
+		res := runSearch(t, ix, offres.Query{Text: "infirmier nuit"})
+		ids := hitIDs(res)
+		if len(ids) < 2 || ids[0] != "IDE-2" || res.ExactTotal != 1 {
+			t.Errorf("Search(infirmier nuit) = %q, exact %d: want IDE-2 first, the one offer with both terms", ids, res.ExactTotal)
+		}
+		for _, h := range res.Hits {
+			exact := slices.Contains(h.MatchedBy, offres.MatchKeyword)
+			if exact != (h.ID == "IDE-2") {
+				t.Errorf("%s matched_by %q: only IDE-2 has every term", h.ID, h.MatchedBy)
+			}
 		}
 		// No offer has every term: those with some of them, the most first.
 		ids = hitIDs(runSearch(t, ix, offres.Query{Text: "infirmier nuit volcanologue"}))

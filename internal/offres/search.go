@@ -64,10 +64,10 @@ type Ranking struct {
 	// Exact holds those among the first whose reference or title is the
 	// query itself.
 	Exact map[string]bool
-	// Partial is true when no offer had every term of the query (nor the
-	// job it names), so that the ranking holds the offers with some of
-	// them: weak evidence, that does not make a hit an exact match.
-	Partial bool
+	// Evidence holds the offers of the ranking that have every term of
+	// the query, or are of the job it names: exact matches. The others
+	// have some of the words only.
+	Evidence map[string]bool
 }
 
 // Search modes.
@@ -108,7 +108,8 @@ type Hit struct {
 	// MatchKeyword, MatchRome, MatchSemantic: a hit matched by
 	// MatchSemantic alone is related by meaning only, not a match of the
 	// words or the job searched for.
-	MatchedBy []string `json:"matched_by,omitempty"`
+	// Null when the search had no text (a list by filters).
+	MatchedBy []string `json:"matched_by"`
 	// Passage is the offer's passage closest to the query, in semantic and
 	// hybrid searches.
 	Passage *PassageMatch `json:"passage,omitempty"`

@@ -2,7 +2,6 @@ package rome
 
 import (
 	"slices"
-	"strings"
 
 	"offres/internal/offres"
 )
@@ -43,23 +42,6 @@ func (t *Taxonomy) OfferOccupations(title, code string) []offres.Occupation {
 // « ingénieur d'études informatique »), nil otherwise.
 func (t *Taxonomy) QueryOccupations(text string) []offres.Occupation {
 	return t.bestOccupations(nil, t.NormalizeTitle(text), queryMinScore)
-}
-
-// describeSentences bounds the definition sentences Describe returns.
-const describeSentences = 3
-
-// Describe returns what the referential says a job is: its label and the
-// first sentences of its definition (« Ripeur / Ripeuse. Collecte les
-// déchets ménagers… »), "" when the code is unknown. A search that names a
-// job is embedded with it, so that its neighbours by meaning are jobs like
-// it, not texts that share a rare word.
-func (t *Taxonomy) Describe(code string) string {
-	info, ok := t.Code(code)
-	if !ok {
-		return ""
-	}
-	parts := append([]string{info.Label}, info.Definition[:min(len(info.Definition), describeSentences)]...)
-	return strings.Join(parts, ". ")
 }
 
 // Label returns the label of a code, "" when it is unknown.

@@ -57,8 +57,8 @@
         ? `${fmt(n)} ${plural(n, 'offre trouvée', 'offres trouvées')} pour « ${q} »`
         : `${fmt(n)} ${plural(n, 'offre', 'offres')}`,
       related: (n, q, fmt) => `Aucune offre ne correspond exactement à « ${q} ». ${fmt(n)} ${plural(n, 'offre proche', 'offres proches')} de votre recherche :`,
-      relatedHeading: 'Offres proches de votre recherche',
       relatedTag: 'proche par le sens',
+      partialTag: 'quelques mots de la recherche seulement',
       noResult: (q) => q
         ? `Aucune offre ne correspond à « ${q} ». Vérifiez l'orthographe, essayez d'autres mots ou retirez des filtres.`
         : 'Aucune offre ne correspond à ces filtres.',
@@ -138,6 +138,9 @@
       results: 'Results',
       count: (n, q, fmt) => q ? `${fmt(n)} ${plural(n, 'offer', 'offers')} found for “${q}”` : `${fmt(n)} ${plural(n, 'offer', 'offers')}`,
       noResult: (q) => q ? `No offer matches “${q}”. Check the spelling, try other words or remove filters.` : 'No offer matches these filters.',
+      related: (n, q, fmt) => `No offer matches “${q}” exactly. ${fmt(n)} related ${plural(n, 'offer', 'offers')}:`,
+      relatedTag: 'related by meaning',
+      partialTag: 'some of the words only',
       error: 'The search failed. Please try again in a moment.',
       filters: 'Filters',
       activeFilters: (n) => `${n} active`,
@@ -811,13 +814,17 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       const frag = (hl.text && hl.text[0]) || (hl.skills && hl.skills[0]) || (hl.employer && hl.employer[0]) || (hl.direction && hl.direction[0]);
       if (frag) snippet = h('p', { class: 'snippet' }, highlight(frag));
       else if (hit.passage && hit.passage.text) snippet = h('p', { class: 'snippet', text: clip(hit.passage.text, 220) });
-      const related = (hit.matched_by || []).length > 0 && hit.matched_by.every((m) => m === 'semantic');
+      // A hit that matches neither the words nor the job searched for is
+      // said so: related by meaning, or sharing some of the words only.
+      const why = hit.matched_by || [];
+      const related = Array.isArray(hit.matched_by) && !why.some((m) => m === 'title' || m === 'keyword' || m === 'rome');
+      const tag = related && (why.includes('semantic') ? t.relatedTag : t.partialTag);
       return h('li', { class: related ? 'hit related' : 'hit' },
         h('article', { 'aria-labelledby': this.id('hit-' + position) },
           h('h3', { id: this.id('hit-' + position) }, titleBtn),
           meta ? h('p', { class: 'meta', text: meta }) : null,
           this.badge(hit),
-          related ? h('p', { class: 'related-tag', text: t.relatedTag }) : null,
+          tag ? h('p', { class: 'related-tag', text: tag }) : null,
           snippet));
     }
 
