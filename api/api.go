@@ -216,7 +216,7 @@ type route struct {
 // routes is the one table of the API: every route, its access class and
 // its accepted query parameters.
 func (s *server) routes() []route {
-	searchParams := append([]string{"q", "limit", "page", "sort", "include_closed", "fuzzy", "mode"}, offres.FacetNames...)
+	searchParams := append([]string{"q", "limit", "page", "sort", "include_closed", "fuzzy", "mode", "collapse"}, offres.FacetNames...)
 	return []route{
 		{fiber.MethodGet, "/healthz", accessPublic, nil, s.healthz, false},
 		{fiber.MethodGet, "/readyz", accessPublic, nil, s.readyz, false},

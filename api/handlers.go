@@ -73,6 +73,11 @@ func (s *server) search(c *fiber.Ctx) error {
 		return err
 	}
 	r.NoFuzzy = !fuzzy
+	collapse, err := boolParam(c, "collapse", true)
+	if err != nil {
+		return err
+	}
+	r.NoCollapse = !collapse
 	for _, f := range offres.FacetNames {
 		for _, v := range c.Context().QueryArgs().PeekMulti(f) {
 			if r.Filters == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"offres/internal/offres"
 )
@@ -98,7 +99,7 @@ func (s *Service) mode(r Request, q offres.Query) (string, error) {
 // store that fails degrades it to a keyword search, reported in the
 // result's mode. The failures are logged at debug level: the semantic
 // layer's owner reports its outages once, not at every search.
-func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode string) (offres.Result, error) {
+func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode string, collapse bool) (offres.Result, error) {
 	qv, err := s.semantic.EmbedQuery(ctx, q.Text)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -139,9 +140,65 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	// query (or the job it names); not those with some of the words only.
 	evidence := kw.Evidence
 	fused := Fuse(kw.IDs, semantic, kw.Exact, s.hybrid.Fuse)
+	var dups map[string][]string
+	if collapse {
+		if fused, dups, err = s.collapse(ctx, q, fused); err != nil {
+			return offres.Result{}, err
+		}
+	}
 	res, err := s.page(ctx, q, fused, qv, evidence)
+	addDuplicates(&res, dups)
 	res.Mode = mode
 	return res, err
+}
+
+// collapsedKeywordSearch is keywordSearch with the near-duplicate offers
+// collapsed: the keyword ranking (at most HybridOptions.KeywordCandidates
+// offers, as in a hybrid search) with one offer per cluster.
+func (s *Service) collapsedKeywordSearch(ctx context.Context, q offres.Query) (offres.Result, error) {
+	kw, err := s.index.Rank(ctx, q, s.hybrid.KeywordCandidates)
+	if err != nil {
+		return offres.Result{}, err
+	}
+	fused := make([]Fused, len(kw.IDs))
+	for i, id := range kw.IDs {
+		fused[i] = Fused{ID: id, Score: float64(len(kw.IDs) - i), KeywordRank: i + 1, Exact: kw.Exact[id]}
+	}
+	fused, dups, err := s.collapse(ctx, q, fused)
+	if err != nil {
+		return offres.Result{}, err
+	}
+	res, err := s.page(ctx, q, fused, nil, kw.Evidence)
+	addDuplicates(&res, dups)
+	res.Mode = offres.ModeKeyword
+	return res, err
+}
+
+// collapse keeps one offer per cluster of near-duplicates among those of
+// the ranking that pass q's filters (a duplicate may be open where the
+// offer it would collapse into is closed, or in the commune filtered on).
+func (s *Service) collapse(ctx context.Context, q offres.Query, fused []Fused) ([]Fused, map[string][]string, error) {
+	ids := make([]string, len(fused))
+	for i, f := range fused {
+		ids[i] = f.ID
+	}
+	passing, err := s.index.Passing(ctx, q, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept := slices.DeleteFunc(slices.Clone(fused), func(f Fused) bool { return !passing[f.ID] })
+	out, dups := Collapse(kept, s.dups.Cluster)
+	return out, dups, nil
+}
+
+// addDuplicates gives the hits of res the duplicates collapsed into them.
+func addDuplicates(res *offres.Result, dups map[string][]string) {
+	for i := range res.Hits {
+		if d := dups[res.Hits[i].ID]; len(d) > 0 {
+			res.Hits[i].Duplicates = len(d)
+			res.Hits[i].DuplicateIDs = d
+		}
+	}
 }
 
 // related returns the offers of the passage hits, best first. When no
@@ -231,9 +288,16 @@ func (s *Service) page(ctx context.Context, q offres.Query, fused []Fused, qv []
 	if err != nil {
 		return res, err
 	}
-	// The filters apply to the fused set, as they did to the keyword
-	// ranking: the exact total counts the offers with evidence.
-	res.ExactTotal = min(res.Total, len(evidence))
+	// The keyword ranking, where the evidence comes from, passed the
+	// filters already: the exact total counts the offers of the ranking
+	// (collapsed, when it is) with evidence.
+	res.ExactTotal = 0
+	for _, f := range fused {
+		if evidence[f.ID] {
+			res.ExactTotal++
+		}
+	}
+	res.ExactTotal = min(res.ExactTotal, res.Total)
 	if len(res.Hits) == 0 {
 		return res, nil
 	}

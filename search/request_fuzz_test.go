@@ -110,7 +110,7 @@ func FuzzRequest(f *testing.F) {
 			if !hasValue(h, name, strings.TrimSpace(value)) {
 				t.Fatalf("hit %s (%+v) does not have %s=%q", h.ID, h, name, value)
 			}
-			if !includeClosed && h.DeadlineStatus == offres.StatusClosed && !(name == offres.FacetDeadline && strings.TrimSpace(value) == string(offres.StatusClosed)) {
+			if !includeClosed && h.DeadlineStatus.Closed() && !(name == offres.FacetDeadline && strings.TrimSpace(value) == string(h.DeadlineStatus)) {
 				t.Fatalf("closed offer %s without include_closed", h.ID)
 			}
 		}
@@ -174,6 +174,8 @@ func hasValue(h offres.Hit, name, value string) bool {
 		got = h.Employer
 	case offres.FacetDirection:
 		got = h.Direction
+	case offres.FacetRome:
+		return slices.ContainsFunc(h.Occupations, func(o offres.Occupation) bool { return offres.FoldKey(o.Code) == offres.FoldKey(value) })
 	}
 	return offres.FoldKey(got) == offres.FoldKey(value)
 }

@@ -20,6 +20,8 @@ type KeywordIndex interface {
 	// Rank returns the ids of at most n offers matching q's text and
 	// filters by relevance, and those whose reference or title is the query.
 	Rank(ctx context.Context, q offres.Query, n int) (offres.Ranking, error)
+	// Passing returns which of ids pass q's filters and deadline rule.
+	Passing(ctx context.Context, q offres.Query, ids []string) (map[string]bool, error)
 }
 
 // Occupations tells the jobs of the ROME referential that a search or an
@@ -58,6 +60,7 @@ type Service struct {
 	log      *slog.Logger
 	occ      Occupations
 	undated  int
+	dups     *Duplicates
 	gen      atomic.Uint64 // see Generation
 }
 
@@ -76,7 +79,7 @@ func New(index KeywordIndex, opts Options) *Service {
 	s := &Service{
 		index: index, suggest: NewSuggester(), now: opts.Now, limit: opts.SuggestLimit,
 		semantic: opts.Semantic, hybrid: opts.Hybrid.withDefaults(), log: opts.Logger,
-		occ: opts.Occupations, undated: opts.UndatedOpenDays,
+		occ: opts.Occupations, undated: opts.UndatedOpenDays, dups: NewDuplicates(),
 	}
 	s.changed()
 	return s
@@ -95,6 +98,9 @@ type Request struct {
 	Limit         int
 	// NoFuzzy disables typo tolerance.
 	NoFuzzy bool
+	// NoCollapse shows every near-duplicate offer instead of one per
+	// cluster (see Duplicates).
+	NoCollapse bool
 	// Mode is offres.ModeKeyword, ModeSemantic or ModeHybrid (the default).
 	Mode string
 }
@@ -116,11 +122,15 @@ func (s *Service) Search(ctx context.Context, r Request) (offres.Result, error) 
 			q.Occupations = append(q.Occupations, o.Code)
 		}
 	}
+	collapse := !r.NoCollapse && q.Text != ""
 	var res offres.Result
-	if mode == offres.ModeKeyword {
+	switch {
+	case mode != offres.ModeKeyword:
+		res, err = s.semanticSearch(ctx, q, mode, collapse)
+	case collapse:
+		res, err = s.collapsedKeywordSearch(ctx, q)
+	default:
 		res, err = s.keywordSearch(ctx, q)
-	} else {
-		res, err = s.semanticSearch(ctx, q, mode)
 	}
 	res.Occupations = occs
 	return res, err
@@ -227,6 +237,7 @@ func (s *Service) Upsert(ctx context.Context, offers []offres.Offer) error {
 		return err
 	}
 	s.suggest.Add(offers)
+	s.dups.Add(offers)
 	return nil
 }
 
@@ -259,6 +270,7 @@ func (s *Service) Delete(ctx context.Context, ids []string) error {
 		return err
 	}
 	s.suggest.Remove(ids)
+	s.dups.Remove(ids)
 	return nil
 }
 
@@ -276,4 +288,7 @@ func (s *Service) changed() { s.gen.Store(generations.Add(1)) }
 func (s *Service) Generation() uint64 { return s.gen.Load() }
 
 // Learn feeds the suggester offers that are already indexed (at start-up).
-func (s *Service) Learn(offers []offres.Offer) { s.suggest.Add(offers) }
+func (s *Service) Learn(offers []offres.Offer) {
+	s.suggest.Add(offers)
+	s.dups.Add(offers)
+}

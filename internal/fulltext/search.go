@@ -91,6 +91,32 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	return out, nil
 }
 
+// Passing returns which of ids pass q's filters, and its deadline rule
+// (closed and expired offers left out unless asked for).
+func (ix *Index) Passing(ctx context.Context, q offres.Query, ids []string) (map[string]bool, error) {
+	q.IDs = nil
+	if err := ix.normalize(&q); err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	filter, err := filterQuery(&q)
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: query.NewDocIDQuery(ids), Filter: filter}, len(ids), 0, false)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	for _, h := range res.Hits {
+		out[h.ID] = true
+	}
+	return out, nil
+}
+
 // strictAmong returns which of ids match strict (and filter), and how many
 // offers in all do.
 func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, ids []string) (map[string]bool, int, error) {

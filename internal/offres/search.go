@@ -113,6 +113,11 @@ type Hit struct {
 	// Passage is the offer's passage closest to the query, in semantic and
 	// hybrid searches.
 	Passage *PassageMatch `json:"passage,omitempty"`
+	// Duplicates counts the near-identical offers (same title, employer
+	// and text: reposted, or published for several sites) that this hit
+	// stands for in the result, DuplicateIDs their ids.
+	Duplicates   int      `json:"duplicates,omitempty"`
+	DuplicateIDs []string `json:"duplicate_ids,omitempty"`
 }
 
 // Why a hit matched (Hit.MatchedBy).
