@@ -34,12 +34,14 @@ func (s *server) match(c *fiber.Ctx) error {
 	if s.Matching == nil {
 		return &offres.UserError{Kind: offres.ErrUnavailable, Message: "la correspondance de profils n'est pas disponible"}
 	}
-	p, limit, err := profileBody(c)
+	// The deadline starts before the body is read: the extraction of an
+	// uploaded file is part of the request's budget.
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	p, limit, err := profileBody(ctx, c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
-	defer cancel()
 	res, err := s.Matching.Match(ctx, p, limit)
 	if err != nil {
 		return err
@@ -49,10 +51,11 @@ func (s *server) match(c *fiber.Ctx) error {
 
 // profileBody reads a profile from a request body: {"text": "…"} for a
 // pasted CV, {"profile": {…}} for a structured one (or both, the text
-// then being the CV), and an optional limit.
-func profileBody(c *fiber.Ctx) (*offres.Profile, int, error) {
+// then being the CV), and an optional limit. The extraction of an
+// uploaded file stops at ctx's deadline.
+func profileBody(ctx context.Context, c *fiber.Ctx) (*offres.Profile, int, error) {
 	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		return profileFile(c)
+		return profileFile(ctx, c)
 	}
 	var req matchRequest
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
@@ -79,7 +82,7 @@ func profileBody(c *fiber.Ctx) (*offres.Profile, int, error) {
 // profileFile reads an uploaded CV: the multipart field "file" (PDF, DOCX
 // or TXT), its text extracted; a file that cannot be read is a 400 with
 // the reason, never a 500.
-func profileFile(c *fiber.Ctx) (*offres.Profile, int, error) {
+func profileFile(ctx context.Context, c *fiber.Ctx) (*offres.Profile, int, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return nil, 0, offres.Invalidf("formulaire invalide : joignez le CV dans le champ « file »")
@@ -93,7 +96,7 @@ func profileFile(c *fiber.Ctx) (*offres.Profile, int, error) {
 	if err != nil {
 		return nil, 0, offres.Invalidf("fichier illisible")
 	}
-	text, err := document.Extract(fh.Filename, data)
+	text, err := document.Extract(ctx, fh.Filename, data)
 	if err != nil {
 		return nil, 0, err
 	}

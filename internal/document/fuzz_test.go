@@ -35,7 +35,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add("cv.txt", []byte("Noum\xe9a\r\n\r\n\r\nDumb\xe9a"))
 	lim := Limits{MaxRunes: 5000, Timeout: 2 * time.Second}
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		got, err := lim.Extract(name, data)
+		got, err := lim.Extract(t.Context(), name, data)
 		if err != nil {
 			var ue *offres.UserError
 			if !errors.Is(err, offres.ErrInvalid) || !errors.As(err, &ue) || ue.Message == "" {
