@@ -49,6 +49,11 @@ func (s *server) match(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"matches": res})
 }
 
+// maxProfileJSON bounds the JSON body of a profile, before it is decoded:
+// a profile within offres.MaxProfileBytes fits, even with its accents
+// escaped.
+const maxProfileJSON = 1 << 20
+
 // profileBody reads a profile from a request body: {"text": "…"} for a
 // pasted CV, {"profile": {…}} for a structured one (or both, the text
 // then being the CV), and an optional limit. The extraction of an
@@ -56,6 +61,9 @@ func (s *server) match(c *fiber.Ctx) error {
 func profileBody(ctx context.Context, c *fiber.Ctx) (*offres.Profile, int, error) {
 	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
 		return profileFile(ctx, c)
+	}
+	if len(c.Body()) > maxProfileJSON {
+		return nil, 0, offres.Invalidf("corps JSON trop volumineux pour un profil (%d Mo au plus)", maxProfileJSON>>20)
 	}
 	var req matchRequest
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))

@@ -106,7 +106,33 @@ func (s *Store) Profiles(ctx context.Context, owner string) ([]offres.Profile, e
 		return nil, err
 	}
 	var out []offres.Profile
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.eachProfile(owner, func(k, v []byte) error {
+		var rec storedProfile
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("profile %q: %w", k, ErrCorrupt)
+		}
+		rec.Profile.Owner = rec.Owner
+		out = append(out, rec.Profile)
+		return nil
+	})
+	slices.SortFunc(out, func(a, b offres.Profile) int { return strings.Compare(a.ID, b.ID) })
+	return out, err
+}
+
+// CountProfiles returns how many profiles owner has stored.
+func (s *Store) CountProfiles(ctx context.Context, owner string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.eachProfile(owner, func(_, _ []byte) error { n++; return nil })
+	return n, err
+}
+
+// eachProfile calls fn with the key and the record of each profile of
+// owner, in one read transaction.
+func (s *Store) eachProfile(owner string, fn func(k, v []byte) error) error {
+	return s.db.View(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketProfiles)
 		if b == nil {
 			return nil
@@ -114,17 +140,12 @@ func (s *Store) Profiles(ctx context.Context, owner string) ([]offres.Profile, e
 		prefix := []byte(owner + "\x00")
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-			var rec storedProfile
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("profile %q: %w", k, ErrCorrupt)
+			if err := fn(k, v); err != nil {
+				return err
 			}
-			rec.Profile.Owner = rec.Owner
-			out = append(out, rec.Profile)
 		}
 		return nil
 	})
-	slices.SortFunc(out, func(a, b offres.Profile) int { return strings.Compare(a.ID, b.ID) })
-	return out, err
 }
 
 // DeleteProfile erases a profile of owner (offres.ErrNotFound when none).
