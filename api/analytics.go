@@ -36,7 +36,7 @@ const (
 // route has its own, looser budget.
 func (s *server) routeLimiter(r route) fiber.Handler {
 	if r.path == eventsPath {
-		return rateLimit(s.opts.EventsPerMinute, func(c *fiber.Ctx) string { return c.IP() },
+		return rateLimit(s.opts.EventsPerMinute, s.clientIP,
 			"trop d'événements en peu de temps : réessayez dans une minute")
 	}
 	return s.askLimiter()

@@ -145,12 +145,13 @@ type server struct {
 	adminHash  [32]byte
 	adminValid bool
 	cache      *searchCache // nil: none
+	proxies    proxies      // trusted reverse proxies
 }
 
 // New builds the fiber app.
 func New(deps Deps, opts Options) *fiber.App {
 	opts.defaults()
-	s := &server{Deps: deps, opts: opts, cache: newSearchCache(opts.SearchCacheEntries, opts.SearchCacheTTL)}
+	s := &server{Deps: deps, opts: opts, cache: newSearchCache(opts.SearchCacheEntries, opts.SearchCacheTTL), proxies: parseProxies(opts.TrustedProxies)}
 	if opts.AdminToken != "" {
 		s.adminHash, s.adminValid = sha256.Sum256([]byte(opts.AdminToken)), true
 	}
@@ -163,11 +164,9 @@ func New(deps Deps, opts Options) *fiber.App {
 		ReadBufferSize:        8192,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		// c.IP() is the client's address: X-Forwarded-For only from a
-		// trusted proxy (its right-most untrusted entry), else the peer.
-		EnableTrustedProxyCheck: len(opts.TrustedProxies) > 0,
-		TrustedProxies:          opts.TrustedProxies,
-		ProxyHeader:             proxyHeader(opts.TrustedProxies),
+		// The client's address is s.clientIP's (X-Forwarded-For from a
+		// trusted proxy, read from the right), not fiber's c.IP(), which
+		// would take the header's left-most entry, the client's own.
 	})
 	app.Use(s.observe, s.recoverPanics())
 	if len(opts.CORSOrigins) > 0 {
@@ -391,13 +390,4 @@ func frenchStatus(status int, fallback string) string {
 		return "erreur interne du service"
 	}
 	return fallback
-}
-
-// proxyHeader is the header the client's address is read from: none
-// without trusted proxies.
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }
