@@ -1,8 +1,11 @@
 package document
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,4 +55,41 @@ func TestDOCXDeadline(t *testing.T) {
 	wantUserError(t, err, "trop de temps")
 	_, err = Limits{Timeout: time.Nanosecond}.Extract(t.Context(), "flat.docx", data)
 	wantUserError(t, err, "trop de temps")
+}
+
+// TestPDFPrevLoop is finding 6 of issue 13: a 629-byte PDF whose xref
+// /Prev points to itself burnt the whole time budget (5 s) in the
+// library's loop. The structure check follows the /Prev chain first and
+// refuses a loop, at a cost proportional to the size; a chain without a
+// loop still reads.
+func TestPDFPrevLoop(t *testing.T) {
+	plain := onePage(`BT /F1 12 Tf 72 700 Td (Noum\351a) Tj ET`, helvetica)
+	self := prevCycle(plain)
+	// Two tables that name each other: the second, appended, says /Prev
+	// the first, whose trailer says /Prev the second.
+	i := bytes.LastIndex(plain, []byte("startxref\n"))
+	first, _ := strconv.Atoi(strings.Fields(string(plain[i+len("startxref\n"):]))[0]) // the table's offset
+	second := len(plain) + len(" /Prev 0000000000")                                   // where the appended table starts
+	two := bytes.Replace(plain, []byte("/Root 1 0 R >>"), []byte(fmt.Sprintf("/Root 1 0 R /Prev %010d >>", second)), 1)
+	two = fmt.Appendf(two, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", first, second)
+	for name, data := range map[string][]byte{"itself": self, "each other": two} {
+		if err := checkPDFStructure(data); err == nil {
+			t.Errorf("%s: a /Prev loop passes the structure check", name)
+		}
+		start := time.Now()
+		_, err := Extract(t.Context(), "loop.pdf", data)
+		wantUserError(t, err, "PDF trop complexe")
+		if d := time.Since(start); d > 2*time.Second { // the 5 s budget was the bound before
+			t.Errorf("%s: took %v", name, d)
+		}
+	}
+	// A chain without a loop: an update appended to a PDF.
+	chain := bytes.Clone(plain)
+	chain = fmt.Appendf(chain, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", first, len(plain))
+	if err := checkPDFStructure(chain); err != nil {
+		t.Errorf("a /Prev chain without a loop: %v", err)
+	}
+	if got, err := Extract(t.Context(), "chain.pdf", chain); err != nil || got.Content != "Nouméa" {
+		t.Errorf("a /Prev chain without a loop: %q, %v", got.Content, err)
+	}
 }
