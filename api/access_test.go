@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -114,5 +115,38 @@ func TestRouteAccess(t *testing.T) {
 	// The walk deleted nothing of the owner's.
 	if r := do(t, app, "GET", "/api/v1/profiles/"+profile.ID, nil, "Authorization", "Bearer "+owner); r.status != 200 {
 		t.Fatalf("the owner lost the profile: %d %s", r.status, r.body)
+	}
+}
+
+// TestAuthFailuresThrottled is finding 7 of issue 13: wrong admin tokens
+// were answered 401 as fast as they came (6,500 a second). Past
+// AuthFailuresPerMinute refusals, a client is answered 429 on every
+// authenticated route, the right token included, until the minute ends;
+// another client is not.
+func TestAuthFailuresThrottled(t *testing.T) {
+	app := newApp(t, api.Options{AuthFailuresPerMinute: 3, TrustedProxies: []string{"0.0.0.0"}})
+	get := func(token, client string) int {
+		return do(t, app, "GET", "/api/v1/admin/analytics", nil, "Authorization", "Bearer "+token, "X-Forwarded-For", client).status
+	}
+	for i := range 3 {
+		if st := get(fmt.Sprintf("wrong-%d", i), "203.0.113.1"); st != 401 {
+			t.Fatalf("attempt %d: %d, want 401", i, st)
+		}
+	}
+	if st := get("wrong-3", "203.0.113.1"); st != 429 {
+		t.Errorf("4th wrong token: %d, want 429", st)
+	}
+	if st := get(adminToken, "203.0.113.1"); st != 429 {
+		t.Errorf("the right token from a throttled client: %d, want 429", st)
+	}
+	r := do(t, app, "DELETE", "/api/v1/profiles/x", nil, "Authorization", "Bearer ofr_x", "X-Forwarded-For", "203.0.113.1")
+	if r.status != 429 {
+		t.Errorf("a recruiter route from a throttled client: %d, want 429", r.status)
+	}
+	if code := r.errorCode(t); code != "rate_limited" {
+		t.Errorf("code %q", code)
+	}
+	if st := get(adminToken, "203.0.113.2"); st == 429 || st == 401 {
+		t.Errorf("another client: %d", st)
 	}
 }
