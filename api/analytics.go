@@ -19,7 +19,7 @@ import (
 
 // Analytics counts the widget's events and reports them (analytics.Store).
 type Analytics interface {
-	Record(events []analytics.Event) (counted, dropped int)
+	Record(client string, events []analytics.Event) (counted, dropped int)
 	Report(days, limit int) (analytics.Report, error)
 }
 
@@ -98,7 +98,7 @@ func (s *server) postEvents(c *fiber.Ctx) error {
 	}
 	counted, dropped := 0, 0
 	if len(kept) > 0 {
-		counted, dropped = s.Analytics.Record(kept)
+		counted, dropped = s.Analytics.Record(s.clientIP(c), kept)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"counted": counted, "dropped": dropped + unknown})
 }
