@@ -12,6 +12,39 @@ import (
 	"offres/internal/offres"
 )
 
+// The access classes of routes.
+const (
+	public, recruiter, admin, analyst = "public", "recruiter", "admin", "analyst"
+)
+
+// routeClasses is the access class of every route the server answers.
+var routeClasses = map[string]string{
+	"GET /healthz":                       public,
+	"GET /readyz":                        public,
+	"GET /api/v1/openapi.json":           public,
+	"GET /api/v1/search":                 public,
+	"GET /api/v1/suggest":                public,
+	"POST /api/v1/ask":                   public,
+	"POST /api/v1/match":                 public,
+	"GET /api/v1/offers/:id":             public,
+	"GET /api/v1/offers/:id/similar":     public,
+	"GET /":                              public,
+	"GET /analytics":                     public,
+	"GET /widget.js":                     public,
+	"GET /static/*":                      public,
+	"POST /api/v1/events":                public,
+	"POST /api/v1/offers/:id/candidates": recruiter,
+	"POST /api/v1/profiles":              recruiter,
+	"GET /api/v1/profiles":               recruiter,
+	"GET /api/v1/profiles/:pid":          recruiter,
+	"DELETE /api/v1/profiles/:pid":       recruiter,
+	"POST /api/v1/offers":                admin,
+	"DELETE /api/v1/offers/:id":          admin,
+	"GET /api/v1/admin/analytics":        analyst,
+	"GET /metrics":                       analyst,
+	"GET /debug/pprof/*":                 admin,
+}
+
 // TestRouteAccess walks every route the server answers: each must have its
 // access class here (a new route fails until it is classified); without
 // credentials a non-public route answers 401; no public route, and no
@@ -30,35 +63,6 @@ func TestRouteAccess(t *testing.T) {
 		return strings.Contains(string(b), "xq7") || strings.Contains(string(b), profile.ID)
 	}
 
-	const (
-		public, recruiter, admin, analyst = "public", "recruiter", "admin", "analyst"
-	)
-	classes := map[string]string{
-		"GET /healthz":                       public,
-		"GET /readyz":                        public,
-		"GET /api/v1/openapi.json":           public,
-		"GET /api/v1/search":                 public,
-		"GET /api/v1/suggest":                public,
-		"POST /api/v1/ask":                   public,
-		"POST /api/v1/match":                 public,
-		"GET /api/v1/offers/:id":             public,
-		"GET /api/v1/offers/:id/similar":     public,
-		"GET /":                              public,
-		"GET /analytics":                     public,
-		"GET /widget.js":                     public,
-		"GET /static/*":                      public,
-		"POST /api/v1/events":                public,
-		"POST /api/v1/offers/:id/candidates": recruiter,
-		"POST /api/v1/profiles":              recruiter,
-		"GET /api/v1/profiles":               recruiter,
-		"GET /api/v1/profiles/:pid":          recruiter,
-		"DELETE /api/v1/profiles/:pid":       recruiter,
-		"POST /api/v1/offers":                admin,
-		"DELETE /api/v1/offers/:id":          admin,
-		"GET /api/v1/admin/analytics":        analyst,
-		"GET /metrics":                       analyst,
-		"GET /debug/pprof/*":                 admin,
-	}
 	// What a caller would send: the profile's words as queries, so a route
 	// that searched profiles would show it.
 	queries := map[string]string{
@@ -78,7 +82,7 @@ func TestRouteAccess(t *testing.T) {
 		}
 		name := rt.Method + " " + rt.Path
 		seen[name] = true
-		class, ok := classes[name]
+		class, ok := routeClasses[name]
 		if !ok {
 			t.Errorf("route %s has no access class in this test", name)
 			continue
@@ -107,7 +111,7 @@ func TestRouteAccess(t *testing.T) {
 			}
 		}
 	}
-	for name := range classes {
+	for name := range routeClasses {
 		if !seen[name] {
 			t.Errorf("classified route %s is not served", name)
 		}

@@ -4,13 +4,23 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"offres/api"
+	"offres/internal/analytics"
 	"offres/internal/offres"
+	"offres/web"
 )
 
 // cost runs f and returns the bytes allocated on the heap meanwhile and
@@ -70,7 +80,7 @@ func TestMatchDOCXBomb(t *testing.T) {
 // TestMatchDeadlineCoversExtraction: the request's deadline starts before
 // the uploaded file is read, so a file slow to read ends with the request.
 func TestMatchDeadlineCoversExtraction(t *testing.T) {
-	app := newApp(t, api.Options{RequestTimeout: 50 * time.Millisecond})
+	app := newApp(t, api.Options{RequestTimeout: time.Millisecond})
 	flat := docxOf(t, "<document><body>"+strings.Repeat("<p/>", 5_000_000)+"</body></document>")
 	body, ct := multipartBody(t, "flat.docx", flat)
 	r := do(t, app, "POST", "/api/v1/match", body, "Content-Type", ct)
@@ -159,5 +169,143 @@ func TestStoreProfileBomb(t *testing.T) {
 	}
 	if r := do(t, app, "GET", "/api/v1/profiles", nil, headers...); !bytes.Contains(r.body, []byte(`"profiles":[]`)) && !bytes.Contains(r.body, []byte(`null`)) {
 		t.Errorf("profiles stored: %s", r.body[:min(len(r.body), 300)])
+	}
+}
+
+// worstRequests are, for each public route, the costliest request its
+// validation accepts: the longest query of typo-tolerant words on the last
+// page, the longest question, a profile at every bound, fifty events of
+// the longest query. A new public route fails TestCostBudget until it has
+// one here and a row in docs/cost-budget.md.
+func worstRequests(t *testing.T) map[string]func() *http.Request {
+	long := func(n int) string { // words of 5 letters or more, typo-tolerant
+		return strings.TrimSpace(strings.Repeat("infirmiere developpeur comptable ", n/33+1)[:n])
+	}
+	post := func(method, target string, body []byte) func() *http.Request {
+		return func() *http.Request {
+			r := httptest.NewRequest(method, target, bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			return r
+		}
+	}
+	get := func(target string) func() *http.Request {
+		return func() *http.Request { return httptest.NewRequest("GET", target, nil) }
+	}
+	q := url.QueryEscape(long(offres.MaxQueryLen))
+	var events []string // fifty events, as long as the 16 KiB body allows
+	for range 50 {
+		events = append(events, `{"type":"search","query":"`+long(270)+`","results":1000000}`)
+	}
+	offer := url.PathEscape("CHT-Médecine-2026-03")
+	return map[string]func() *http.Request{
+		"GET /healthz":             get("/healthz"),
+		"GET /readyz":              get("/readyz"),
+		"GET /api/v1/openapi.json": get("/api/v1/openapi.json"),
+		"GET /api/v1/search":       get("/api/v1/search?q=" + q + "&fuzzy=true&limit=50&page=100&include_closed=true&mode=hybrid&sort=relevance"),
+		"GET /api/v1/suggest":      get("/api/v1/suggest?q=" + url.QueryEscape(long(offres.MaxSuggestLen)) + "&limit=20"),
+		// A question may have 500 characters, but one over 300 is refused
+		// as a search (« la requête dépasse 300 caractères »).
+		"POST /api/v1/ask":   post("POST", "/api/v1/ask", []byte(`{"question":"`+long(offres.MaxQueryLen)+` ?"}`)),
+		"POST /api/v1/match": post("POST", "/api/v1/match", profileBomb(200, 200, 100_000)),
+		// An upload: the most elements a DOCX part may hold, within the
+		// 20 MiB of XML a DOCX may inflate to.
+		"POST /api/v1/match (upload)": func() *http.Request {
+			body, ct := multipartBody(t, "flat.docx", docxOf(t, "<document><body>"+strings.Repeat("<p/>", 5_000_000)+"</body></document>"))
+			r := httptest.NewRequest("POST", "/api/v1/match", body)
+			r.Header.Set("Content-Type", ct)
+			return r
+		},
+		"GET /api/v1/offers/:id":         get("/api/v1/offers/" + offer),
+		"GET /api/v1/offers/:id/similar": get("/api/v1/offers/" + offer + "/similar?limit=20&include_closed=true"),
+		"GET /":                          get("/"),
+		"GET /analytics":                 get("/analytics"),
+		"GET /widget.js":                 get("/widget.js"),
+		"GET /static/*":                  get("/static/demo.css"),
+		"POST /api/v1/events":            post("POST", "/api/v1/events", []byte(`{"events":[`+strings.Join(events, ",")+`]}`)),
+	}
+}
+
+// budgetRow is a row of the cost table of docs/cost-budget.md.
+type budgetRow struct {
+	time   time.Duration
+	memory uint64
+}
+
+// costTable reads the table « Cost budget per public route ».
+func costTable(t *testing.T) map[string]budgetRow {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "docs", "cost-budget.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), "\n## Cost budget per public route\n")
+	if !ok {
+		t.Fatal("docs/cost-budget.md has no « ## Cost budget per public route »")
+	}
+	row := regexp.MustCompile("(?m)^\\| `([A-Z]+ [^`]+)` \\|[^|]*\\| (\\d+) s \\| (\\d+) MB \\|")
+	out := map[string]budgetRow{}
+	for _, m := range row.FindAllStringSubmatch(table, -1) {
+		secs, _ := strconv.Atoi(m[2])
+		mb, _ := strconv.Atoi(m[3])
+		out[m[1]] = budgetRow{time: time.Duration(secs) * time.Second, memory: uint64(mb) << 20}
+	}
+	return out
+}
+
+// TestCostBudget sends the worst request of every public route and checks
+// it stays within the time and the memory (allocated bytes, which bound
+// the RSS growth) of its row in docs/cost-budget.md. A public route
+// without a row or a worst request fails.
+func TestCostBudget(t *testing.T) {
+	app, _ := newFullApp(t, api.Options{AskPerMinute: 1000, EventsPerMinute: 1000}, nil,
+		func(d *api.Deps) {
+			store, err := analytics.Open(analytics.Options{Now: fixedNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Analytics = store
+			d.Web = web.Assets
+		})
+	table, worst := costTable(t), worstRequests(t)
+	var names []string
+	for _, rt := range app.GetRoutes(true) {
+		name := rt.Method + " " + rt.Path
+		if rt.Method == "HEAD" || routeClasses[name] != public {
+			continue
+		}
+		names = append(names, name)
+		if worst[name+" (upload)"] != nil {
+			names = append(names, name+" (upload)")
+		}
+	}
+	for _, name := range names {
+		route, _, _ := strings.Cut(name, " (")
+		budget, ok := table[route]
+		req := worst[name]
+		if !ok || req == nil {
+			t.Errorf("public route %s: no row in docs/cost-budget.md or no worst request here", name)
+			continue
+		}
+		var status int
+		r := req() // built before the measure
+		n, d := cost(func() {
+			resp, err := app.Test(r, 120_000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			status = resp.StatusCode
+		})
+		t.Logf("%-32s %d  %6.1f MB  %v", name, status, float64(n)/(1<<20), d.Round(time.Millisecond))
+		if status >= 500 && status != 503 && status != 504 {
+			t.Errorf("%s: %d", name, status)
+		}
+		if n > budget.memory {
+			t.Errorf("%s: %d MB allocated, budget %d MB", name, n>>20, budget.memory>>20)
+		}
+		if d > budget.time+5*time.Second { // the deadline, and room for a loaded machine
+			t.Errorf("%s: took %v, budget %v", name, d, budget.time)
+		}
 	}
 }

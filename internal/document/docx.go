@@ -104,7 +104,7 @@ func notDOCX(zr *zip.Reader, files map[string]*zip.File, ext string) error {
 var (
 	errXMLBudget = errors.New("decompressed XML over budget")
 	errRawFull   = errors.New("raw text cap reached")
-	errXMLDepth  = errors.New("XML nested too deep")
+	errXMLDepth  = errors.New("XML nested too deep, or too many elements")
 	errDOCXSlow  = errors.New("DOCX reading past its deadline")
 )
 
@@ -113,18 +113,20 @@ var (
 // without a bound, a part that opens millions of elements without closing
 // them costs a stack entry each, in the XML decoder and here.
 const (
-	maxDOCXDepth    = 256  // elements open at once
-	docxCheckTokens = 1024 // tokens read between two looks at the deadline
+	maxDOCXDepth    = 256       // elements open at once
+	maxDOCXElements = 1_000_000 // elements of all parts; a long CV has tens of thousands
+	docxCheckTokens = 1024      // tokens read between two looks at the deadline
 )
 
 // docxWriter gathers the text of the XML parts of a DOCX.
 type docxWriter struct {
-	ctx     context.Context // its deadline ends the reading
-	budget  int64           // decompressed bytes that may still be read
-	cap     int             // raw text bytes to gather at most
-	written int             // raw text bytes gathered
-	out     *strings.Builder
-	all     strings.Builder
+	ctx      context.Context // its deadline ends the reading
+	budget   int64           // decompressed bytes that may still be read
+	cap      int             // raw text bytes to gather at most
+	written  int             // raw text bytes gathered
+	elements int             // elements read, in all parts
+	out      *strings.Builder
+	all      strings.Builder
 }
 
 func (w *docxWriter) result(err error) (string, bool, error) {
@@ -136,7 +138,7 @@ func (w *docxWriter) result(err error) (string, bool, error) {
 	case errors.Is(err, errXMLBudget):
 		return "", false, offres.Invalidf("fichier illisible : DOCX trop volumineux une fois décompressé")
 	case errors.Is(err, errXMLDepth):
-		return "", false, offres.Invalidf("fichier illisible : DOCX trop complexe (éléments imbriqués sur plus de %d niveaux)", maxDOCXDepth)
+		return "", false, offres.Invalidf("fichier illisible : DOCX trop complexe (plus de %d niveaux d'imbrication ou de %d éléments)", maxDOCXDepth, maxDOCXElements)
 	case errors.Is(err, errDOCXSlow):
 		return "", false, offres.Invalidf("fichier illisible : DOCX trop complexe, sa lecture a pris trop de temps")
 	}
@@ -249,6 +251,9 @@ func (w *docxWriter) walk(d *xml.Decoder) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if depth++; depth > maxDOCXDepth {
+				return errXMLDepth
+			}
+			if w.elements++; w.elements > maxDOCXElements {
 				return errXMLDepth
 			}
 			name := t.Name.Local
