@@ -19,7 +19,7 @@ import (
 
 // Analytics counts the widget's events and reports them (analytics.Store).
 type Analytics interface {
-	Record(events []analytics.Event) (counted, dropped int)
+	Record(client string, events []analytics.Event) (counted, dropped int)
 	Report(days, limit int) (analytics.Report, error)
 }
 
@@ -36,7 +36,7 @@ const (
 // route has its own, looser budget.
 func (s *server) routeLimiter(r route) fiber.Handler {
 	if r.path == eventsPath {
-		return rateLimit(s.opts.EventsPerMinute, func(c *fiber.Ctx) string { return c.IP() },
+		return rateLimit(s.opts.EventsPerMinute, s.clientIP,
 			"trop d'événements en peu de temps : réessayez dans une minute")
 	}
 	return s.askLimiter()
@@ -98,7 +98,7 @@ func (s *server) postEvents(c *fiber.Ctx) error {
 	}
 	counted, dropped := 0, 0
 	if len(kept) > 0 {
-		counted, dropped = s.Analytics.Record(kept)
+		counted, dropped = s.Analytics.Record(s.clientIP(c), kept)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"counted": counted, "dropped": dropped + unknown})
 }

@@ -72,6 +72,10 @@ type Options struct {
 	// SearchCacheTTL bounds how long one is kept; default 30 s.
 	SearchCacheEntries int
 	SearchCacheTTL     time.Duration
+	// AuthFailuresPerMinute bounds the refused admin tokens and API keys
+	// of one client in a minute; past it, its authenticated requests
+	// answer 429 until the minute ends. Default 10.
+	AuthFailuresPerMinute int
 }
 
 func (o *Options) defaults() {
@@ -117,6 +121,9 @@ func (o *Options) defaults() {
 	if o.SearchCacheTTL <= 0 {
 		o.SearchCacheTTL = 30 * time.Second
 	}
+	if o.AuthFailuresPerMinute <= 0 {
+		o.AuthFailuresPerMinute = 10
+	}
 }
 
 // Deps are what the API serves.
@@ -145,12 +152,15 @@ type server struct {
 	adminHash  [32]byte
 	adminValid bool
 	cache      *searchCache // nil: none
+	proxies    proxies      // trusted reverse proxies
+	authFails  *authFailures
 }
 
 // New builds the fiber app.
 func New(deps Deps, opts Options) *fiber.App {
 	opts.defaults()
-	s := &server{Deps: deps, opts: opts, cache: newSearchCache(opts.SearchCacheEntries, opts.SearchCacheTTL)}
+	s := &server{Deps: deps, opts: opts, cache: newSearchCache(opts.SearchCacheEntries, opts.SearchCacheTTL), proxies: parseProxies(opts.TrustedProxies),
+		authFails: newAuthFailures(opts.AuthFailuresPerMinute)}
 	if opts.AdminToken != "" {
 		s.adminHash, s.adminValid = sha256.Sum256([]byte(opts.AdminToken)), true
 	}
@@ -163,11 +173,9 @@ func New(deps Deps, opts Options) *fiber.App {
 		ReadBufferSize:        8192,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		// c.IP() is the client's address: X-Forwarded-For only from a
-		// trusted proxy (its right-most untrusted entry), else the peer.
-		EnableTrustedProxyCheck: len(opts.TrustedProxies) > 0,
-		TrustedProxies:          opts.TrustedProxies,
-		ProxyHeader:             proxyHeader(opts.TrustedProxies),
+		// The client's address is s.clientIP's (X-Forwarded-For from a
+		// trusted proxy, read from the right), not fiber's c.IP(), which
+		// would take the header's left-most entry, the client's own.
 	})
 	app.Use(s.observe, s.recoverPanics())
 	if len(opts.CORSOrigins) > 0 {
@@ -179,11 +187,11 @@ func New(deps Deps, opts Options) *fiber.App {
 		handlers := []fiber.Handler{markRoute(r.path), allowParams(r.params)}
 		switch r.access {
 		case accessAdmin:
-			handlers = append(handlers, s.requireAdmin)
+			handlers = append(handlers, s.throttleAuth, s.requireAdmin)
 		case accessRecruiter:
-			handlers = append(handlers, s.requireRole(offres.RoleRecruiter), perKey)
+			handlers = append(handlers, s.throttleAuth, s.requireRole(offres.RoleRecruiter), perKey)
 		case accessAnalyst:
-			handlers = append(handlers, s.requireAnalyst, perKey)
+			handlers = append(handlers, s.throttleAuth, s.requireAnalyst, perKey)
 		}
 		if r.limited {
 			handlers = append(handlers, s.routeLimiter(r))
@@ -391,13 +399,4 @@ func frenchStatus(status int, fallback string) string {
 		return "erreur interne du service"
 	}
 	return fallback
-}
-
-// proxyHeader is the header the client's address is read from: none
-// without trusted proxies.
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }

@@ -88,6 +88,13 @@ func (r response) decode(t *testing.T, v any) {
 
 func (r response) errorCode(t *testing.T) string {
 	t.Helper()
+	code, _ := r.errorOf(t)
+	return code
+}
+
+// errorOf returns the code and the message of an error body.
+func (r response) errorOf(t *testing.T) (code, message string) {
+	t.Helper()
 	var e struct {
 		Error struct{ Code, Message string }
 	}
@@ -95,7 +102,7 @@ func (r response) errorCode(t *testing.T) string {
 	if e.Error.Message == "" {
 		t.Fatalf("error without message: %s", r.body)
 	}
-	return e.Error.Code
+	return e.Error.Code, e.Error.Message
 }
 
 func do(t *testing.T, app *fiber.App, method, target string, body io.Reader, headers ...string) response {

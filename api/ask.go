@@ -25,7 +25,7 @@ type Assistant interface {
 // answering costs a search and, with a model, tokens; matching scores fifty
 // offers.
 func (s *server) askLimiter() fiber.Handler {
-	return rateLimit(s.opts.AskPerMinute, func(c *fiber.Ctx) string { return c.IP() },
+	return rateLimit(s.opts.AskPerMinute, s.clientIP,
 		"trop de demandes en peu de temps : réessayez dans une minute")
 }
 
@@ -62,7 +62,7 @@ func (s *server) ask(c *fiber.Ctx) error {
 	}
 	// The client's address (from a trusted proxy's X-Forwarded-For) for
 	// the token budgets; a copy, as fiber reuses its buffers.
-	req.Client = strings.Clone(c.IP())
+	req.Client = s.clientIP(c)
 	if !strings.Contains(c.Get(fiber.HeaderAccept), "text/event-stream") {
 		ctx, cancel := s.ctx(c, s.opts.AskTimeout)
 		defer cancel()

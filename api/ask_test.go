@@ -195,4 +195,24 @@ func TestRateLimitClientAddress(t *testing.T) {
 	if ask(proxied, "203.0.113.1") != 200 || ask(proxied, "203.0.113.1") != 429 {
 		t.Errorf("one client behind a trusted proxy is not limited")
 	}
+	// Finding 3 of issue 13: behind one trusted proxy (app.Test's peer is
+	// 0.0.0.0), a client that writes its own X-Forwarded-For has its
+	// real address appended by the proxy: the right-most entry decides,
+	// whatever the client put on the left.
+	one := newAskApp(t, api.Options{AskPerMinute: 2, TrustedProxies: []string{"0.0.0.0"}}, nil)
+	got = []int{ask(one, "10.9.0.1, 198.51.100.7"), ask(one, "10.9.0.2, 198.51.100.7"), ask(one, "10.9.0.3, 198.51.100.7")}
+	if got[2] != 429 {
+		t.Errorf("spoofed left part of X-Forwarded-For: %v, want the third limited", got)
+	}
+	// Behind two trusted proxies (the second, 10.0.0.2, appended by the
+	// first), the entry left of the proxies is the client; trusted
+	// entries are skipped from the right.
+	two := newAskApp(t, api.Options{AskPerMinute: 2, TrustedProxies: []string{"0.0.0.0", "10.0.0.0/8"}}, nil)
+	got = []int{ask(two, "192.0.2.9, 203.0.113.1, 10.0.0.2"), ask(two, "192.0.2.9, 203.0.113.2, 10.0.0.2"), ask(two, "192.0.2.9, 203.0.113.3, 10.0.0.2")}
+	if got[0] != 200 || got[1] != 200 || got[2] != 200 {
+		t.Errorf("three clients behind two trusted proxies: %v, want each served", got)
+	}
+	if ask(two, "1.1.1.1, 203.0.113.1, 10.0.0.2") != 200 || ask(two, "8.8.8.8, 203.0.113.1, 10.0.0.2") != 429 {
+		t.Errorf("a client behind two trusted proxies changed its identity with the header's left part")
+	}
 }

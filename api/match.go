@@ -34,12 +34,14 @@ func (s *server) match(c *fiber.Ctx) error {
 	if s.Matching == nil {
 		return &offres.UserError{Kind: offres.ErrUnavailable, Message: "la correspondance de profils n'est pas disponible"}
 	}
-	p, limit, err := profileBody(c)
+	// The deadline starts before the body is read: the extraction of an
+	// uploaded file is part of the request's budget.
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	p, limit, err := profileBody(ctx, c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
-	defer cancel()
 	res, err := s.Matching.Match(ctx, p, limit)
 	if err != nil {
 		return err
@@ -47,12 +49,21 @@ func (s *server) match(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"matches": res})
 }
 
+// maxProfileJSON bounds the JSON body of a profile, before it is decoded:
+// a profile within offres.MaxProfileBytes fits, even with its accents
+// escaped.
+const maxProfileJSON = 1 << 20
+
 // profileBody reads a profile from a request body: {"text": "…"} for a
 // pasted CV, {"profile": {…}} for a structured one (or both, the text
-// then being the CV), and an optional limit.
-func profileBody(c *fiber.Ctx) (*offres.Profile, int, error) {
+// then being the CV), and an optional limit. The extraction of an
+// uploaded file stops at ctx's deadline.
+func profileBody(ctx context.Context, c *fiber.Ctx) (*offres.Profile, int, error) {
 	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		return profileFile(c)
+		return profileFile(ctx, c)
+	}
+	if len(c.Body()) > maxProfileJSON {
+		return nil, 0, offres.Invalidf("corps JSON trop volumineux pour un profil (%d Mo au plus)", maxProfileJSON>>20)
 	}
 	var req matchRequest
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
@@ -79,7 +90,7 @@ func profileBody(c *fiber.Ctx) (*offres.Profile, int, error) {
 // profileFile reads an uploaded CV: the multipart field "file" (PDF, DOCX
 // or TXT), its text extracted; a file that cannot be read is a 400 with
 // the reason, never a 500.
-func profileFile(c *fiber.Ctx) (*offres.Profile, int, error) {
+func profileFile(ctx context.Context, c *fiber.Ctx) (*offres.Profile, int, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return nil, 0, offres.Invalidf("formulaire invalide : joignez le CV dans le champ « file »")
@@ -93,7 +104,7 @@ func profileFile(c *fiber.Ctx) (*offres.Profile, int, error) {
 	if err != nil {
 		return nil, 0, offres.Invalidf("fichier illisible")
 	}
-	text, err := document.Extract(fh.Filename, data)
+	text, err := document.Extract(ctx, fh.Filename, data)
 	if err != nil {
 		return nil, 0, err
 	}

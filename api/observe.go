@@ -62,7 +62,7 @@ var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,64}$`)
 // requestID returns the id of the request: a trusted proxy's, when it
 // sent a well-formed one, else a new random one.
 func (s *server) requestID(c *fiber.Ctx) string {
-	if len(s.opts.TrustedProxies) > 0 && c.IsProxyTrusted() {
+	if s.isProxied(c) {
 		if id := c.Get(headerRequestID); requestIDRE.MatchString(id) {
 			return id
 		}

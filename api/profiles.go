@@ -78,15 +78,15 @@ type profileView struct {
 }
 
 func (s *server) createProfile(c *fiber.Ctx) error {
-	p, _, err := profileBody(c)
+	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
+	defer cancel()
+	p, _, err := profileBody(ctx, c)
 	if err != nil {
 		return err
 	}
 	if err := match.ValidateProfile(p); err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
-	defer cancel()
 	saved, err := s.Recruiters.SaveProfile(ctx, keyOf(c).ID, *p)
 	if err != nil {
 		return err

@@ -16,8 +16,10 @@ import (
 	"offres/internal/offres"
 )
 
+// newRecruiterApp serves the profiles; the access tests present many
+// wrong credentials from one client, more than the throttle's default.
 func newRecruiterApp(t *testing.T) (*fiber.App, *engine.Engine) {
-	return newFullApp(t, api.Options{}, nil)
+	return newFullApp(t, api.Options{AuthFailuresPerMinute: 1000}, nil)
 }
 
 func key(t *testing.T, eng *engine.Engine, role string) string {

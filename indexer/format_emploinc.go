@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -19,12 +20,24 @@ var emploiNCHeaderRE = regexp.MustCompile(`^\x{feff}?url,numeroOffre,titreOffre,
 // parseEmploiNC reads the emploi.gouv.nc CSV: comma-separated, values
 // wrapped in single quotes (and in double quotes when they hold a comma).
 // The offer's text is made of its fields, as the portal shows them.
+//
+// Each record is cut from the file before it is parsed, so that a damaged
+// one costs only itself: a record is a line, joined to the lines after it
+// while a double quote is left open and they do not start a record (its
+// URL). An unmatched double quote thus ends at the next record, which is
+// read; csv.Reader with LazyQuotes alone would read the rest of the file
+// as one field.
 func parseEmploiNC(e *emitter, r io.Reader) error {
-	cr := csv.NewReader(r)
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	head, err := cr.Read()
+	lines := bufio.NewScanner(r)
+	lines.Buffer(make([]byte, 0, 64<<10), maxEmploiNCRecord)
+	if !lines.Scan() {
+		err := lines.Err()
+		if err == nil {
+			err = io.EOF
+		}
+		return fmt.Errorf("%s: header: %v: %w", e.name, err, offres.ErrInvalid)
+	}
+	head, err := emploiNCFields(lines.Text())
 	if err != nil {
 		return fmt.Errorf("%s: header: %v: %w", e.name, err, offres.ErrInvalid)
 	}
@@ -37,18 +50,36 @@ func parseEmploiNC(e *emitter, r io.Reader) error {
 			return fmt.Errorf("%s: no column %s: %w", e.name, c, offres.ErrInvalid)
 		}
 	}
-	for {
-		row, err := cr.Read()
-		line, _ := cr.FieldPos(0)
+	n := 1 // the line read last
+	more := lines.Scan()
+	if more {
+		n++
+	}
+	for more {
+		line, rec := n, lines.Text()
+		more = lines.Scan()
+		if more {
+			n++
+		}
+		// An open double quote: the next lines belong to the record while
+		// they do not start one.
+		for strings.Count(rec, `"`)%2 == 1 && more && !emploiNCRecordStart(lines.Text()) && len(rec) < maxEmploiNCRecord {
+			rec += "\n" + lines.Text()
+			if more = lines.Scan(); more {
+				n++
+			}
+		}
+		if strings.TrimSpace(rec) == "" {
+			continue
+		}
 		pos := e.pos("line", line)
-		var perr *csv.ParseError
+		var err error
+		row, perr := emploiNCFields(rec)
 		switch {
-		case errors.Is(err, io.EOF):
-			return nil
-		case errors.As(err, &perr):
-			err = e.rejectf(e.pos("line", perr.Line), "%v", perr.Err)
-		case err != nil:
-			return fmt.Errorf("read %s: %w", e.name, err)
+		case strings.Count(rec, `"`)%2 == 1:
+			err = e.rejectf(pos, "unmatched double quote")
+		case perr != nil:
+			err = e.rejectf(pos, "%v", perr)
 		case len(row) != len(cols):
 			err = e.rejectf(pos, "%d fields, want %d", len(row), len(cols))
 		default:
@@ -58,6 +89,42 @@ func parseEmploiNC(e *emitter, r io.Reader) error {
 			return err
 		}
 	}
+	if err := lines.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("%s: line %d longer than %d bytes: %w", e.name, n+1, maxEmploiNCRecord, offres.ErrInvalid)
+		}
+		return fmt.Errorf("read %s: %w", e.name, err)
+	}
+	return nil
+}
+
+// maxEmploiNCRecord bounds a line, and a record, of the emploi.gouv.nc CSV.
+const maxEmploiNCRecord = 1 << 20
+
+// emploiNCRecordStart reports whether a line starts a record: its first
+// field is the offer's URL.
+func emploiNCRecordStart(line string) bool {
+	line = strings.TrimLeft(line, `'"`)
+	return strings.HasPrefix(line, "http://") || strings.HasPrefix(line, "https://")
+}
+
+// emploiNCFields splits one record into its fields.
+func emploiNCFields(rec string) ([]string, error) {
+	cr := csv.NewReader(strings.NewReader(rec))
+	cr.LazyQuotes = true
+	cr.FieldsPerRecord = -1
+	row, err := cr.Read()
+	var perr *csv.ParseError
+	if errors.As(err, &perr) {
+		return nil, perr.Err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cr.Read(); err != io.EOF {
+		return nil, errors.New("more than one record")
+	}
+	return row, nil
 }
 
 func (e *emitter) emploiNCRow(pos string, cols map[string]int, row []string) error {

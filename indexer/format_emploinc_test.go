@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,5 +62,34 @@ func TestParseEmploiNCBadRows(t *testing.T) {
 	}
 	if c := p.valid[1].Offer.Location.Commune; c != "Le Mont-Dore" {
 		t.Errorf("commune %q", c)
+	}
+}
+
+// TestParseEmploiNCUnmatchedQuote is finding 5 of issue 13: one unmatched
+// leading double quote swallowed the rest of the file as one record (201
+// with one rejection, 500 offers lost). The bad record is rejected with
+// its line, the following ones are read; a quoted value spread over two
+// lines still reads as one.
+func TestParseEmploiNCUnmatchedQuote(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("url,numeroOffre,titreOffre,communeEmploi,experience\n")
+	b.WriteString("https://x/1,'A-1','Comptable','Nouméa','Débutant'\n")
+	b.WriteString("https://x/2,'A-2',\"'Juriste,'Nouméa','2 ans'\n")
+	for i := 3; i <= 502; i++ {
+		fmt.Fprintf(&b, "https://x/%d,'A-%d','Comptable','Dumbéa','1 an'\n", i, i)
+	}
+	b.WriteString("https://x/503,'A-503','Agent d'accueil',\"'Nouméa,\nGrand Nouméa'\",'1 an'\n")
+	p := parseString(t, "nc.csv", b.String())
+	if len(p.rejected) != 1 || p.rejected[0].Pos != "nc.csv:line 3" {
+		for _, r := range p.rejected {
+			t.Logf("%s: %v", r.Pos, r.Err)
+		}
+		t.Fatalf("%d rejected, want the record of line 3", len(p.rejected))
+	}
+	if len(p.valid) != 502 {
+		t.Fatalf("%d valid, want 502", len(p.valid))
+	}
+	if last := p.valid[501]; last.Pos != "nc.csv:line 504" || last.Offer.ID != "A-503" {
+		t.Errorf("last record %s %s", last.Pos, last.Offer.ID)
 	}
 }

@@ -39,14 +39,19 @@ type Data struct {
 }
 
 // Render returns the system and user messages for data. The passages and
-// the question are data: any "<" or ">" in them is replaced, so that they
-// cannot close the tags that delimit them.
+// the question are data that cannot forge the prompt's structure: any "<"
+// or ">" in them is replaced, so that they cannot close the tags that
+// delimit them, and any "[" or "]", so that they cannot write a passage's
+// header « [n] Offre … » nor a citation; the one-line fields (the
+// question, a title, a section) lose their line breaks, and a passage's
+// text its blank lines, which separate the passages.
 func Render(data Data) (system, user string, err error) {
 	data.Refusal = Refusal
-	data.Question = neutralize(data.Question)
+	data.Question = neutralizeLine(data.Question)
 	ps := make([]Passage, len(data.Passages))
 	for i, p := range data.Passages {
-		p.Title, p.Section, p.Text, p.OfferID = neutralize(p.Title), neutralize(p.Section), neutralize(p.Text), neutralize(p.OfferID)
+		p.Title, p.Section, p.OfferID, p.Status = neutralizeLine(p.Title), neutralizeLine(p.Section), neutralizeLine(p.OfferID), neutralizeLine(p.Status)
+		p.Text = neutralizeBlock(p.Text)
 		ps[i] = p
 	}
 	data.Passages = ps
@@ -70,7 +75,7 @@ type RewriteData struct {
 // RenderRewrite returns the prompt that asks a model to rewrite a follow-up
 // into a standalone question.
 func RenderRewrite(data RewriteData) (string, error) {
-	data.Previous, data.PreviousOffers, data.Question = neutralize(data.Previous), neutralize(data.PreviousOffers), neutralize(data.Question)
+	data.Previous, data.PreviousOffers, data.Question = neutralizeLine(data.Previous), neutralizeLine(data.PreviousOffers), neutralizeLine(data.Question)
 	var b bytes.Buffer
 	if err := templates.ExecuteTemplate(&b, "rewrite.tmpl", data); err != nil {
 		return "", fmt.Errorf("prompts: rewrite: %w", err)
@@ -78,10 +83,49 @@ func RenderRewrite(data RewriteData) (string, error) {
 	return strings.TrimSpace(b.String()), nil
 }
 
-// neutralize replaces the angle brackets of untrusted text by look-alikes
-// that close no tag.
-func neutralize(s string) string {
-	return strings.NewReplacer("<", "‹", ">", "›").Replace(s)
+// neutralizer replaces the characters of untrusted text that delimit the
+// prompt's parts by look-alikes that delimit nothing: angle brackets
+// (tags) and square brackets (passage numbers, citations).
+var neutralizer = strings.NewReplacer("<", "‹", ">", "›", "[", "⟦", "]", "⟧")
+
+// lineBreaks are the characters a model may read as the end of a line.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\v", "\n", "\f", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+
+// neutralizeLine neutralizes a one-line field: its line breaks become
+// spaces, so that it cannot start a line of the prompt.
+func neutralizeLine(s string) string {
+	return strings.ReplaceAll(lineBreaks.Replace(neutralizer.Replace(s)), "\n", " ")
+}
+
+// neutralizeBlock neutralizes a passage's text: its lines stay, but not
+// its blank lines, so that it cannot end its passage and start another,
+// and a line that starts as a line of the templates (« Section : »,
+// « Question : ») is marked as text with a leading "· ".
+func neutralizeBlock(s string) string {
+	lines := strings.Split(lineBreaks.Replace(neutralizer.Replace(s)), "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if templateLine(l) {
+			l = "· " + l
+		}
+		kept = append(kept, l)
+	}
+	return strings.Join(kept, "\n")
+}
+
+// templateLine reports whether line starts as a line the templates write
+// around the data.
+func templateLine(line string) bool {
+	head := strings.ToLower(strings.TrimSpace(line))
+	for _, p := range []string{"section", "question", "offre", "règles", "regles"} {
+		if rest, ok := strings.CutPrefix(head, p); ok && (rest == "" || strings.HasPrefix(strings.TrimLeft(rest, " s\u00a0"), ":") || strings.HasPrefix(rest, " ")) {
+			return true
+		}
+	}
+	return false
 }
 
 // LocalEmployment is the dated, sourced explanation of New Caledonia's

@@ -22,7 +22,7 @@ func TestParsePassages(t *testing.T) {
 		{N: 1, OfferID: "3134-25-0308/SR", Title: "Chef de projet digital", Status: "CLÔTURÉE (clôturée le 7 mars 2025)",
 			Section: "Résumé de l'offre", Text: "Date limite de candidature : 7 mars 2025\nLieu : Nouméa"},
 		{N: 2, OfferID: "3134-25-0308/SR", Title: "Chef de projet digital", Status: "CLÔTURÉE (clôturée le 7 mars 2025)",
-			Section: "Missions", Text: "Piloter la refonte du site ‹b›web›/b›.\n\nSecond paragraphe."},
+			Section: "Missions", Text: "Piloter la refonte du site ‹b›web›/b›.\nSecond paragraphe."},
 		{N: 3, OfferID: "X#12", Title: "Infirmier — nuit", Status: "ouverte, 3 jours", Section: "Profil", Text: "Diplôme d'État."},
 	}
 	data := prompts.Data{Today: "28 novembre 2026", Question: "Quelle date limite ?"}
@@ -30,6 +30,8 @@ func TestParsePassages(t *testing.T) {
 		data.Passages = append(data.Passages, prompts.Passage{N: p.N, OfferID: p.OfferID, Title: p.Title,
 			Status: p.Status, Section: p.Section, Text: p.Text})
 	}
+	// A blank line in a passage's text is dropped: it would end the passage.
+	data.Passages[1].Text = "Piloter la refonte du site ‹b›web›/b›.\n\nSecond paragraphe."
 	_, user, err := prompts.Render(data)
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func TestDemoPortal(t *testing.T) {
 	data := t.TempDir()
 	getenv := func(k string) string {
 		return map[string]string{"OFFRES_CORS_ORIGINS": "https://emploi.province-sud.nc/, https://*.example.nc",
-			"OFFRES_ADMIN_TOKEN": "portal-admin-token", "OFFRES_EVENTS_PER_MINUTE": "1"}[k]
+			"OFFRES_ADMIN_TOKEN": "portal-admin-token-of-32-characters", "OFFRES_EVENTS_PER_MINUTE": "1"}[k]
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -75,7 +75,7 @@ func TestDemoPortal(t *testing.T) {
 	}
 	// The metrics, for the admin token.
 	req, _ := http.NewRequest("GET", base+"/metrics", nil)
-	req.Header.Set("Authorization", "Bearer portal-admin-token")
+	req.Header.Set("Authorization", "Bearer portal-admin-token-of-32-characters")
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

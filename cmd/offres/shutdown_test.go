@@ -150,7 +150,7 @@ func TestServeFinishesInFlightOnSIGTERM(t *testing.T) {
 	}
 	dir := t.TempDir()
 	addr := freeAddr(t)
-	const token = "s3cret-admin-token"
+	const token = "s3cret-admin-token-of-32-characte"
 	// Configured by a file: the listen address, the admin token, and a
 	// shutdown timeout long enough for the import on a loaded machine.
 	file := filepath.Join(t.TempDir(), "offres.toml")

@@ -3,6 +3,8 @@ package analytics
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +30,11 @@ type Options struct {
 	MaxQueriesPerDay int
 	// MaxOffersPerDay bounds the distinct offers counted per day; default 1,000.
 	MaxOffersPerDay int
+	// MaxPerClient bounds what one client (Record's client) adds in a day
+	// to one query's searches and to one offer's clicks, so that no client
+	// moves the rankings alone; its events past it are dropped. Default 1:
+	// the counts are of distinct clients.
+	MaxPerClient int
 	// SnapshotEvery is the interval of Run's snapshots; default 30 s.
 	SnapshotEvery time.Duration
 	// Now is the clock (days are those of Nouméa); nil: time.Now.
@@ -44,6 +51,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxOffersPerDay <= 0 {
 		o.MaxOffersPerDay = 1000
+	}
+	if o.MaxPerClient <= 0 {
+		o.MaxPerClient = 1
 	}
 	if o.SnapshotEvery <= 0 {
 		o.SnapshotEvery = 30 * time.Second
@@ -63,7 +73,13 @@ type Store struct {
 	mu    sync.Mutex
 	days  map[string]*day // by ISO date in Nouméa
 	dirty bool
-	saveM sync.Mutex // one snapshot written at a time
+	// The counts of each client today, by a salted hash of the client and
+	// the query or offer: in memory only, never in the snapshot, and
+	// forgotten when the day changes (or after a restart).
+	clientDay  string
+	perClient  map[clientKey]int
+	clientSalt [16]byte
+	saveM      sync.Mutex // one snapshot written at a time
 }
 
 // day is the counts of one day: everything the store keeps.
@@ -98,7 +114,8 @@ const snapshotVersion = 1
 // the store starts empty: analytics never keep the service from starting.
 func Open(opts Options) (*Store, error) {
 	opts.defaults()
-	s := &Store{opts: opts, days: map[string]*day{}}
+	s := &Store{opts: opts, days: map[string]*day{}, perClient: map[clientKey]int{}}
+	rand.Read(s.clientSalt[:])
 	if opts.Path == "" {
 		return s, nil
 	}
@@ -136,10 +153,48 @@ func Open(opts Options) (*Store, error) {
 
 func (s *Store) today() string { return offres.DateOf(s.opts.Now()).String() }
 
-// Record counts valid events and returns how many were counted and how
-// many dropped (their query personal-looking or too long). Events are
-// validated by the caller (Event.Validate); invalid ones are dropped here.
-func (s *Store) Record(events []Event) (counted, dropped int) {
+// maxClientKeys bounds the per-client counts kept for a day; past it, the
+// events of keys not yet seen are dropped rather than counted uncapped.
+const maxClientKeys = 200_000
+
+// clientKey is a client's count of one query's searches or one offer's
+// clicks today.
+type clientKey [16]byte
+
+func (s *Store) clientKeyOf(client, kind, key string) clientKey {
+	h := sha256.New()
+	h.Write(s.clientSalt[:])
+	for _, p := range []string{client, kind, key} {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	var k clientKey
+	copy(k[:], h.Sum(nil))
+	return k
+}
+
+// allow reports whether one more event of client on (kind, key) counts
+// today, and counts it. Called with mu held.
+func (s *Store) allow(today, client, kind, key string) bool {
+	if s.clientDay != today {
+		s.clientDay = today
+		clear(s.perClient)
+	}
+	k := s.clientKeyOf(client, kind, key)
+	n, seen := s.perClient[k]
+	if n >= s.opts.MaxPerClient || !seen && len(s.perClient) >= maxClientKeys {
+		return false
+	}
+	s.perClient[k] = n + 1
+	return true
+}
+
+// Record counts valid events of client (its address: what identifies one
+// visitor) and returns how many were counted and how many dropped (their
+// query personal-looking or too long, or the client past its
+// MaxPerClient for that query or offer today). Events are validated by the
+// caller (Event.Validate); invalid ones are dropped here.
+func (s *Store) Record(client string, events []Event) (counted, dropped int) {
 	today := s.today()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -157,6 +212,14 @@ func (s *Store) Record(events []Event) (counted, dropped int) {
 		text, key, ok := Normalize(e.Query)
 		if !ok && (e.Type == TypeSearch || e.Query != "") {
 			d.Dropped++
+			dropped++
+			continue
+		}
+		capKind, capKey := "search", key
+		if e.Type == TypeClick {
+			capKind, capKey = "click", e.OfferID
+		}
+		if !s.allow(today, client, capKind, capKey) {
 			dropped++
 			continue
 		}

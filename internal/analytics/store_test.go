@@ -37,11 +37,11 @@ func click(q, id string, pos int) Event {
 
 func TestReport(t *testing.T) {
 	c := newClock()
-	s, err := Open(Options{Now: c.now})
+	s, err := Open(Options{Now: c.now, MaxPerClient: 100}) // one client here stands for many
 	if err != nil {
 		t.Fatal(err)
 	}
-	counted, dropped := s.Record([]Event{
+	counted, dropped := s.Record("client", []Event{
 		search("Infirmier", 10), search("infirmier", 10), search("INFIRMIER  ", 10),
 		click("infirmier", "CHT-1", 1), click("infirmier", "PS-2", 3),
 		search("Nouméa", 20), search("noumea", 20), click("noumea", "CHT-1", 2),
@@ -52,7 +52,7 @@ func TestReport(t *testing.T) {
 		t.Fatalf("Record: counted %d, dropped %d; want 11, 2", counted, dropped)
 	}
 	c.add(24 * time.Hour) // the next day
-	s.Record([]Event{search("infirmier", 8), search("boulanger", 0)})
+	s.Record("client", []Event{search("infirmier", 8), search("boulanger", 0)})
 
 	r, err := s.Report(0, 0)
 	if err != nil {
@@ -110,11 +110,11 @@ func TestNoPersonalData(t *testing.T) {
 	}
 	secrets := []string{"marie.dupont@exemple.nc", "06 12 34 56 78", "+687 27 12 34", "1 85 05 78 006 084 36", "née le 03/04/1990"}
 	for _, q := range secrets {
-		if n, d := s.Record([]Event{search(q, 0), click(q, "PS-1", 1)}); n != 0 || d != 2 {
+		if n, d := s.Record("client", []Event{search(q, 0), click(q, "PS-1", 1)}); n != 0 || d != 2 {
 			t.Errorf("%q: counted %d, dropped %d", q, n, d)
 		}
 	}
-	s.Record([]Event{search("Développeur", 2)})
+	s.Record("client", []Event{search("Développeur", 2)})
 	if err := s.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Record([]Event{search("infirmier", 3), click("infirmier", "PS-1", 1), search("boulanger", 0)})
+	s.Record("client", []Event{search("infirmier", 3), click("infirmier", "PS-1", 1), search("boulanger", 0)})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { s.Run(ctx); close(done) }()
@@ -192,7 +192,7 @@ func TestBounds(t *testing.T) {
 	c := newClock()
 	s, _ := Open(Options{Now: c.now, MaxQueriesPerDay: 3, MaxOffersPerDay: 2, RetentionDays: 2})
 	for i := range 10 {
-		s.Record([]Event{search(fmt.Sprintf("métier %c", 'a'+i), 1), click("", fmt.Sprintf("O-%d", i), 1)})
+		s.Record("client", []Event{search(fmt.Sprintf("métier %c", 'a'+i), 1), click("", fmt.Sprintf("O-%d", i), 1)})
 	}
 	r, _ := s.Report(1, 100)
 	if r.Totals.Searches != 10 || r.Totals.Clicks != 10 {
@@ -203,7 +203,7 @@ func TestBounds(t *testing.T) {
 	}
 	// Days beyond the retention are forgotten.
 	c.add(3 * 24 * time.Hour)
-	s.Record([]Event{search("infirmier", 1)})
+	s.Record("client", []Event{search("infirmier", 1)})
 	s.mu.Lock()
 	n := len(s.days)
 	s.mu.Unlock()
@@ -218,7 +218,7 @@ func TestConcurrentRecord(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 200 {
-				s.Record([]Event{search(fmt.Sprintf("q%d", (g+i)%7), i%3)})
+				s.Record(fmt.Sprint(g, i), []Event{search(fmt.Sprintf("q%d", (g+i)%7), i%3)})
 				if i%50 == 0 {
 					s.Save()
 					s.Report(7, 5)
@@ -229,5 +229,42 @@ func TestConcurrentRecord(t *testing.T) {
 	wg.Wait()
 	if r, _ := s.Report(1, 10); r.Totals.Searches != 1600 {
 		t.Errorf("searches %d, want 1600", r.Totals.Searches)
+	}
+}
+
+// TestPerClientCaps is finding 9 of issue 13: three POSTs of one client
+// made a fabricated query the top search and gave an offer 75 clicks. A
+// client now adds at most MaxPerClient a day to a query's searches and to
+// an offer's clicks; other clients count as before, and so does the next
+// day.
+func TestPerClientCaps(t *testing.T) {
+	c := newClock()
+	s, err := Open(Options{Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []Event
+	for range 25 {
+		batch = append(batch, search("requête fabriquée", 3), click("requête fabriquée", "PS-1", 1))
+	}
+	for range 3 {
+		if counted, dropped := s.Record("203.0.113.9", batch); counted > 2 || dropped < 48 {
+			t.Errorf("one client: counted %d, dropped %d", counted, dropped)
+		}
+	}
+	s.Record("203.0.113.10", []Event{search("requête fabriquée", 3), click("requête fabriquée", "PS-1", 1)})
+	r, err := s.Report(1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.PopularQueries) == 0 || r.PopularQueries[0].Searches != 2 {
+		t.Errorf("popular %+v, want 2 searches (two clients)", r.PopularQueries)
+	}
+	if len(r.TopOffers) == 0 || r.TopOffers[0].Clicks != 2 {
+		t.Errorf("offers %+v, want 2 clicks (two clients)", r.TopOffers)
+	}
+	c.add(24 * time.Hour)
+	if counted, _ := s.Record("203.0.113.9", batch[:2]); counted != 2 {
+		t.Errorf("the next day: counted %d, want 2", counted)
 	}
 }

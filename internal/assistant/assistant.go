@@ -86,8 +86,9 @@ func (r Request) Validate() error {
 type Answer struct {
 	Answer string `json:"answer"`
 	// Grounded is false when a model's answer failed the citation check
-	// and the extractive answer replaced it.
+	// and the extractive answer replaced it; Notice then says so, in French.
 	Grounded       bool       `json:"grounded"`
+	Notice         string     `json:"notice,omitempty"`
 	Citations      []Citation `json:"citations"`
 	Offers         []string   `json:"offers"`
 	ConversationID string     `json:"conversation_id"`
@@ -234,6 +235,13 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 			return Answer{}, ctx.Err()
 		} else {
 			ans.Grounded = !out.failedCheck
+			if out.failedCheck {
+				ans.Notice = "La réponse du modèle a été écartée : elle n'était pas confirmée par les offres citées"
+				if out.rejected != "" {
+					ans.Notice += " (" + out.rejected + ")"
+				}
+				ans.Notice += ". Voici la réponse tirée directement des offres."
+			}
 			if out.streamed && stream.Reset != nil {
 				if err := stream.Reset(); err != nil {
 					return Answer{}, err

@@ -207,6 +207,10 @@ func TestLLMAnswers(t *testing.T) {
 		{"bad number", llmtest.Reply{Tokens: []string{"Le 7 mars 2025 [7]."}}, assistant.ModeExtractive, false},
 		{"invented quote", llmtest.Reply{Tokens: []string{"L'offre dit « ouverte jusqu'en 2027 » [1]."}}, assistant.ModeExtractive, false},
 		{"no citation", llmtest.Reply{Tokens: []string{"Toutes les offres sont ouvertes."}}, assistant.ModeExtractive, false},
+		// Finding 4 of issue 13: claims without quotes are checked too.
+		{"invented amount", llmtest.Reply{Tokens: []string{"Le salaire est de 1 000 000 XPF [1]."}}, assistant.ModeExtractive, false},
+		{"closed offer said open", llmtest.Reply{Tokens: []string{"L'offre est encore ouverte, vous pouvez postuler [1]."}}, assistant.ModeExtractive, false},
+		{"wrong deadline", llmtest.Reply{Tokens: []string{"La date limite est le 7 mars 2027 [1]."}}, assistant.ModeExtractive, false},
 		{"429", llmtest.Reply{Status: 429}, assistant.ModeExtractive, true},
 		{"500", llmtest.Reply{Status: 500}, assistant.ModeExtractive, true},
 		{"garbage", llmtest.Reply{Tokens: []string{"La date"}, Garbage: true}, assistant.ModeExtractive, true},
@@ -224,6 +228,9 @@ func TestLLMAnswers(t *testing.T) {
 			}
 			if ans.Mode != tc.mode || ans.Grounded != tc.grounded {
 				t.Errorf("mode %s grounded %v, want %s %v:\n%s", ans.Mode, ans.Grounded, tc.mode, tc.grounded, ans.Answer)
+			}
+			if !ans.Grounded && !strings.Contains(ans.Notice, "écartée") || ans.Grounded && ans.Notice != "" {
+				t.Errorf("grounded %v, notice %q", ans.Grounded, ans.Notice)
 			}
 			if tc.mode == assistant.ModeExtractive && !strings.Contains(ans.Answer, "7 mars 2025") {
 				t.Errorf("the extractive fallback lacks the date:\n%s", ans.Answer)

@@ -17,6 +17,9 @@ type generated struct {
 	// streamed: tokens reached the stream; failedCheck: the answer came
 	// back but its citations did not hold.
 	streamed, failedCheck bool
+	// rejected names the claim that failed the check (« montant « 1 000
+	// 000 xpf » »), when one did.
+	rejected string
 }
 
 // askLLM has the model answer from the passages of the offers found. ok is
@@ -60,9 +63,20 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 	}
 	text := strings.TrimSpace(comp.Text)
 	citations, err := checkCitations(text, sources, texts)
+	if err == nil {
+		byID := make(map[string]*offres.Offer, len(offers))
+		for i := range offers {
+			byID[offers[i].offer.ID] = &offers[i].offer
+		}
+		err = checkClaims(text, sources, byID, today)
+	}
 	if err != nil {
 		a.log.Warn("model answer failed the citation check: extractive answer", "err", err)
 		out.failedCheck = true
+		var ce *claimError
+		if errors.As(err, &ce) {
+			out.rejected = ce.kind + " « " + ce.claim + " »"
+		}
 		return out, false
 	}
 	out.text, out.citations = text, citations

@@ -470,7 +470,7 @@ var statusPhrases = newMatcher[[]string](nil).
 		"bientôt fermées", "bientôt terminées")
 
 var numberWords = map[string]int{"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
-	"six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "quinze": 15, "vingt": 20, "trente": 30}
+	"six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30}
 
 // numericSpan reads « dans les 15 prochains jours », « sous 2 semaines »,
 // « d'ici 10 jours » at i: the number of days and the tokens read.

@@ -1,8 +1,10 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,7 +53,8 @@ func (s *Store) DeleteKey(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	var slots []int64
+	err := s.db.Update(func(tx *bbolt.Tx) error {
 		kb, err := tx.CreateBucketIfNotExists(bucketKeys)
 		if err != nil {
 			return err
@@ -66,8 +69,19 @@ func (s *Store) DeleteKey(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		return deletePrefix(pb, []byte(id+"\x00"))
+		prefix := []byte(id + "\x00")
+		c := pb.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if slot, ok := sealedSlot(v); ok {
+				slots = append(slots, slot)
+			}
+		}
+		return deletePrefix(pb, prefix)
 	})
+	if err != nil {
+		return err
+	}
+	return s.keys.erase(slots...)
 }
 
 // Profiles are keyed by their owner's key id, a NUL, then their id: a
@@ -79,8 +93,70 @@ func (s *Store) PutProfile(ctx context.Context, p offres.Profile) error {
 	if p.Owner == "" || p.ID == "" || strings.ContainsRune(p.Owner+p.ID, 0) {
 		return fmt.Errorf("profile without owner or id: %w", offres.ErrInvalid)
 	}
-	rec := storedProfile{Profile: p, Owner: p.Owner}
-	return s.putJSON(ctx, bucketProfiles, string(profileKey(p.Owner, p.ID)), rec)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	plain, err := json.Marshal(storedProfile{Profile: p, Owner: p.Owner})
+	if err != nil {
+		return err
+	}
+	k := profileKey(p.Owner, p.ID)
+	sealed, slot, err := s.keys.seal(plain, k)
+	if err != nil {
+		return err
+	}
+	old, replaced := int64(0), false
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketProfiles)
+		if err != nil {
+			return err
+		}
+		old, replaced = sealedSlot(b.Get(k))
+		return b.Put(k, sealed)
+	})
+	if err != nil {
+		return errors.Join(err, s.keys.erase(slot))
+	}
+	if replaced {
+		return s.keys.erase(old) // the previous version becomes unreadable
+	}
+	return nil
+}
+
+// openProfile decodes a stored profile record of bucket key k.
+func (s *Store) openProfile(k, v []byte) (offres.Profile, error) {
+	plain, err := s.keys.open(v, k)
+	if err != nil {
+		return offres.Profile{}, fmt.Errorf("profile %q: %v: %w", k, err, ErrCorrupt)
+	}
+	var rec storedProfile
+	if err := json.Unmarshal(plain, &rec); err != nil {
+		return offres.Profile{}, fmt.Errorf("profile %q: %w", k, ErrCorrupt)
+	}
+	rec.Profile.Owner = rec.Owner
+	return rec.Profile, nil
+}
+
+// eraseStaleKeys erases the key slots that no profile uses: those of
+// profiles deleted by a process stopped before it erased their keys.
+func (s *Store) eraseStaleKeys() error {
+	inUse := map[int64]bool{}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketProfiles)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			if slot, ok := sealedSlot(v); ok {
+				inUse[slot] = true
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return s.keys.keep(inUse)
 }
 
 // storedProfile keeps the owner, which the Profile's JSON leaves out.
@@ -92,12 +168,24 @@ type storedProfile struct {
 // Profile returns a profile of owner (offres.ErrNotFound when owner has
 // none of that id).
 func (s *Store) Profile(ctx context.Context, owner, id string) (offres.Profile, error) {
-	var rec storedProfile
-	if err := s.getJSON(ctx, bucketProfiles, string(profileKey(owner, id)), &rec); err != nil {
+	if err := ctx.Err(); err != nil {
 		return offres.Profile{}, err
 	}
-	rec.Profile.Owner = rec.Owner
-	return rec.Profile, nil
+	var p offres.Profile
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		k := profileKey(owner, id)
+		var v []byte
+		if b := tx.Bucket(bucketProfiles); b != nil {
+			v = b.Get(k)
+		}
+		if v == nil {
+			return fmt.Errorf("profiles %q: %w", id, offres.ErrNotFound)
+		}
+		var err error
+		p, err = s.openProfile(k, v)
+		return err
+	})
+	return p, err
 }
 
 // Profiles lists the profiles of owner, by id.
@@ -106,7 +194,29 @@ func (s *Store) Profiles(ctx context.Context, owner string) ([]offres.Profile, e
 		return nil, err
 	}
 	var out []offres.Profile
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.eachProfile(owner, func(k, v []byte) error {
+		p, err := s.openProfile(k, v)
+		out = append(out, p)
+		return err
+	})
+	slices.SortFunc(out, func(a, b offres.Profile) int { return strings.Compare(a.ID, b.ID) })
+	return out, err
+}
+
+// CountProfiles returns how many profiles owner has stored.
+func (s *Store) CountProfiles(ctx context.Context, owner string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.eachProfile(owner, func(_, _ []byte) error { n++; return nil })
+	return n, err
+}
+
+// eachProfile calls fn with the key and the record of each profile of
+// owner, in one read transaction.
+func (s *Store) eachProfile(owner string, fn func(k, v []byte) error) error {
+	return s.db.View(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketProfiles)
 		if b == nil {
 			return nil
@@ -114,17 +224,12 @@ func (s *Store) Profiles(ctx context.Context, owner string) ([]offres.Profile, e
 		prefix := []byte(owner + "\x00")
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-			var rec storedProfile
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("profile %q: %w", k, ErrCorrupt)
+			if err := fn(k, v); err != nil {
+				return err
 			}
-			rec.Profile.Owner = rec.Owner
-			out = append(out, rec.Profile)
 		}
 		return nil
 	})
-	slices.SortFunc(out, func(a, b offres.Profile) int { return strings.Compare(a.ID, b.ID) })
-	return out, err
 }
 
 // DeleteProfile erases a profile of owner (offres.ErrNotFound when none).
@@ -132,17 +237,27 @@ func (s *Store) DeleteProfile(ctx context.Context, owner, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	var slot int64
+	var sealed bool
+	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketProfiles)
 		if err != nil {
 			return err
 		}
 		k := profileKey(owner, id)
-		if b.Get(k) == nil {
+		v := b.Get(k)
+		if v == nil {
 			return fmt.Errorf("profile %q: %w", id, offres.ErrNotFound)
 		}
+		slot, sealed = sealedSlot(v)
 		return b.Delete(k)
 	})
+	if err != nil || !sealed {
+		return err
+	}
+	// The record is gone from the tree but may linger in a free page of
+	// the file: erasing its key makes it unreadable.
+	return s.keys.erase(slot)
 }
 
 func (s *Store) putJSON(ctx context.Context, bucket []byte, key string, v any) error {

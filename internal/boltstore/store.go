@@ -7,6 +7,7 @@ package boltstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,8 +28,9 @@ var (
 // indexes may lack (see Pending), so a crash between the catalogue write and
 // the index write is repaired at the next start.
 type Store struct {
-	db  *bbolt.DB
-	now func() time.Time
+	db   *bbolt.DB
+	now  func() time.Time
+	keys *keySlots // the keys of the profiles (seal.go)
 }
 
 // record is what is stored under each id.
@@ -56,11 +58,22 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open catalogue %s: %w", path, err)
 	}
-	return &Store{db: db, now: time.Now}, nil
+	s := &Store{db: db, now: time.Now}
+	if s.keys, err = openKeySlots(path + ".profile-keys"); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.eraseStaleKeys(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the files.
+func (s *Store) Close() error {
+	return errors.Join(s.db.Close(), s.keys.close())
+}
 
 // Hashes returns the content hash of each id already stored.
 func (s *Store) Hashes(ctx context.Context, ids []string) (map[string]string, error) {

@@ -43,7 +43,7 @@ type Server struct {
 	Addr            string   `toml:"addr" env:"OFFRES_ADDR" flag:"addr" doc:"listen address"`
 	CORSOrigins     []string `toml:"cors_origins" env:"OFFRES_CORS_ORIGINS" flag:"cors-origins" doc:"origins of the portals on other hosts that embed the widget (https://emploi.example.nc), or * alone"`
 	TrustedProxies  []string `toml:"trusted_proxies" env:"OFFRES_TRUSTED_PROXIES" doc:"addresses (IPs or CIDR ranges) of the reverse proxies whose X-Forwarded-For is believed"`
-	AdminToken      string   `toml:"admin_token" env:"OFFRES_ADMIN_TOKEN" secret:"true" doc:"bearer token of the write routes (import, delete); none: they answer 401"`
+	AdminToken      string   `toml:"admin_token" env:"OFFRES_ADMIN_TOKEN" secret:"true" doc:"bearer token of the write routes (import, delete), at least 32 characters; none: they answer 401"`
 	ShutdownTimeout Duration `toml:"shutdown_timeout" env:"OFFRES_SHUTDOWN_TIMEOUT" doc:"how long a stopping server waits for the requests in flight"`
 }
 

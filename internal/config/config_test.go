@@ -183,6 +183,10 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{name: "flag", args: []string{"--log-level", "loud"},
 			want: []string{`--log-level: log_level: "loud" is not debug, info, warn or error`}},
 		{name: "flag over a bad variable", env: map[string]string{"OFFRES_LOG_LEVEL": "loud"}, args: []string{"--log-level", "warn"}},
+		// Finding 7 of issue 13: a short admin token is refused at start-up.
+		{name: "short admin token", env: map[string]string{"OFFRES_ADMIN_TOKEN": "s3cret-admin-token"},
+			want: []string{"OFFRES_ADMIN_TOKEN: server.admin_token: is 18 characters long: want at least 32"}},
+		{name: "admin token long enough", env: map[string]string{"OFFRES_ADMIN_TOKEN": "0123456789abcdef0123456789abcdef"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var file, dir string
@@ -225,7 +229,7 @@ func TestErrorsNameTheSetting(t *testing.T) {
 // TestSecretsInAReadableFile: a file that holds a secret and is readable by
 // others is warned about; a private one is not.
 func TestSecretsInAReadableFile(t *testing.T) {
-	text := "[server]\nadmin_token = \"a-long-admin-secret\"\n"
+	text := "[server]\nadmin_token = \"a-long-admin-secret-of-32-chars!\"\n"
 	for mode, warned := range map[os.FileMode]bool{0o644: true, 0o600: false} {
 		l, err := Load(Source{File: writeFile(t, "offres.toml", text, mode)})
 		if err != nil {
@@ -234,7 +238,7 @@ func TestSecretsInAReadableFile(t *testing.T) {
 		if got := len(l.Warnings) > 0 && strings.Contains(l.Warnings[0], "server.admin_token"); got != warned {
 			t.Errorf("mode %v: warnings %q", mode, l.Warnings)
 		}
-		if strings.Contains(l.String(), "a-long-admin-secret") {
+		if strings.Contains(l.String(), "a-long-admin-secret-of-32-chars!") {
 			t.Errorf("String shows the secret: %s", l.String())
 		}
 	}

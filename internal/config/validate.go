@@ -11,6 +11,10 @@ import (
 	"offres/internal/llm"
 )
 
+// MinAdminToken is the shortest admin token accepted: a shorter one could
+// be guessed, even at the rate failed attempts are throttled to.
+const MinAdminToken = 32
+
 // validate checks every setting, returning one error per problem.
 func (l *Loaded) validate() []error {
 	var errs []error
@@ -45,6 +49,9 @@ func (l *Loaded) validate() []error {
 				bad("server.trusted_proxies", "%q is neither an IP address nor a CIDR range", p)
 			}
 		}
+	}
+	if t := c.Server.AdminToken; t != "" && len(strings.TrimSpace(t)) < MinAdminToken {
+		bad("server.admin_token", "is %d characters long: want at least %d (for instance openssl rand -hex 16)", len(strings.TrimSpace(t)), MinAdminToken)
 	}
 	if c.Server.ShutdownTimeout.Duration <= 0 {
 		bad("server.shutdown_timeout", "%s: want a positive duration", c.Server.ShutdownTimeout)

@@ -2,6 +2,7 @@ package document
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -50,7 +51,8 @@ type Limits struct {
 	// streams, fonts' ToUnicode maps and forms read from a PDF, all
 	// together (default 64 MiB).
 	MaxPDFStreamBytes int64
-	// Timeout bounds the time spent on one PDF (default 5 s).
+	// Timeout bounds the time spent on one document, whatever its format
+	// (default 5 s); the context given to Extract may end it sooner.
 	Timeout time.Duration
 }
 
@@ -93,14 +95,17 @@ func (l Limits) rawCap() int { return 4*l.MaxRunes + 4096 }
 
 // Extract returns the text of the file name holding data, with the default
 // Limits. name is only used for its extension.
-func Extract(name string, data []byte) (Text, error) {
-	return Limits{}.Extract(name, data)
+func Extract(ctx context.Context, name string, data []byte) (Text, error) {
+	return Limits{}.Extract(ctx, name, data)
 }
 
 // Extract returns the text of the file name holding data. Every error is an
-// *offres.UserError of kind offres.ErrInvalid with a French message.
-func (l Limits) Extract(name string, data []byte) (Text, error) {
+// *offres.UserError of kind offres.ErrInvalid with a French message. The
+// reading stops at ctx's deadline or after l.Timeout, whichever is sooner.
+func (l Limits) Extract(ctx context.Context, name string, data []byte) (Text, error) {
 	l = l.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, l.Timeout)
+	defer cancel()
 	if len(data) == 0 {
 		return Text{}, offres.Invalidf("le fichier est vide")
 	}
@@ -115,10 +120,10 @@ func (l Limits) Extract(name string, data []byte) (Text, error) {
 	switch kind := sniff(data); kind {
 	case kindPDF:
 		t.Format = FormatPDF
-		raw, t.Pages, t.Truncated, err = extractPDF(data, l)
+		raw, t.Pages, t.Truncated, err = extractPDF(ctx, data, l)
 	case kindZIP:
 		t.Format = FormatDOCX
-		raw, t.Truncated, err = extractDOCX(data, extOf(name), l)
+		raw, t.Truncated, err = extractDOCX(ctx, data, extOf(name), l)
 	case kindUnknown:
 		raw, err = textOrBinary(data, extOf(name))
 		t.Format = FormatTXT

@@ -75,7 +75,7 @@ func TestExtractFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := Extract(tt.file, readFixture(t, tt.file))
+			got, err := Extract(t.Context(), tt.file, readFixture(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,8 +108,8 @@ func TestExtractFixtures(t *testing.T) {
 		})
 	}
 	// The same text, whatever its encoding.
-	utf, _ := Extract("cv.txt", readFixture(t, "cv.txt"))
-	latin, _ := Extract("cv-latin1.txt", readFixture(t, "cv-latin1.txt"))
+	utf, _ := Extract(t.Context(), "cv.txt", readFixture(t, "cv.txt"))
+	latin, _ := Extract(t.Context(), "cv-latin1.txt", readFixture(t, "cv-latin1.txt"))
 	if utf.Content != latin.Content {
 		t.Errorf("UTF-8 and Windows-1252 copies differ:\n%s\n---\n%s", utf.Content, latin.Content)
 	}
@@ -195,7 +195,7 @@ func TestExtractErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Extract(tt.file, tt.data)
+			got, err := Extract(t.Context(), tt.file, tt.data)
 			if err == nil {
 				t.Fatalf("no error, text %q", got.Content)
 			}
@@ -254,7 +254,7 @@ func docxBomb(t testing.TB, n int) []byte {
 func TestExtractTruncates(t *testing.T) {
 	for _, file := range []string{"cv.pdf", "cv.docx", "cv.txt"} {
 		t.Run(file, func(t *testing.T) {
-			got, err := Limits{MaxRunes: 100}.Extract(file, readFixture(t, file))
+			got, err := Limits{MaxRunes: 100}.Extract(t.Context(), file, readFixture(t, file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -273,7 +273,7 @@ func TestExtractTruncates(t *testing.T) {
 	}
 	// A DOCX whose text runs past the raw cap stops early, truncated.
 	long := strings.Repeat("<w:p><w:r><w:t>Développeuse à Nouméa.</w:t></w:r></w:p>", 200)
-	got, err := Limits{MaxRunes: 50}.Extract("long.docx", zipOf(t, map[string]string{"word/document.xml": "<w:document><w:body>" + long + "</w:body></w:document>"}))
+	got, err := Limits{MaxRunes: 50}.Extract(t.Context(), "long.docx", zipOf(t, map[string]string{"word/document.xml": "<w:document><w:body>" + long + "</w:body></w:document>"}))
 	if err != nil || !got.Truncated || utf8.RuneCountInString(got.Content) > 50 {
 		t.Errorf("long DOCX: %v, truncated %v, %d runes", err, got.Truncated, utf8.RuneCountInString(got.Content))
 	}
@@ -301,7 +301,7 @@ func TestExtractDOCXParts(t *testing.T) {
 		"word/header1.xml":  header,
 		"word/header2.xml":  header, // the same header on odd and even pages: once
 	})
-	got, err := Extract("cv.docx", data)
+	got, err := Extract(t.Context(), "cv.docx", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,6 +347,6 @@ func TestSizeFR(t *testing.T) {
 			t.Errorf("sizeFR(%d) = %q, want %q", n, got, want)
 		}
 	}
-	_, err := Limits{MaxBytes: 1 << 20}.Extract("cv.txt", bytes.Repeat([]byte("a"), 1<<20+1))
+	_, err := Limits{MaxBytes: 1 << 20}.Extract(t.Context(), "cv.txt", bytes.Repeat([]byte("a"), 1<<20+1))
 	wantUserError(t, err, "fichier trop volumineux (1 Mo au plus)")
 }

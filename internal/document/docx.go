@@ -3,6 +3,7 @@ package document
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -18,7 +19,7 @@ var errDamagedDOCX = offres.Invalidf("fichier illisible : DOCX endommagé")
 // paragraphs of word/document.xml, preceded by those of the page headers
 // and followed by those of the footers (a CV often puts its name and
 // contact details there). A zip that is another format is refused by name.
-func extractDOCX(data []byte, ext string, l Limits) (text string, truncated bool, err error) {
+func extractDOCX(ctx context.Context, data []byte, ext string, l Limits) (text string, truncated bool, err error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if ext == ".docx" {
@@ -45,7 +46,7 @@ func extractDOCX(data []byte, ext string, l Limits) (text string, truncated bool
 	slices.Sort(headers)
 	slices.Sort(footers)
 
-	w := &docxWriter{budget: l.MaxXMLBytes, cap: l.rawCap()}
+	w := &docxWriter{ctx: ctx, budget: l.MaxXMLBytes, cap: l.rawCap()}
 	seen := map[string]bool{}
 	part := func(name string, dedupe bool) error {
 		var buf strings.Builder
@@ -103,15 +104,29 @@ func notDOCX(zr *zip.Reader, files map[string]*zip.File, ext string) error {
 var (
 	errXMLBudget = errors.New("decompressed XML over budget")
 	errRawFull   = errors.New("raw text cap reached")
+	errXMLDepth  = errors.New("XML nested too deep, or too many elements")
+	errDOCXSlow  = errors.New("DOCX reading past its deadline")
+)
+
+// Bounds of the reading of one XML part of a DOCX. Word nests a document
+// a few dozen elements deep (tables in tables, text boxes in paragraphs);
+// without a bound, a part that opens millions of elements without closing
+// them costs a stack entry each, in the XML decoder and here.
+const (
+	maxDOCXDepth    = 256       // elements open at once
+	maxDOCXElements = 1_000_000 // elements of all parts; a long CV has tens of thousands
+	docxCheckTokens = 1024      // tokens read between two looks at the deadline
 )
 
 // docxWriter gathers the text of the XML parts of a DOCX.
 type docxWriter struct {
-	budget  int64 // decompressed bytes that may still be read
-	cap     int   // raw text bytes to gather at most
-	written int   // raw text bytes gathered
-	out     *strings.Builder
-	all     strings.Builder
+	ctx      context.Context // its deadline ends the reading
+	budget   int64           // decompressed bytes that may still be read
+	cap      int             // raw text bytes to gather at most
+	written  int             // raw text bytes gathered
+	elements int             // elements read, in all parts
+	out      *strings.Builder
+	all      strings.Builder
 }
 
 func (w *docxWriter) result(err error) (string, bool, error) {
@@ -122,6 +137,10 @@ func (w *docxWriter) result(err error) (string, bool, error) {
 		return w.all.String(), true, nil
 	case errors.Is(err, errXMLBudget):
 		return "", false, offres.Invalidf("fichier illisible : DOCX trop volumineux une fois décompressé")
+	case errors.Is(err, errXMLDepth):
+		return "", false, offres.Invalidf("fichier illisible : DOCX trop complexe (plus de %d niveaux d'imbrication ou de %d éléments)", maxDOCXDepth, maxDOCXElements)
+	case errors.Is(err, errDOCXSlow):
+		return "", false, offres.Invalidf("fichier illisible : DOCX trop complexe, sa lecture a pris trop de temps")
 	}
 	return "", false, errDamagedDOCX
 }
@@ -175,9 +194,12 @@ type paragraph struct {
 // w:br and w:cr as line breaks (page breaks as paragraph breaks). It skips
 // deleted and moved-from text, field instructions and the mc:Fallback copy
 // of text boxes. Element names are matched without their namespace, so
-// strict OOXML reads too.
+// strict OOXML reads too. It stops past maxDOCXDepth open elements and at
+// w.ctx's deadline.
 func (w *docxWriter) walk(d *xml.Decoder) error {
 	var (
+		depth    int // elements open
+		tokens   int
 		stack    []*paragraph
 		inText   int // depth inside w:t
 		inRun    int // depth inside w:r
@@ -223,8 +245,17 @@ func (w *docxWriter) walk(d *xml.Decoder) error {
 		if err != nil {
 			return err
 		}
+		if tokens++; tokens%docxCheckTokens == 0 && w.ctx.Err() != nil {
+			return errDOCXSlow
+		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if depth++; depth > maxDOCXDepth {
+				return errXMLDepth
+			}
+			if w.elements++; w.elements > maxDOCXElements {
+				return errXMLDepth
+			}
 			name := t.Name.Local
 			if skip > 0 {
 				skip++
@@ -261,6 +292,7 @@ func (w *docxWriter) walk(d *xml.Decoder) error {
 				cur().text.WriteByte('-')
 			}
 		case xml.EndElement:
+			depth--
 			if skip > 0 {
 				skip--
 				continue

@@ -1,6 +1,7 @@
 package document_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -11,7 +12,7 @@ import (
 func ExampleExtract() {
 	// A CV pasted in a Windows editor: Latin-1, CRLF, blank lines.
 	data := []byte("L\xe9a Wamytan\r\nD\xe9veloppeuse web, Noum\xe9a\r\n\r\n\r\nDipl\xf4m\xe9e d'\xc9tat  ")
-	text, err := document.Extract("cv.txt", data)
+	text, err := document.Extract(context.Background(), "cv.txt", data)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -20,7 +21,7 @@ func ExampleExtract() {
 	fmt.Println(text.Content)
 
 	// A photo of the CV is refused with a message for the candidate.
-	_, err = document.Extract("cv.pdf", []byte("\x89PNG\r\n\x1a\n…"))
+	_, err = document.Extract(context.Background(), "cv.pdf", []byte("\x89PNG\r\n\x1a\n…"))
 	var ue *offres.UserError
 	fmt.Println(errors.Is(err, offres.ErrInvalid), errors.As(err, &ue), ue.Message)
 	// Output:

@@ -2,6 +2,7 @@ package document
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -51,12 +52,16 @@ const (
 // the library: checkPDFStructure before it, a reader that stops it at
 // the deadline or past a read budget, a measure of every stream before it
 // is interpreted, and recover() for its panics.
-func extractPDF(data []byte, l Limits) (text string, pages int, truncated bool, err error) {
+func extractPDF(ctx context.Context, data []byte, l Limits) (text string, pages int, truncated bool, err error) {
 	data = preparePDF(data)
 	if checkPDFStructure(data) != nil {
 		return "", 0, false, errTooComplex
 	}
-	guard := &guardedReader{data: data, deadline: time.Now().Add(l.Timeout), left: maxPDFReadBytes}
+	deadline, ok := ctx.Deadline() // Extract always sets one
+	if !ok {
+		deadline = time.Now().Add(l.Timeout)
+	}
+	guard := &guardedReader{data: data, deadline: deadline, left: maxPDFReadBytes}
 	r := &pdfReader{
 		lim:        l,
 		guard:      guard,

@@ -75,7 +75,7 @@ func TestPDFLayout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Extract("cv.pdf", onePage(tt.content, helvetica))
+			got, err := Extract(t.Context(), "cv.pdf", onePage(tt.content, helvetica))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ endcmap CMapName currentdict /CMap defineresource pop end end`
 		stream("/Filter /FlateDecode", deflate([]byte(cmap))),
 		stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842]", `BT /F1 12 Tf 72 700 Td <00100011001200050011> Tj ET`),
 	)
-	got, err := Extract("cv.pdf", data)
+	got, err := Extract(t.Context(), "cv.pdf", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,16 +129,16 @@ func pages(n int) []byte {
 }
 
 func TestPDFPages(t *testing.T) {
-	got, err := Limits{MaxPages: 3}.Extract("cv.pdf", pages(3))
+	got, err := Limits{MaxPages: 3}.Extract(t.Context(), "cv.pdf", pages(3))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Content != "page 1\n\npage 2\n\npage 3" || got.Pages != 3 {
 		t.Errorf("got %q, %d pages", got.Content, got.Pages)
 	}
-	_, err = Limits{MaxPages: 3}.Extract("cv.pdf", pages(4))
+	_, err = Limits{MaxPages: 3}.Extract(t.Context(), "cv.pdf", pages(4))
 	wantUserError(t, err, "le PDF a trop de pages (3 au plus)")
-	_, err = Extract("cv.pdf", pages(DefaultMaxPages+1))
+	_, err = Extract(t.Context(), "cv.pdf", pages(DefaultMaxPages+1))
 	wantUserError(t, err, "le PDF a trop de pages (50 au plus)")
 }
 
@@ -218,7 +218,7 @@ func TestPDFHostile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			got, err := tt.limits.Extract("cv.pdf", tt.data)
+			got, err := tt.limits.Extract(t.Context(), "cv.pdf", tt.data)
 			if d := time.Since(start); d > 10*time.Second {
 				t.Errorf("took %v", d)
 			}
@@ -257,7 +257,7 @@ func TestPreparePDF(t *testing.T) {
 	// A PDF 2.0 header and trailing junk do not stop the reading.
 	data := onePage(`BT /F1 12 Tf 72 700 Td (Noum\351a) Tj ET`, helvetica)
 	data = append(bytes.Replace(data, []byte("%PDF-1.4"), []byte("%PDF-2.0"), 1), "\x00\x00 mail footer"...)
-	got, err := Extract("cv.pdf", data)
+	got, err := Extract(t.Context(), "cv.pdf", data)
 	if err != nil || got.Content != "Nouméa" {
 		t.Errorf("got %q, %v", got.Content, err)
 	}
@@ -273,7 +273,7 @@ func TestPDFMutations(t *testing.T) {
 			pos := (i*7919 + k*104729) % len(data)
 			data[pos] = byte(i*31 + k)
 		}
-		got, err := Extract("cv.pdf", data)
+		got, err := Extract(t.Context(), "cv.pdf", data)
 		if err != nil {
 			wantUserError(t, err, "")
 			continue
@@ -288,7 +288,7 @@ func BenchmarkExtract(b *testing.B) {
 		b.Run(file, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, err := Extract(file, data); err != nil {
+				if _, err := Extract(b.Context(), file, data); err != nil {
 					b.Fatal(err)
 				}
 			}

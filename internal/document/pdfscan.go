@@ -11,6 +11,7 @@ const (
 	maxPDFObjects = 1 << 20 // object numbers, xref entries, objects per object stream
 	maxPDFColumns = 1 << 20 // /Columns of a predictor
 	maxXrefWidth  = 8       // bytes of one field of an xref stream entry
+	maxXrefChain  = 1024    // cross-reference sections chained by /Prev
 )
 
 var errPDFStructure = errors.New("pdf structure out of bounds")
@@ -27,7 +28,79 @@ func checkPDFStructure(data []byte) error {
 	if err := s.xrefTables(); err != nil {
 		return err
 	}
+	if err := s.xrefChain(); err != nil {
+		return err
+	}
 	return s.objects()
+}
+
+// xrefChain follows the cross-reference sections from the last startxref
+// through their trailers' /Prev (and /XRefStm), as the library does, and
+// refuses a section met twice: the library follows /Prev without looking
+// back, so a loop would spin until the deadline. A chain the library
+// cannot follow (an offset that is not a section) is left to it.
+func (s *structScan) xrefChain() error {
+	k := bytes.LastIndex(s.data, []byte("startxref"))
+	if k < 0 {
+		return nil
+	}
+	l := &lexer{data: s.data, pos: k + len("startxref")}
+	t := l.next()
+	if t.kind != tokNumber || !t.isInt {
+		return nil
+	}
+	seen := map[int]bool{}
+	next := []int{int(t.num)}
+	for len(next) > 0 {
+		off := next[len(next)-1]
+		next = next[:len(next)-1]
+		if off < 0 || off >= len(s.data) {
+			continue
+		}
+		if seen[off] || len(seen) >= maxXrefChain {
+			return errPDFStructure
+		}
+		seen[off] = true
+		d, err := s.sectionTrailer(off)
+		if err != nil {
+			return err
+		}
+		for _, key := range []string{"Prev", "XRefStm"} {
+			if v, ok := d[key]; ok && v.kind == tokNumber && v.int {
+				next = append(next, int(v.num))
+			}
+		}
+	}
+	return nil
+}
+
+// sectionTrailer returns the trailer dictionary of the cross-reference
+// section at off: the dictionary after "trailer" for an xref table, the
+// stream's dictionary for an xref stream; nil when off is neither.
+func (s *structScan) sectionTrailer(off int) (scannedDict, error) {
+	l := &lexer{data: s.data, pos: off}
+	t := l.next()
+	switch {
+	case t.kind == tokKeyword && t.s == "xref":
+		k := bytes.Index(s.data[l.pos:], []byte("trailer"))
+		if k < 0 {
+			return nil, nil
+		}
+		if s.budget -= k; s.budget < 0 {
+			return nil, errPDFStructure
+		}
+		l.pos += k + len("trailer")
+	case t.kind == tokNumber && t.isInt:
+		if g, obj := l.next(), l.next(); g.kind != tokNumber || obj.kind != tokKeyword || obj.s != "obj" {
+			return nil, nil
+		}
+	default:
+		return nil, nil
+	}
+	if t := l.next(); t.kind != tokKeyword || t.s != "<<" {
+		return nil, nil
+	}
+	return s.dict(l)
 }
 
 type structScan struct {

@@ -73,6 +73,9 @@ type Options struct {
 	// HNSW configures the PostgreSQL mode's vector indexes (pgvector's
 	// defaults when zero).
 	HNSW postgres.IndexOptions
+	// MaxProfilesPerKey bounds the profiles one API key may store
+	// (offres.MaxProfilesPerKey when zero).
+	MaxProfilesPerKey int
 }
 
 // catalog is the source of truth: offers, their pending marks, passages
@@ -100,6 +103,7 @@ type catalog interface {
 	PutProfile(ctx context.Context, p offres.Profile) error
 	Profile(ctx context.Context, owner, id string) (offres.Profile, error)
 	Profiles(ctx context.Context, owner string) ([]offres.Profile, error)
+	CountProfiles(ctx context.Context, owner string) (int, error)
 	DeleteProfile(ctx context.Context, owner, id string) error
 	Close() error
 }
@@ -115,6 +119,7 @@ type Engine struct {
 	log    *slog.Logger
 
 	refreshMu sync.Mutex // one Refresh or training at a time
+	profileMu sync.Mutex // one SaveProfile at a time: the count and the write of the cap per key
 	// needSync: some offers may lack vectors (at start, after an
 	// embedding failure); Refresh looks for them.
 	needSync atomic.Bool
@@ -147,6 +152,9 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.MaxProfilesPerKey <= 0 {
+		opts.MaxProfilesPerKey = offres.MaxProfilesPerKey
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)

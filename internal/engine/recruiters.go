@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 
 	"offres/internal/auth"
 	"offres/internal/offres"
@@ -65,13 +66,26 @@ func (e *Engine) Authenticate(ctx context.Context, token string) (offres.APIKey,
 	return k, nil
 }
 
-// SaveProfile stores a new profile of owner, giving it an id.
+// SaveProfile stores a new profile of owner, giving it an id; a key holds
+// at most Options.MaxProfilesPerKey profiles (offres.ErrForbidden beyond).
+// The count and the write are one step for this process; several
+// processes on one PostgreSQL database may each pass the cap by a few.
 func (e *Engine) SaveProfile(ctx context.Context, owner string, p offres.Profile) (offres.Profile, error) {
 	var id [8]byte
 	rand.Read(id[:])
 	p.ID, p.Owner, p.CreatedAt = hex.EncodeToString(id[:]), owner, e.opts.Now().UTC()
 	if err := e.dbGate(); err != nil {
 		return p, err
+	}
+	e.profileMu.Lock()
+	defer e.profileMu.Unlock()
+	n, err := e.store.CountProfiles(ctx, owner)
+	if err != nil {
+		return p, e.dbErr(err)
+	}
+	if n >= e.opts.MaxProfilesPerKey {
+		return p, &offres.UserError{Kind: offres.ErrForbidden, Message: fmt.Sprintf(
+			"cette clé a atteint sa limite de %d profils enregistrés : supprimez-en avant d'en ajouter", e.opts.MaxProfilesPerKey)}
 	}
 	return p, e.dbErr(e.store.PutProfile(ctx, p))
 }

@@ -120,21 +120,64 @@ const (
 // of text plus structured items, for a score to mean something.
 const minProfileWords = 15
 
-// Explain compares a profile with an offer.
+// Explain compares a profile with an offer. To compare one profile with
+// many offers, Analyze it once and call ExplainAnalyzed.
 func (m *Matcher) Explain(p *offres.Profile, o *offres.Offer, today offres.Date) Explanation {
-	pd := newDoc(profileText(p))
-	od := newDoc(o.FullText())
-	var romeSkills map[string]rome.SkillMatch // the profile's ROME competences and knowledge, by id
+	return m.ExplainAnalyzed(m.Analyze(p), o, today)
+}
+
+// Analyzed is a profile prepared for comparisons: what depends on the
+// profile alone is computed once, whatever the number of offers it is
+// compared with (its text's words, its ROME skills and job codes, its
+// diploma level and years of experience).
+type Analyzed struct {
+	p          *offres.Profile
+	pd         *doc
+	romeSkills map[string]rome.SkillMatch // the profile's ROME competences and knowledge, by id; nil without ROME
+	jobs       []jobCandidate             // its job titles and short lines, with their ROME codes
+	size       int                        // significant words plus structured items
+	// The highest diploma level its text states, and where.
+	diploma        int
+	diplomaS       int
+	diplomaE       int
+	diplomaFound   bool
+	experience     float64 // years of experience its text states
+	experienceFrom string  // the evidence of experience
+}
+
+// jobCandidate is a job title of a profile, or a short line of its text,
+// with the ROME codes it reads as (detailed and historic).
+type jobCandidate struct {
+	text           string
+	codes, parents []string
+}
+
+// Analyze prepares a profile for ExplainAnalyzed.
+func (m *Matcher) Analyze(p *offres.Profile) *Analyzed {
+	a := &Analyzed{p: p, pd: newDoc(profileText(p))}
+	a.size = profileSize(p, a.pd)
+	a.diploma, a.diplomaS, a.diplomaE, a.diplomaFound = level(a.pd.text, false)
+	a.experience, a.experienceFrom = profileExperience(p, a.pd)
 	if m.rome != nil {
-		romeSkills = map[string]rome.SkillMatch{}
-		for _, sm := range m.rome.FindSkills(pd.text) {
-			romeSkills[sm.ID] = sm
+		a.romeSkills = map[string]rome.SkillMatch{}
+		for _, sm := range m.rome.FindSkills(a.pd.text) {
+			a.romeSkills[sm.ID] = sm
+		}
+		for _, c := range jobCandidates(p) {
+			a.jobs = append(a.jobs, jobCandidate{text: c, codes: m.rome.Codes(c), parents: m.rome.ParentCodes(c)})
 		}
 	}
+	return a
+}
+
+// ExplainAnalyzed compares an analysed profile with an offer.
+func (m *Matcher) ExplainAnalyzed(a *Analyzed, o *offres.Offer, today offres.Date) Explanation {
+	p, pd, romeSkills := a.p, a.pd, a.romeSkills
+	od := newDoc(o.FullText())
 	var items []Item
 
 	// The job itself.
-	items = append(items, m.job(p, pd, o))
+	items = append(items, m.job(a, o))
 	// The skills the offer lists.
 	for _, s := range o.Skills {
 		it := m.phrase(pd, s.Label)
@@ -155,10 +198,10 @@ func (m *Matcher) Explain(p *offres.Profile, o *offres.Offer, today offres.Date)
 		items = append(items, it)
 	}
 	// Diploma and experience, from the profile section (or the text).
-	if it, ok := diplomaItem(p, pd, o); ok {
+	if it, ok := diplomaItem(a, o); ok {
 		items = append(items, it)
 	}
-	if it, ok := experienceItem(p, pd, od); ok {
+	if it, ok := experienceItem(a, od); ok {
 		items = append(items, it)
 	}
 	items = append(items, communeItem(p, pd, o), contractItem(p, o))
@@ -169,7 +212,7 @@ func (m *Matcher) Explain(p *offres.Profile, o *offres.Offer, today offres.Date)
 	}
 
 	ex := Explanation{Items: items}
-	if profileSize(p, pd) < minProfileWords {
+	if a.size < minProfileWords {
 		ex.Insufficient = true
 		ex.Summary = "données insuffisantes : le profil est trop court pour être comparé à l'offre"
 		return ex
@@ -284,9 +327,9 @@ func (m *Matcher) phrase(pd *doc, label string) Item {
 
 // job matches the offer's job title: the title or a synonym in the
 // profile, or the same ROME code.
-func (m *Matcher) job(p *offres.Profile, pd *doc, o *offres.Offer) Item {
+func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
 	title := cleanTitle(o.Title)
-	it := m.phrase(pd, title)
+	it := m.phrase(a.pd, title)
 	it.Kind, it.Requirement, it.Required, it.OfferEvidence, it.weight = KindJob, title, true, o.Title, weightJob
 	if it.Status == Matched {
 		it.strength = 3
@@ -307,31 +350,37 @@ func (m *Matcher) job(p *offres.Profile, pd *doc, o *offres.Offer) Item {
 	for _, c := range m.rome.ParentCodes(title) {
 		family[c] = true
 	}
+	matched := func(c, note string, strength int) Item {
+		return Item{Kind: KindJob, Requirement: title, Required: true, Status: Matched, OfferEvidence: o.Title,
+			ProfileEvidence: c, Note: note, weight: weightJob, strength: strength}
+	}
+	for _, c := range a.jobs {
+		for _, code := range c.codes {
+			if same[code] {
+				return matched(c.text, "même métier (code ROME "+code+")", 3)
+			}
+		}
+	}
+	for _, c := range a.jobs {
+		for _, code := range c.parents {
+			if family[code] {
+				return matched(c.text, "même famille de métiers (code ROME "+code+")", 2)
+			}
+		}
+	}
+	return it
+}
+
+// jobCandidates are what of a profile may name a job: its job titles and
+// the short lines of its text.
+func jobCandidates(p *offres.Profile) []string {
 	candidates := append([]string(nil), p.JobTitles...)
 	for _, line := range strings.Split(p.Text, "\n") {
 		if line = strings.TrimSpace(line); line != "" && len([]rune(line)) <= 80 {
 			candidates = append(candidates, line)
 		}
 	}
-	matched := func(c, note string, strength int) Item {
-		return Item{Kind: KindJob, Requirement: title, Required: true, Status: Matched, OfferEvidence: o.Title,
-			ProfileEvidence: c, Note: note, weight: weightJob, strength: strength}
-	}
-	for _, c := range candidates {
-		for _, code := range m.rome.Codes(c) {
-			if same[code] {
-				return matched(c, "même métier (code ROME "+code+")", 3)
-			}
-		}
-	}
-	for _, c := range candidates {
-		for _, code := range m.rome.ParentCodes(c) {
-			if family[code] {
-				return matched(c, "même famille de métiers (code ROME "+code+")", 2)
-			}
-		}
-	}
-	return it
+	return candidates
 }
 
 var titleNoise = regexp.MustCompile(`(?i)\s*(\([^)]*\)|h/f|f/h|[–—-]\s.*$)`)
@@ -390,7 +439,8 @@ func level(text string, lowest bool) (int, int, int, bool) {
 // asks of external candidates, when the offer says no more.
 var minimumByCategory = map[string]int{"A": 3, "B": 0, "C": -1}
 
-func diplomaItem(p *offres.Profile, pd *doc, o *offres.Offer) (Item, bool) {
+func diplomaItem(a *Analyzed, o *offres.Offer) (Item, bool) {
+	p, pd := a.p, a.pd
 	pt := newDoc(profilText(o))
 	want, ws, we, ok := level(pt.text, true)
 	evidence := ""
@@ -403,7 +453,7 @@ func diplomaItem(p *offres.Profile, pd *doc, o *offres.Offer) (Item, bool) {
 		return Item{}, false
 	}
 	it := Item{Kind: KindDiploma, Requirement: levelName(want), Required: true, OfferEvidence: evidence, weight: weightDiploma}
-	have, hs, he, found := level(pd.text, false)
+	have, hs, he, found := a.diploma, a.diplomaS, a.diplomaE, a.diplomaFound
 	for _, d := range p.Diplomas {
 		if !found || d.Level > have {
 			have, found, hs, he = d.Level, true, -1, -1
@@ -456,7 +506,7 @@ var (
 	yearRangeRE  = regexp.MustCompile(`\b((?:19|20)\d\d)\s*[-–—àa]+\s*((?:19|20)\d\d|aujourd'hui|ce jour|pr[ée]sent)`)
 )
 
-func experienceItem(p *offres.Profile, pd *doc, od *doc) (Item, bool) {
+func experienceItem(a *Analyzed, od *doc) (Item, bool) {
 	m := expOfferRE.FindStringSubmatchIndex(od.text)
 	if m == nil {
 		return Item{}, false
@@ -469,6 +519,25 @@ func experienceItem(p *offres.Profile, pd *doc, od *doc) (Item, bool) {
 	}
 	it := Item{Kind: KindExperience, Requirement: fmt.Sprintf("%d ans d'expérience", want), Required: true,
 		OfferEvidence: od.sentence(m[0], m[1]), weight: weightExperience}
+	have, evidence := a.experience, a.experienceFrom
+	it.ProfileEvidence = evidence
+	switch {
+	case have == 0:
+		it.Status, it.Note = Missing, "expérience non indiquée"
+	case have >= float64(want):
+		it.Status = Matched
+	case have >= float64(want)/2:
+		it.Status, it.Note = Partial, fmt.Sprintf("%.0f an(s)", have)
+	default:
+		it.Status, it.Note = Missing, fmt.Sprintf("%.0f an(s)", have)
+	}
+	return it, true
+}
+
+// profileExperience returns the years of experience a profile states (its
+// field, « 5 ans d'expérience » in its text, or the years of its CV's
+// periods) and the evidence.
+func profileExperience(p *offres.Profile, pd *doc) (float64, string) {
 	have, evidence := p.ExperienceYears, ""
 	if pm := expProfileRE.FindStringSubmatchIndex(pd.text); pm != nil {
 		for _, g := range []int{2, 4} {
@@ -495,18 +564,7 @@ func experienceItem(p *offres.Profile, pd *doc, od *doc) (Item, bool) {
 			have, evidence = float64(years), "périodes d'emploi du CV"
 		}
 	}
-	it.ProfileEvidence = evidence
-	switch {
-	case have == 0:
-		it.Status, it.Note = Missing, "expérience non indiquée"
-	case have >= float64(want):
-		it.Status = Matched
-	case have >= float64(want)/2:
-		it.Status, it.Note = Partial, fmt.Sprintf("%.0f an(s)", have)
-	default:
-		it.Status, it.Note = Missing, fmt.Sprintf("%.0f an(s)", have)
-	}
-	return it, true
+	return have, evidence
 }
 
 func communeItem(p *offres.Profile, pd *doc, o *offres.Offer) Item {

@@ -51,7 +51,8 @@ func NewService(s Searcher, c Catalog, m *Matcher, now func() time.Time) *Servic
 const candidates = offres.MaxPageSize
 
 // ValidateProfile checks a profile given to match or to store; its errors
-// are in French.
+// are in French. Its bounds (the number of items, the length of each, the
+// size of the whole) bound the work of matching it.
 func ValidateProfile(p *offres.Profile) error {
 	switch {
 	case !utf8.ValidString(p.Text):
@@ -63,6 +64,9 @@ func ValidateProfile(p *offres.Profile) error {
 	case len(p.Skills) > 200 || len(p.JobTitles) > 50 || len(p.Diplomas) > 50 || len(p.Communes) > 40 || len(p.Contracts) > 10:
 		return offres.Invalidf("le profil a trop d'éléments")
 	}
+	if err := validateItems(p); err != nil {
+		return err
+	}
 	for _, c := range p.Contracts {
 		if _, ok := offres.ContractLabels[c]; !ok {
 			return offres.Invalidf("type de contrat %q inconnu", c)
@@ -72,6 +76,45 @@ func ValidateProfile(p *offres.Profile) error {
 		if _, ok := offres.LookupCommune(c); !ok {
 			return offres.Invalidf("commune %q inconnue", c)
 		}
+	}
+	return nil
+}
+
+// validateItems checks the length of each structured item of a profile
+// and the size of the whole (its text included).
+func validateItems(p *offres.Profile) error {
+	total := len(p.Text)
+	check := func(what, v string) error {
+		if !utf8.ValidString(v) {
+			return offres.Invalidf("%s du profil n'est pas de l'UTF-8 valide", what)
+		}
+		if n := utf8.RuneCountInString(v); n > offres.MaxProfileItem {
+			return offres.Invalidf("%s du profil dépasse %d caractères", what, offres.MaxProfileItem)
+		}
+		total += len(v)
+		return nil
+	}
+	if err := check("le nom", p.Name); err != nil {
+		return err
+	}
+	lists := []struct {
+		what  string
+		items []string
+	}{{"une compétence", p.Skills}, {"un intitulé de poste", p.JobTitles}, {"une commune", p.Communes}, {"un type de contrat", p.Contracts}}
+	for _, l := range lists {
+		for _, v := range l.items {
+			if err := check(l.what, v); err != nil {
+				return err
+			}
+		}
+	}
+	for _, d := range p.Diplomas {
+		if err := check("un diplôme", d.Label); err != nil {
+			return err
+		}
+	}
+	if total > offres.MaxProfileBytes {
+		return offres.Invalidf("le profil est trop volumineux (%d ko au plus, texte et éléments compris)", offres.MaxProfileBytes>>10)
 	}
 	return nil
 }
@@ -107,7 +150,11 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 	fused := search.Fuse(lists[0], lists[1], nil, search.FuseOptions{KeywordWeight: 1, SemanticWeight: 2})
 	today := offres.Today(s.now)
 	out := make([]Result, 0, len(fused))
+	a := s.matcher.Analyze(p) // once, whatever the number of offers
 	for _, f := range fused {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("match: %w", err)
+		}
 		o, err := s.catalog.Get(ctx, f.ID)
 		if errors.Is(err, offres.ErrNotFound) {
 			continue
@@ -115,7 +162,7 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 		if err != nil {
 			return nil, err
 		}
-		ex := s.matcher.Explain(p, &o, today)
+		ex := s.matcher.ExplainAnalyzed(a, &o, today)
 		out = append(out, Result{ID: o.ID, Title: o.Title, Score: ex.Score, Explanation: ex})
 	}
 	// The same job first (a matched job, then a partial one), then by

@@ -32,5 +32,14 @@ type Diploma struct {
 	Level int `json:"level"`
 }
 
-// MaxProfileText bounds the text of a profile, in runes.
-const MaxProfileText = 100_000
+// Bounds of a profile: its text and each of its structured items in runes,
+// the whole (text and items) in bytes of UTF-8. They bound the work of
+// matching a profile and the room a stored one takes.
+const (
+	MaxProfileText  = 100_000
+	MaxProfileItem  = 200
+	MaxProfileBytes = 256 << 10
+)
+
+// MaxProfilesPerKey bounds the profiles one API key may store, by default.
+const MaxProfilesPerKey = 1000

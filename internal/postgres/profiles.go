@@ -104,6 +104,13 @@ func (s *Store) Profiles(ctx context.Context, owner string) ([]offres.Profile, e
 	return ps, wrap(ctx, "list profiles", err)
 }
 
+// CountProfiles returns how many profiles owner has stored.
+func (s *Store) CountProfiles(ctx context.Context, owner string) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM profiles WHERE owner = $1`, owner).Scan(&n)
+	return n, wrap(ctx, "count profiles", err)
+}
+
 // DeleteProfile erases a profile of owner (offres.ErrNotFound when none).
 func (s *Store) DeleteProfile(ctx context.Context, owner, id string) error {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM profiles WHERE owner = $1 AND id = $2`, owner, id)
