@@ -10,7 +10,7 @@
 //	offres-fakellm --addr 127.0.0.1:9090 --first-token 300ms --token-delay 20ms
 //	OFFRES_LLM_MODEL=fake OFFRES_LLM_BASE_URL=http://127.0.0.1:9090/v1 offres serve
 //
-// It is not a test double of the tests (llm/llmtest scripts replies per
+// It is not a test double of the tests (internal/llm/llmtest scripts replies per
 // test); it is a process that behaves the same way for every request.
 package main
 

@@ -17,7 +17,7 @@ import (
 // 2026-11-28) and fails when it falls below the figures of the README
 // (every answer right at the time of writing), so that a regression shows:
 //
-//	go test ./assistant/ -run QuestionSet -v
+//	go test ./internal/assistant/ -run QuestionSet -v
 func TestQuestionSet(t *testing.T) {
 	f, err := os.Open("testdata/questions.json")
 	if err != nil {

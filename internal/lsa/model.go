@@ -45,7 +45,7 @@ type entry struct {
 	kind uint32 // kindWord or kindNgram
 }
 
-// Model returns the model's id, "offres-lsa-v1-" and the first 8 hex
+// Model returns the model's id, "offres-lsa-v2-" and the first 8 hex
 // digits of the SHA-256 of its serialised form: store it next to vectors,
 // so that vectors of different models are never compared.
 func (m *Model) Model() string { return m.name }

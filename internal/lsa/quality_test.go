@@ -88,7 +88,7 @@ func sparseCos(a, b map[string]float64) float64 {
 // that an offer's nearest other offer shares its ROME code more often with
 // the LSA vectors than with plain TF-IDF over words.
 //
-//	go test ./lsa/ -run NearestNeighbourROME -v
+//	go test ./internal/lsa/ -run NearestNeighbourROME -v
 func TestNearestNeighbourROME(t *testing.T) {
 	offers := franceTravail(t)
 	texts := make([]string, len(offers))

@@ -146,10 +146,10 @@ func TestNormalizeTitleGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./rome/ -run Golden -update)", err)
+		t.Fatalf("%v (run go test ./internal/rome/ -run Golden -update)", err)
 	}
 	if got := b.String(); got != string(want) {
-		t.Errorf("rankings changed (go test ./rome/ -run Golden -update to accept):\n%s", diffLines(string(want), got))
+		t.Errorf("rankings changed (go test ./internal/rome/ -run Golden -update to accept):\n%s", diffLines(string(want), got))
 	}
 }
 
