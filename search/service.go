@@ -29,6 +29,9 @@ type KeywordIndex interface {
 type Occupations interface {
 	QueryOccupations(text string) []offres.Occupation
 	OfferOccupations(title, code string) []offres.Occupation
+	// Appellations returns every job title of the referential with its
+	// code, for the suggestions.
+	Appellations() []offres.Occupation
 }
 
 // Options configure the service. The zero value is usable.
@@ -80,6 +83,9 @@ func New(index KeywordIndex, opts Options) *Service {
 		index: index, suggest: NewSuggester(), now: opts.Now, limit: opts.SuggestLimit,
 		semantic: opts.Semantic, hybrid: opts.Hybrid.withDefaults(), log: opts.Logger,
 		occ: opts.Occupations, undated: opts.UndatedOpenDays, dups: NewDuplicates(),
+	}
+	if s.occ != nil {
+		s.suggest.SetJobs(s.occ.Appellations())
 	}
 	s.changed()
 	return s
@@ -289,6 +295,7 @@ func (s *Service) Generation() uint64 { return s.gen.Load() }
 
 // Learn feeds the suggester offers that are already indexed (at start-up).
 func (s *Service) Learn(offers []offres.Offer) {
+	offers = s.classify(offers)
 	s.suggest.Add(offers)
 	s.dups.Add(offers)
 }

@@ -17,13 +17,27 @@ type Suggester struct {
 	counts map[string]*entry   // entry key ("t:" or "w:" + display) → entry
 	keys   []suggestKey        // sorted by folded key; rebuilt lazily
 	dirty  bool
+
+	// Job titles of the ROME referential, offered when their job has
+	// offers: the entries (static) and the offers of each code.
+	jobs      []*entry
+	codeCount map[string]int
+	docCodes  map[string][]string // offer id → its occupations' codes
 }
 
 type entry struct {
 	text  string
 	kind  string
 	count int
+	code  string // of a "metier" entry: its count is codeCount[code]
 }
+
+// Kinds of suggestions.
+const (
+	kindTitle = "title"
+	kindJob   = "metier"
+	kindTerm  = "term"
+)
 
 type suggestKey struct {
 	folded string // folded text from one word of the entry to its end
@@ -33,7 +47,21 @@ type suggestKey struct {
 
 // NewSuggester returns an empty suggester.
 func NewSuggester() *Suggester {
-	return &Suggester{docs: make(map[string][]string), counts: make(map[string]*entry)}
+	return &Suggester{docs: make(map[string][]string), counts: make(map[string]*entry),
+		codeCount: map[string]int{}, docCodes: map[string][]string{}}
+}
+
+// SetJobs gives the suggester the job titles of the referential (Label: the
+// title, Code: its ROME code): each is offered while offers of its code are
+// indexed, counting them.
+func (s *Suggester) SetJobs(jobs []offres.Occupation) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.jobs = make([]*entry, len(jobs))
+	for i, j := range jobs {
+		s.jobs[i] = &entry{text: j.Label, kind: kindJob, code: j.Code}
+	}
+	s.dirty = true
 }
 
 // minTermLen is the shortest word offered as a term completion.
@@ -75,6 +103,12 @@ func (s *Suggester) Add(offers []offres.Offer) {
 			}
 		}
 		s.docs[o.ID] = refs
+		var codes []string
+		for _, oc := range o.Occupations {
+			codes = append(codes, oc.Code)
+			s.codeCount[oc.Code]++
+		}
+		s.docCodes[o.ID] = codes
 	}
 	s.dirty = true
 }
@@ -98,11 +132,22 @@ func (s *Suggester) removeLocked(id string) {
 		}
 	}
 	delete(s.docs, id)
+	for _, c := range s.docCodes[id] {
+		if s.codeCount[c]--; s.codeCount[c] <= 0 {
+			delete(s.codeCount, c)
+		}
+	}
+	delete(s.docCodes, id)
 }
 
 func (s *Suggester) rebuildLocked() {
-	keys := make([]suggestKey, 0, len(s.counts)*2)
+	keys := make([]suggestKey, 0, len(s.counts)*2+len(s.jobs)*2)
+	entries := make([]*entry, 0, len(s.counts)+len(s.jobs))
 	for _, e := range s.counts {
+		entries = append(entries, e)
+	}
+	entries = append(entries, s.jobs...)
+	for _, e := range entries {
 		folded := offres.FoldKey(e.text)
 		first := true
 		for rest := folded; rest != ""; {
@@ -147,6 +192,9 @@ func (s *Suggester) Suggest(prefix string, limit int) []offres.Suggestion {
 	var cands []cand
 	for ; i < len(s.keys) && strings.HasPrefix(s.keys[i].folded, p); i++ {
 		k := s.keys[i]
+		if k.e.kind == kindJob && s.codeCount[k.e.code] == 0 {
+			continue // no offer of this job
+		}
 		if start, ok := best[k.e]; ok {
 			if k.start && !start {
 				best[k.e] = true
@@ -159,41 +207,54 @@ func (s *Suggester) Suggest(prefix string, limit int) []offres.Suggestion {
 	for j := range cands {
 		cands[j].start = best[cands[j].e]
 	}
+	count := func(e *entry) int {
+		if e.kind == kindJob {
+			return s.codeCount[e.code]
+		}
+		return e.count
+	}
+	rank := map[string]int{kindTitle: 0, kindJob: 1, kindTerm: 2}
 	sort.Slice(cands, func(a, b int) bool {
 		x, y := cands[a], cands[b]
-		if (x.e.kind == "title") != (y.e.kind == "title") {
-			return x.e.kind == "title"
+		if rank[x.e.kind] != rank[y.e.kind] {
+			return rank[x.e.kind] < rank[y.e.kind]
 		}
 		if x.start != y.start {
 			return x.start
 		}
-		if x.e.count != y.e.count {
-			return x.e.count > y.e.count
+		if cx, cy := count(x.e), count(y.e); cx != cy {
+			return cx > cy
 		}
 		return x.e.text < y.e.text
 	})
-	// Keep room for terms: at most three quarters of the list are titles.
+	// Keep room for the others: at most three quarters of the list are
+	// titles, and half of it job titles of the referential.
 	out := make([]offres.Suggestion, 0, limit)
 	titles, maxTitles := 0, max(1, limit*3/4)
-	var terms []offres.Suggestion
+	var jobs, terms []offres.Suggestion
 	for _, c := range cands {
-		sg := offres.Suggestion{Text: c.e.text, Kind: c.e.kind, Count: c.e.count}
-		if c.e.kind == "title" {
+		sg := offres.Suggestion{Text: c.e.text, Kind: c.e.kind, Count: count(c.e)}
+		switch c.e.kind {
+		case kindTitle:
 			if titles < maxTitles {
 				out = append(out, sg)
 				titles++
 			}
-			continue
-		}
-		if len(terms) < limit {
-			terms = append(terms, sg)
+		case kindJob:
+			if len(jobs) < max(1, limit/2) {
+				jobs = append(jobs, sg)
+			}
+		default:
+			if len(terms) < limit {
+				terms = append(terms, sg)
+			}
 		}
 	}
-	for _, t := range terms {
+	for _, sg := range append(jobs, terms...) {
 		if len(out) == limit {
 			break
 		}
-		out = append(out, t)
+		out = append(out, sg)
 	}
 	return out
 }

@@ -71,3 +71,34 @@ func TestSuggester(t *testing.T) {
 		t.Errorf("sage: %v", got)
 	}
 }
+
+// TestSuggestJobs: the job titles of the referential are offered, after the
+// offers' titles, while offers of their job are indexed, with their count.
+func TestSuggestJobs(t *testing.T) {
+	s := NewSuggester()
+	s.SetJobs([]offres.Occupation{
+		{Code: "K2303", Label: "Eboueur / Eboueuse"},
+		{Code: "K2303", Label: "Ripeur / Ripeuse"},
+		{Code: "D1202", Label: "Coiffeur / Coiffeuse"},
+	})
+	ripeur := []offres.Occupation{{Code: "K2303", Label: "Ripeur / Ripeuse"}}
+	s.Add([]offres.Offer{
+		{ID: "1", Title: "Agent de collecte des déchets", Occupations: ripeur},
+		{ID: "2", Title: "Chauffeur ripeur", Occupations: ripeur},
+	})
+	got := s.Suggest("ebou", 8)
+	if len(got) != 1 || got[0] != (offres.Suggestion{Text: "Eboueur / Eboueuse", Kind: "metier", Count: 2}) {
+		t.Errorf("Suggest(ebou) = %v, want the job title of the offers' job, 2 offers", got)
+	}
+	got = s.Suggest("rip", 8)
+	if len(got) < 2 || got[0].Kind != "title" || got[1].Kind != "metier" {
+		t.Errorf("Suggest(rip) = %v, want the offer's title first, then the job title", got)
+	}
+	if got := s.Suggest("coiff", 8); len(got) != 0 {
+		t.Errorf("Suggest(coiff) = %v: no offer of that job, nothing to suggest", got)
+	}
+	s.Remove([]string{"1", "2"})
+	if got := s.Suggest("ebou", 8); len(got) != 0 {
+		t.Errorf("after the offers went: %v", got)
+	}
+}

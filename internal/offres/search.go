@@ -165,7 +165,9 @@ type Result struct {
 // Suggestion is one completion of a typed prefix.
 type Suggestion struct {
 	Text string `json:"text"`
-	Kind string `json:"kind"` // "title" or "term"
+	// Kind is "title" (an offer's title), "metier" (a job title of the
+	// ROME referential whose job has offers) or "term".
+	Kind string `json:"kind"`
 	// Count is the number of offers that carry it.
 	Count int `json:"count"`
 }

@@ -44,6 +44,16 @@ func (t *Taxonomy) QueryOccupations(text string) []offres.Occupation {
 	return t.bestOccupations(nil, t.NormalizeTitle(text), queryMinScore)
 }
 
+// Appellations returns every job title of the referential (its long label)
+// with the historic code of its job, in the export's order.
+func (t *Taxonomy) Appellations() []offres.Occupation {
+	out := make([]offres.Occupation, len(t.appellations))
+	for i, a := range t.appellations {
+		out[i] = offres.Occupation{Code: t.parent(t.byCode[a.Code]), Label: a.Long}
+	}
+	return out
+}
+
 // Label returns the label of a code, "" when it is unknown.
 func (t *Taxonomy) Label(code string) string {
 	info, _ := t.Code(code)

@@ -51,7 +51,7 @@
       hint: 'Des suggestions s’affichent pendant la saisie : flèches haut et bas pour les parcourir, Entrée pour choisir, Échap pour fermer.',
       submit: 'Rechercher',
       suggestions: 'Suggestions',
-      kinds: { title: 'intitulé', term: 'mot-clé' },
+      kinds: { title: 'intitulé', metier: 'métier', term: 'mot-clé' },
       results: 'Résultats',
       count: (n, q, fmt) => q
         ? `${fmt(n)} ${plural(n, 'offre trouvée', 'offres trouvées')} pour « ${q} »`
@@ -134,7 +134,7 @@
       hint: 'Suggestions appear as you type: up and down arrows to browse them, Enter to choose, Escape to close.',
       submit: 'Search',
       suggestions: 'Suggestions',
-      kinds: { title: 'title', term: 'keyword' },
+      kinds: { title: 'title', metier: 'occupation', term: 'keyword' },
       results: 'Results',
       count: (n, q, fmt) => q ? `${fmt(n)} ${plural(n, 'offer', 'offers')} found for “${q}”` : `${fmt(n)} ${plural(n, 'offer', 'offers')}`,
       noResult: (q) => q ? `No offer matches “${q}”. Check the spelling, try other words or remove filters.` : 'No offer matches these filters.',
