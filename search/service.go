@@ -126,6 +126,9 @@ func (s *Service) Search(ctx context.Context, r Request) (offres.Result, error) 
 		occs = s.occ.QueryOccupations(q.Text)
 		for _, o := range occs {
 			q.Occupations = append(q.Occupations, o.Code)
+			if o.Family != "" && !slices.Contains(q.OccupationFamilies, o.Family) {
+				q.OccupationFamilies = append(q.OccupationFamilies, o.Family)
+			}
 		}
 	}
 	collapse := !r.NoCollapse && q.Text != ""

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -106,7 +107,14 @@ func (s *Suggester) Add(offers []offres.Offer) {
 		var codes []string
 		for _, oc := range o.Occupations {
 			codes = append(codes, oc.Code)
-			s.codeCount[oc.Code]++
+			if oc.Family != "" {
+				codes = append(codes, oc.Family)
+			}
+		}
+		slices.Sort(codes)
+		codes = slices.Compact(codes)
+		for _, c := range codes {
+			s.codeCount[c]++
 		}
 		s.docCodes[o.ID] = codes
 	}

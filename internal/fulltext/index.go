@@ -35,8 +35,8 @@ var ErrCorrupt = errors.New("full-text index corrupt")
 
 // Options configures an Index. The zero value is ready to use.
 type Options struct {
-	// Synonyms is the synonym lexicon. Nil means lexicon.Synonyms(); an
-	// empty non-nil slice disables synonyms.
+	// Synonyms is the synonym lexicon. Nil means lexicon.Synonyms() and
+	// lexicon.Phrases(); an empty non-nil slice disables synonyms.
 	Synonyms []lexicon.Group
 	// Now gives the current time, used for a Query without Today.
 	// Default: time.Now.
@@ -52,7 +52,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Synonyms == nil {
-		o.Synonyms = lexicon.Synonyms()
+		o.Synonyms = append(lexicon.Synonyms(), lexicon.Phrases()...)
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -1,6 +1,7 @@
 package fulltext
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"time"
@@ -32,8 +33,9 @@ const (
 	// fieldRome holds, stored, each occupation of the offer as its code, a
 	// space and its label; fieldRomeKey the folded codes, for the rome
 	// filter and the clause of the occupations a query names.
-	fieldRome    = offres.FacetRome
-	fieldRomeKey = offres.FacetRome + keySuffix
+	fieldRome       = offres.FacetRome
+	fieldRomeKey    = offres.FacetRome + keySuffix
+	fieldRomeFamily = "rome_family" // the historic codes, the detailed ones' families
 	fieldKind    = "kind" // kindOffer on every offer, to tell them from synonym definitions
 	keySuffix    = "_key" // facet field + keySuffix: offres.FoldKey of the value, for filters
 
@@ -159,6 +161,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldIDKey, keywordField(false, false))
 	doc.AddFieldMappingsAt(fieldRome, &mapping.FieldMapping{Type: "text", Analyzer: keyword.Name, Store: true})
 	doc.AddFieldMappingsAt(fieldRomeKey, keywordField(false, false))
+	doc.AddFieldMappingsAt(fieldRomeFamily, keywordField(false, false))
 	doc.AddFieldMappingsAt(fieldKind, keywordField(false, false))
 	for _, name := range []string{fieldDeadline, fieldPublished} {
 		doc.AddFieldMappingsAt(name, &mapping.FieldMapping{Type: "text", Analyzer: keyword.Name, Store: true})
@@ -227,12 +230,14 @@ func document(o *offres.Offer) map[string]any {
 	if len(o.Occupations) > 0 {
 		stored := make([]string, len(o.Occupations))
 		keys := make([]string, len(o.Occupations))
+		families := make([]string, len(o.Occupations))
 		for i, oc := range o.Occupations {
-			stored[i] = oc.Code + " " + oc.Label
+			stored[i] = oc.Code + " " + oc.Family + " " + oc.Label
 			keys[i] = offres.FoldKey(oc.Code)
-			dv = append(dv, facetPrefix+offres.FacetRome+facetSep+stored[i])
+			families[i] = offres.FoldKey(cmp.Or(oc.Family, oc.Code))
+			dv = append(dv, facetPrefix+offres.FacetRome+facetSep+oc.Code+" "+oc.Label)
 		}
-		doc[fieldRome], doc[fieldRomeKey] = stored, keys
+		doc[fieldRome], doc[fieldRomeKey], doc[fieldRomeFamily] = stored, keys, families
 	}
 	for i, v := range []string{commune, o.Category, o.ContractType, o.Employer, o.Direction} {
 		if v != "" {

@@ -30,6 +30,9 @@ const (
 	// romeBoost weighs the clause of the occupations a query names, so
 	// that an offer of the job outranks one that merely has the words.
 	romeBoost = 6.0
+	// romeFamilyBoost weighs the clause of the families of those
+	// occupations (neighbouring jobs).
+	romeFamilyBoost = 2.0
 	// idBoost makes an exact reference search put the offer first.
 	idBoost = 100.0
 	// maxQueryTerms bounds the terms of a query (offres.MaxQueryLen bounds
@@ -232,31 +235,43 @@ func (t textQueries) ranking() (rank, strict query.Query) {
 	return t.any, t.all
 }
 
-// withOccupations adds to both readings of the text the clause of the
-// occupations the query names (ROME codes): an offer of the job matches
-// even without the words (« éboueuse » finds « Ripeur »), and an offer with
-// both the words and the job ranks above one with the words alone.
-func (t textQueries) withOccupations(codes []string) textQueries {
+// withOccupations adds the occupations a query names (ROME codes) and
+// their families (historic codes): an offer of the job matches even without
+// the words (« éboueuse » finds « Ripeur ») and is an exact match, whether
+// the offer is coded with the detailed code or only with its family; an
+// offer of a neighbouring job of the family ranks above one with the words
+// alone, without being an exact match.
+func (t textQueries) withOccupations(codes, families []string) textQueries {
 	if len(codes) == 0 {
 		return t
 	}
-	qs := make([]query.Query, len(codes))
-	for i, c := range codes {
-		tq := query.NewTermQuery(offres.FoldKey(c))
-		tq.SetField(fieldRomeKey)
-		qs[i] = tq
-	}
-	rome := query.NewDisjunctionQuery(qs)
-	rome.SetBoost(romeBoost)
-	or := func(q query.Query) query.Query {
-		if q == nil {
-			return rome
+	terms := func(field string, values []string, boost float64) query.Query {
+		qs := make([]query.Query, len(values))
+		for i, v := range values {
+			tq := query.NewTermQuery(offres.FoldKey(v))
+			tq.SetField(field)
+			qs[i] = tq
 		}
-		return query.NewDisjunctionQuery([]query.Query{q, rome})
+		d := query.NewDisjunctionQuery(qs)
+		d.SetBoost(boost)
+		return d
 	}
-	t.all = or(t.all)
-	if t.any != nil {
-		t.any = or(t.any)
+	job := terms(fieldRomeKey, append(slices.Clone(codes), families...), romeBoost)
+	or := func(qs ...query.Query) query.Query {
+		qs = slices.DeleteFunc(qs, func(q query.Query) bool { return q == nil })
+		return disjunction(qs)
+	}
+	all := t.all
+	t.all = or(all, job)
+	if len(families) > 0 {
+		family := terms(fieldRomeFamily, families, romeFamilyBoost)
+		if t.any == nil {
+			t.any = or(all, job, family)
+		} else {
+			t.any = or(t.any, job, family)
+		}
+	} else if t.any != nil {
+		t.any = or(t.any, job)
 	}
 	return t
 }

@@ -34,7 +34,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	}
 	defer reader.Close()
 
-	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations)
+	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
 	filter, err := filterQuery(&q)
 	if err != nil {
 		return offres.Result{}, err
@@ -275,7 +275,7 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		return offres.Ranking{}, fmt.Errorf("rank: %w", err)
 	}
 	defer reader.Close()
-	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations)
+	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
 	filter, err := filterQuery(&q)
 	if err != nil {
 		return offres.Ranking{}, err
@@ -667,8 +667,9 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, q offres.Quer
 		case fieldPublished:
 			h.PublishedAt, _ = offres.ParseDate(tf.Text())
 		case fieldRome:
-			code, label, _ := strings.Cut(tf.Text(), " ")
-			h.Occupations = append(h.Occupations, offres.Occupation{Code: code, Label: label})
+			code, rest, _ := strings.Cut(tf.Text(), " ")
+			family, label, _ := strings.Cut(rest, " ")
+			h.Occupations = append(h.Occupations, offres.Occupation{Code: code, Label: label, Family: family})
 		}
 	})
 	status, days := offres.DeadlineStatusAt(h.Deadline, h.PublishedAt, q.Today, q.UndatedOpenDays)
@@ -677,7 +678,7 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, q offres.Quer
 		h.DaysLeft = &days
 	}
 	if q.Text != "" {
-		h.MatchedBy = matchedBy(locs, h.Occupations, q.Occupations)
+		h.MatchedBy = matchedBy(locs, h.Occupations, q.Occupations, q.OccupationFamilies)
 	}
 	if len(locs) > 0 {
 		dm.Locations = locs
@@ -699,8 +700,9 @@ func (ix *Index) hit(dm *search.DocumentMatch, doc index.Document, q offres.Quer
 
 // matchedBy says why a keyword hit matched: the query's words in its title
 // (MatchTitle) or elsewhere (MatchKeyword), where it matched; its job among
-// those the query names (MatchRome).
-func matchedBy(locs search.FieldTermLocationMap, have []offres.Occupation, asked []string) []string {
+// those the query names, or their family when it is coded with the family
+// only (MatchRome).
+func matchedBy(locs search.FieldTermLocationMap, have []offres.Occupation, asked, families []string) []string {
 	out := []string{}
 	if len(locs[fieldTitle]) > 0 {
 		out = append(out, offres.MatchTitle)
@@ -712,7 +714,8 @@ func matchedBy(locs search.FieldTermLocationMap, have []offres.Occupation, asked
 		}
 	}
 	for _, o := range have {
-		if slices.Contains(asked, o.Code) {
+		// The job asked, or an offer coded with the job's family only.
+		if slices.Contains(asked, o.Code) || o.Family == "" && slices.Contains(families, o.Code) {
 			out = append(out, offres.MatchRome)
 			break
 		}

@@ -15,6 +15,9 @@ import (
 //go:embed synonyms.txt
 var synonymsTxt []byte
 
+//go:embed phrases.txt
+var phrasesTxt []byte
+
 // Group is one line of the lexicon.
 type Group struct {
 	// Input is empty for an equivalence group, in which each of Terms stands
@@ -135,9 +138,20 @@ func Synonyms() []Group {
 	return groups
 }
 
+// Phrases returns the everyday words for jobs (phrases.txt): one-way groups
+// from what candidates type to the words of the offers, for search only.
+// Each call returns a fresh copy.
+func Phrases() []Group {
+	groups, err := Parse(bytes.NewReader(phrasesTxt))
+	if err != nil { // cannot happen: the embedded file is checked by the tests
+		panic("lexicon: embedded phrases.txt: " + err.Error())
+	}
+	return groups
+}
+
 // Version identifies the content of the embedded lexicon, so that an index
 // built with an older lexicon can notice it and refresh its synonyms.
 func Version() string {
-	sum := sha256.Sum256(synonymsTxt)
+	sum := sha256.Sum256(append(append([]byte{}, synonymsTxt...), phrasesTxt...))
 	return hex.EncodeToString(sum[:8])
 }

@@ -162,3 +162,29 @@ func TestVersion(t *testing.T) {
 		t.Errorf("Version = %q, want a stable 16-digit hex string", v)
 	}
 }
+
+// TestPhrases: the everyday words parse, are one-way groups, and none of
+// their phrases is also a term of the synonyms (which job-title matching
+// uses: a phrase there would make it a job title).
+func TestPhrases(t *testing.T) {
+	groups := Phrases()
+	if len(groups) < 5 {
+		t.Fatalf("%d groups of phrases", len(groups))
+	}
+	terms := map[string]bool{}
+	for _, g := range Synonyms() {
+		for _, term := range g.All() {
+			terms[strings.ToLower(term)] = true
+		}
+	}
+	for _, g := range groups {
+		if !g.OneWay() {
+			t.Errorf("line %d: phrases are one-way groups", g.Line)
+		}
+		for _, in := range g.Input {
+			if terms[strings.ToLower(in)] {
+				t.Errorf("line %d: %q is also a term of synonyms.txt", g.Line, in)
+			}
+		}
+	}
+}

@@ -52,6 +52,10 @@ type Query struct {
 	// names one (« éboueuse » → K2303): offers of these codes match even
 	// without the words, and rank above those that merely contain them.
 	Occupations []string
+	// OccupationFamilies are the historic codes of Occupations: offers of a
+	// neighbouring job of the same family rank above those with the words
+	// alone, below those of the job.
+	OccupationFamilies []string
 	// IDs, when not empty, restricts the result to these offers, in this
 	// order (the fused ranking of a hybrid search): the filters still
 	// apply, Text then only highlights and Sort is ignored.
@@ -133,6 +137,9 @@ const (
 type Occupation struct {
 	Code  string `json:"code"`
 	Label string `json:"label"`
+	// Family is the historic code (one of 532) a detailed code belongs to
+	// (M1856 « cybersécurité » → M1802); empty when Code is historic.
+	Family string `json:"family,omitempty"`
 }
 
 // FacetValue is one value of a facet with its count.

@@ -25,14 +25,13 @@ const (
 	maxOccupations = 3
 )
 
-// OfferOccupations returns the occupations of an offer: the historic code
-// of code, when the source gives a known one, then those of the title's
-// best matches, each once, at most three.
+// OfferOccupations returns the occupations of an offer: code, when the
+// source gives a known one, then those of the title's best matches (the
+// detailed code of each appellation), each once, at most three.
 func (t *Taxonomy) OfferOccupations(title, code string) []offres.Occupation {
 	var out []offres.Occupation
-	if info, ok := t.Code(code); ok {
-		parent, _ := t.Code(info.Parent)
-		out = append(out, offres.Occupation{Code: parent.Code, Label: parent.Label})
+	if o, ok := t.occupation(code); ok {
+		out = append(out, o)
 	}
 	return t.bestOccupations(out, t.NormalizeTitle(title), offerMinScore)
 }
@@ -45,11 +44,11 @@ func (t *Taxonomy) QueryOccupations(text string) []offres.Occupation {
 }
 
 // Appellations returns every job title of the referential (its long label)
-// with the historic code of its job, in the export's order.
+// with the code of its job, in the export's order.
 func (t *Taxonomy) Appellations() []offres.Occupation {
 	out := make([]offres.Occupation, len(t.appellations))
 	for i, a := range t.appellations {
-		out[i] = offres.Occupation{Code: t.parent(t.byCode[a.Code]), Label: a.Long}
+		out[i] = offres.Occupation{Code: a.Code, Label: a.Long}
 	}
 	return out
 }
@@ -60,7 +59,20 @@ func (t *Taxonomy) Label(code string) string {
 	return info.Label
 }
 
-// bestOccupations adds to out the historic codes of the matches scoring at
+// occupation returns the occupation of a code, historic or detailed.
+func (t *Taxonomy) occupation(code string) (offres.Occupation, bool) {
+	info, ok := t.Code(code)
+	if !ok {
+		return offres.Occupation{}, false
+	}
+	o := offres.Occupation{Code: info.Code, Label: info.Label}
+	if info.Parent != info.Code {
+		o.Family = info.Parent
+	}
+	return o, true
+}
+
+// bestOccupations adds to out the detailed codes of the matches scoring at
 // least minScore and within tieMargin of the best, each once.
 func (t *Taxonomy) bestOccupations(out []offres.Occupation, ms []Match, minScore float64) []offres.Occupation {
 	if len(ms) == 0 || ms[0].Score < minScore {
@@ -71,8 +83,8 @@ func (t *Taxonomy) bestOccupations(out []offres.Occupation, ms []Match, minScore
 		if len(out) == maxOccupations || m.Score < floor {
 			break
 		}
-		if !slices.ContainsFunc(out, func(o offres.Occupation) bool { return o.Code == m.Code }) {
-			out = append(out, offres.Occupation{Code: m.Code, Label: m.Label})
+		if o, ok := t.occupation(m.Specific); ok && !slices.ContainsFunc(out, func(x offres.Occupation) bool { return x.Code == o.Code }) {
+			out = append(out, o)
 		}
 	}
 	return out
