@@ -36,8 +36,8 @@ const (
 	fieldRome       = offres.FacetRome
 	fieldRomeKey    = offres.FacetRome + keySuffix
 	fieldRomeFamily = "rome_family" // the historic codes, the detailed ones' families
-	fieldKind    = "kind" // kindOffer on every offer, to tell them from synonym definitions
-	keySuffix    = "_key" // facet field + keySuffix: offres.FoldKey of the value, for filters
+	fieldKind       = "kind"        // kindOffer on every offer, to tell them from synonym definitions
+	keySuffix       = "_key"        // facet field + keySuffix: offres.FoldKey of the value, for filters
 
 	// fieldDeadlineNum is the effective deadline as a number of days (see
 	// keyNumber), indexed for the deadline filters: numeric range queries
