@@ -164,10 +164,8 @@ func (s *Service) collapsedKeywordSearch(ctx context.Context, q offres.Query) (o
 	for i, id := range kw.IDs {
 		fused[i] = Fused{ID: id, Score: float64(len(kw.IDs) - i), KeywordRank: i + 1, Exact: kw.Exact[id]}
 	}
-	fused, dups, err := s.collapse(ctx, q, fused)
-	if err != nil {
-		return offres.Result{}, err
-	}
+	// The keyword ranking passed the filters already.
+	fused, dups := Collapse(fused, s.dups.Cluster)
 	res, err := s.page(ctx, q, fused, nil, kw.Evidence)
 	addDuplicates(&res, dups)
 	res.Mode = offres.ModeKeyword

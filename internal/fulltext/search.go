@@ -76,7 +76,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	for i, h := range out.Hits {
 		ids[i] = h.ID
 	}
-	exact, total, err := ix.strictAmong(ctx, strict, filter, ids)
+	exact, total, err := ix.strictAmong(ctx, strict, filter, ids, true)
 	if err != nil {
 		return offres.Result{}, err
 	}
@@ -117,17 +117,21 @@ func (ix *Index) Passing(ctx context.Context, q offres.Query, ids []string) (map
 	return out, nil
 }
 
-// strictAmong returns which of ids match strict (and filter), and how many
-// offers in all do.
-func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, ids []string) (map[string]bool, int, error) {
-	count := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: strict, Filter: filter}, 0, 0, false)
-	res, err := ix.bi.SearchInContext(ctx, count)
-	if err != nil {
-		return nil, 0, searchError(ctx, err)
+// strictAmong returns which of ids match strict (and filter), and, when
+// total is set, how many offers in all do.
+func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, ids []string, total bool) (map[string]bool, int, error) {
+	n := 0
+	if total {
+		count := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: strict, Filter: filter}, 0, 0, false)
+		res, err := ix.bi.SearchInContext(ctx, count)
+		if err != nil {
+			return nil, 0, searchError(ctx, err)
+		}
+		n = int(res.Total)
 	}
 	exact := make(map[string]bool, len(ids))
-	if len(ids) == 0 || res.Total == 0 {
-		return exact, int(res.Total), nil
+	if len(ids) == 0 || total && n == 0 {
+		return exact, n, nil
 	}
 	among := query.NewConjunctionQuery([]query.Query{strict, query.NewDocIDQuery(ids)})
 	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: among, Filter: filter}, len(ids), 0, false)
@@ -138,7 +142,7 @@ func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, id
 	for _, h := range page.Hits {
 		exact[h.ID] = true
 	}
-	return exact, int(res.Total), nil
+	return exact, n, nil
 }
 
 // fillHits appends to out the hits of the matches, with their highlights
@@ -286,25 +290,21 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 	if err != nil {
 		return offres.Ranking{}, err
 	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
 	evidence := make(map[string]bool, len(res.Hits))
 	if strict == nil {
-		for _, h := range res.Hits {
-			evidence[h.ID] = true
+		for _, id := range ids {
+			evidence[id] = true
 		}
-	} else {
-		sres, err := ix.rank(ctx, q, strict, filter)
-		if err != nil {
-			return offres.Ranking{}, err
-		}
-		for _, h := range sres.Hits {
-			evidence[h.ID] = true
-		}
+	} else if evidence, _, err = ix.strictAmong(ctx, strict, filter, ids, false); err != nil {
+		return offres.Ranking{}, err
 	}
-	ids := make([]string, len(res.Hits))
 	exact := map[string]bool{}
 	key := offres.FoldKey(q.Text)
 	for i, h := range res.Hits {
-		ids[i] = h.ID
 		if i >= exactCheck || key == "" {
 			continue
 		}
