@@ -499,7 +499,7 @@ func TestCrashSafety(t *testing.T) {
 // them again and costs more under the race detector.
 func checkAfterCrash(t *testing.T, round int, dir, marker string, thisRound []string, acked map[string]bool) {
 	t.Helper()
-	out, stderr, err := runBinary(t, "search", "--data", dir, "--json", "--mode", "keyword", "--include-closed", "--log-level", "warn", marker)
+	out, stderr, err := runBinary(t, "search", "--data", dir, "--json", "--mode", "keyword", "--include-closed", "--collapse=false", "--log-level", "warn", marker)
 	var res offres.Result
 	if err == nil {
 		err = json.Unmarshal([]byte(out), &res)

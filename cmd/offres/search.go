@@ -20,7 +20,8 @@ func runSearch(ctx context.Context, args []string, e env) error {
 	limit := fs.Int("limit", offres.DefaultLimit, "hits per page")
 	page := fs.Int("page", 1, "page")
 	sort := fs.String("sort", offres.SortRelevance, "relevance, deadline or published")
-	closed := fs.Bool("include-closed", false, "include closed offers")
+	closed := fs.Bool("include-closed", false, "include closed and expired offers")
+	collapse := fs.Bool("collapse", true, "show near-duplicate offers once (--collapse=false: every one)")
 	mode := fs.String("mode", offres.ModeHybrid, "keyword, semantic or hybrid")
 	var filters filterFlags
 	fs.Var(&filters, "filter", "facet=value, repeatable (commune=Nouméa, category=A…)")
@@ -34,7 +35,7 @@ func runSearch(ctx context.Context, args []string, e env) error {
 	defer eng.Close()
 	res, err := eng.Search().Search(ctx, search.Request{
 		Text: strings.Join(fs.Args(), " "), Limit: *limit, Page: *page, Sort: *sort,
-		IncludeClosed: *closed, Filters: filters.m, Mode: *mode,
+		IncludeClosed: *closed, Filters: filters.m, Mode: *mode, NoCollapse: !*collapse,
 	})
 	if err != nil {
 		return err

@@ -181,6 +181,13 @@ func TestServeFinishesInFlightOnSIGTERM(t *testing.T) {
 	if _, err := conn.Write(body[:half]); err != nil {
 		t.Fatal(err)
 	}
+	// The request is in flight once the server has begun to read it: a
+	// connection it has accepted but not yet read from is idle, and a
+	// graceful shutdown closes idle connections (fasthttp's Shutdown). The
+	// server starts reading at once; on a loaded machine its goroutine may
+	// wait a little, hence the pause (this made the test flaky: « connection
+	// reset by peer » one run in a few).
+	time.Sleep(500 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,7 @@
         ? `${fmt(n)} ${plural(n, 'offre trouvée', 'offres trouvées')} pour « ${q} »`
         : `${fmt(n)} ${plural(n, 'offre', 'offres')}`,
       related: (n, q, fmt) => `Aucune offre ne correspond exactement à « ${q} ». ${fmt(n)} ${plural(n, 'offre proche', 'offres proches')} de votre recherche :`,
+      andRelated: (n, fmt) => `, et ${fmt(n)} ${plural(n, 'offre proche', 'offres proches')}`,
       relatedTag: 'proche par le sens',
       partialTag: 'quelques mots de la recherche seulement',
       noResult: (q) => q
@@ -139,6 +140,7 @@
       count: (n, q, fmt) => q ? `${fmt(n)} ${plural(n, 'offer', 'offers')} found for “${q}”` : `${fmt(n)} ${plural(n, 'offer', 'offers')}`,
       noResult: (q) => q ? `No offer matches “${q}”. Check the spelling, try other words or remove filters.` : 'No offer matches these filters.',
       related: (n, q, fmt) => `No offer matches “${q}” exactly. ${fmt(n)} related ${plural(n, 'offer', 'offers')}:`,
+      andRelated: (n, fmt) => `, and ${fmt(n)} related ${plural(n, 'offer', 'offers')}`,
       relatedTag: 'related by meaning',
       partialTag: 'some of the words only',
       error: 'The search failed. Please try again in a moment.',
@@ -796,7 +798,11 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
         this.status.textContent = t.related(total, q, (n) => this.numberFormat.format(n));
       } else {
         this.status.className = 'status';
-        this.status.textContent = t.count(total, q, (n) => this.numberFormat.format(n));
+        // The offers that match come first in the count; the others are
+        // only related (tagged in the list).
+        const fmt = (n) => this.numberFormat.format(n);
+        const shown = q ? Math.min(exact, total) : total;
+        this.status.textContent = t.count(shown, q, fmt) + (q && total > shown ? t.andRelated(total - shown, fmt) : '');
       }
       const offset = (this.state.page - 1) * this.pageSize;
       this.hitsEl.replaceChildren(...hits.map((hit, i) => this.renderHit(hit, offset + i + 1)));
