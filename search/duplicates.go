@@ -214,21 +214,34 @@ func similarity(a, b signature) float64 {
 	return float64(n) / dupHashes
 }
 
-// Collapse keeps the first offer of each cluster of a ranking, best first,
-// and returns, for each kept offer, the ids of its duplicates dropped from
-// the ranking.
+// Collapse keeps one offer of each cluster of a ranking, at the place of
+// its best-ranked member, and returns, for each kept offer, the ids of its
+// duplicates dropped from the ranking. The offer kept is the member of
+// least id, so that two indexes of the same offers, which may order equal
+// scores differently, show the same one.
 func Collapse(fused []Fused, cluster func(id string) string) ([]Fused, map[string][]string) {
 	out := fused[:0:0]
-	kept := map[string]string{} // cluster → the offer kept
-	dups := map[string][]string{}
+	at := map[string]int{} // cluster → its place in out
+	members := map[int][]string{}
 	for _, f := range fused {
 		c := cluster(f.ID)
-		if first, ok := kept[c]; ok {
-			dups[first] = append(dups[first], f.ID)
+		i, ok := at[c]
+		if !ok {
+			at[c] = len(out)
+			out = append(out, f)
 			continue
 		}
-		kept[c] = f.ID
-		out = append(out, f)
+		if f.ID < out[i].ID {
+			members[i] = append(members[i], out[i].ID)
+			out[i].ID = f.ID
+		} else {
+			members[i] = append(members[i], f.ID)
+		}
+	}
+	dups := make(map[string][]string, len(members))
+	for i, ids := range members {
+		slices.Sort(ids)
+		dups[out[i].ID] = ids
 	}
 	return out, dups
 }

@@ -162,7 +162,7 @@ func (s *Service) collapsedKeywordSearch(ctx context.Context, q offres.Query) (o
 	}
 	fused := make([]Fused, len(kw.IDs))
 	for i, id := range kw.IDs {
-		fused[i] = Fused{ID: id, Score: float64(len(kw.IDs) - i), KeywordRank: i + 1, Exact: kw.Exact[id]}
+		fused[i] = Fused{ID: id, Score: kw.Scores[i], KeywordRank: i + 1, Exact: kw.Exact[id]}
 	}
 	// The keyword ranking passed the filters already.
 	fused, dups := Collapse(fused, s.dups.Cluster)

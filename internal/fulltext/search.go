@@ -291,8 +291,9 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		return offres.Ranking{}, err
 	}
 	ids := make([]string, len(res.Hits))
+	scores := make([]float64, len(res.Hits))
 	for i, h := range res.Hits {
-		ids[i] = h.ID
+		ids[i], scores[i] = h.ID, h.Score
 	}
 	evidence := make(map[string]bool, len(res.Hits))
 	if strict == nil {
@@ -320,7 +321,7 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 			exact[h.ID] = true
 		}
 	}
-	return offres.Ranking{IDs: ids, Exact: exact, Evidence: evidence}, nil
+	return offres.Ranking{IDs: ids, Scores: scores, Exact: exact, Evidence: evidence}, nil
 }
 
 // rank is run without facets.

@@ -65,6 +65,8 @@ type Query struct {
 // Ranking is the keyword ranking of a query: offer ids by relevance.
 type Ranking struct {
 	IDs []string
+	// Scores are the offers' relevance scores, in the order of IDs.
+	Scores []float64
 	// Exact holds those among the first whose reference or title is the
 	// query itself.
 	Exact map[string]bool
