@@ -593,18 +593,15 @@ func level(text string, lowest bool) (int, int, int, bool) {
 // Réunion » is an agency, not a baccalauréat.
 var nameAfterRE = regexp.MustCompile(`^\s+\p{Lu}\p{Ll}+`)
 
-// articleBeforeRE is an article right before: « le CAP » may be a
-// heading in capitals.
-var articleBeforeRE = regexp.MustCompile(`(?i)\b(le|un|du|au)\s+$`)
-
 // noiseDiploma reports whether the diploma name at [s, e) of text is a
-// proper name's or a common word's (« BAC Réunion », « tenir le CAP »).
+// proper name's (« BAC Réunion »); « le cap » in lower case is not read
+// as a CAP at all (diplomaREs).
 func noiseDiploma(text string, s, e int) bool {
 	name := text[s:e]
 	if strings.EqualFold(name, "bac") && nameAfterRE.MatchString(text[e:]) {
 		return true
 	}
-	return (name == "CAP" || name == "BAC") && articleBeforeRE.MatchString(text[:s]) && strings.ToUpper(text[max(0, s-4):s]) != text[max(0, s-4):s]
+	return false
 }
 
 // minimumByCategory is the diploma level a category of the public service
