@@ -59,8 +59,8 @@ func TestRomeImportAndMatchEval(t *testing.T) {
 	if _, stderr, err := runCmd(t, "index", "--data", data, "--quiet", filepath.Join(td, "offers", "france-travail-2024.json")); err != nil {
 		t.Fatalf("index: %v\n%s", err, stderr)
 	}
-	out, stderr, err = runCmd(t, "eval", "--match", "--data", data)
-	if err != nil || !strings.Contains(out, "| matching | 12 |") || !strings.Contains(out, "| keyword (profile text) | 12 |") {
+	out, stderr, err = runCmd(t, "eval", "--match", "--data", data, "--sets", matchSetsDir)
+	if err != nil || !strings.Contains(out, "| matching |") || !strings.Contains(out, "| bm25 baseline |") {
 		t.Errorf("eval --match: %v\n%s\n%s", err, out, stderr)
 	}
 	if _, _, err := runCmd(t, "rome", "import", "--data", data, t.TempDir()); err == nil {

@@ -12,11 +12,8 @@ import (
 	"offres/internal/assistant"
 	"offres/internal/config"
 	"offres/internal/eval"
-	"offres/internal/match"
 	"offres/internal/offres"
-	"offres/internal/rome"
 	"offres/prompts"
-	"offres/search"
 )
 
 // runEval scores the index against a set of queries and relevance
@@ -30,9 +27,9 @@ func runEval(ctx context.Context, args []string, e env) error {
 	modes := fs.String("mode", "keyword,semantic,hybrid", "search modes to compare, comma-separated")
 	questionsPath := fs.String("questions", "", "an assistant question set (JSON): scores the assistant instead of the search")
 	today := fs.String("today", "", "the date the answers are judged on, YYYY-MM-DD (default: today in Nouméa)")
-	matchEval := fs.Bool("match", false, "score profile matching against a keyword baseline (needs offres rome import)")
+	matchEval := fs.Bool("match", false, "run the matching sets (--sets, default "+defaultMatchSets+") with matching and the BM25 baseline, and the explanation set")
 	setsDir := fs.String("sets", "", "a committed query set (a folder with queries.tsv and qrels.txt), or a folder of sets: each is run in every mode and by the BM25 baseline")
-	offersPath := fs.String("offers", "", "with --sets: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
+	offersPath := fs.String("offers", "", "with --sets or --match: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
 	asJSON := fs.Bool("json", false, "with --sets: print the figures as JSON (the format of figures.json)")
 	perQuery := fs.Bool("per-query", false, "with --sets: print every graded query's nDCG@10 in each run as TSV instead of the tables")
 	if err := c.parse(fs, args, e); err != nil {
@@ -49,7 +46,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 		return runEvalAsk(ctx, &c, *questionsPath, e)
 	}
 	if *matchEval {
-		return runEvalMatch(ctx, &c, e)
+		return runEvalMatch(ctx, &c, *setsDir, *offersPath, setsOutput{json: *asJSON, perQuery: *perQuery}, e)
 	}
 	if *setsDir != "" {
 		return runEvalSets(ctx, &c, *setsDir, *offersPath, setsOutput{json: *asJSON, perQuery: *perQuery}, e)
@@ -135,90 +132,4 @@ func answerMode(s config.LLM) string {
 		return "model " + s.Model
 	}
 	return "extractive"
-}
-
-// runEvalMatch scores profile matching against a keyword baseline: one
-// profile per ROME code of the indexed offers (the code's label, definition
-// and access texts from the imported taxonomy), the offers of that code
-// relevant.
-func runEvalMatch(ctx context.Context, c *common, e env) error {
-	eng, log, err := c.open(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
-	tax, err := rome.LoadFile(romeFile(c.cfg.Data))
-	if err != nil {
-		return fmt.Errorf("eval --match needs the ROME taxonomy (offres rome import): %w", err)
-	}
-	m, err := matcher(c.cfg.Data, log)
-	if err != nil {
-		return err
-	}
-	qrels := eval.Qrels{}
-	err = eng.Scan(ctx, func(o offres.Offer) error {
-		if o.RomeCode != "" {
-			if qrels[o.RomeCode] == nil {
-				qrels[o.RomeCode] = map[string]int{}
-			}
-			qrels[o.RomeCode][o.ID] = 1
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	// Three profiles per code: its label with its definition, its label with
-	// its access texts (diplomas, experience), its definition alone.
-	var queries []eval.Query
-	for code, rel := range qrels {
-		info, ok := tax.Code(code)
-		if !ok || len(rel) < 2 {
-			continue
-		}
-		def, access := strings.Join(info.Definition, " "), strings.Join(info.Access, " ")
-		for i, text := range []string{info.Label + "\n" + def, info.Label + "\n" + access, def} {
-			if strings.TrimSpace(text) != "" {
-				queries = append(queries, eval.Query{ID: fmt.Sprintf("%s-%d", code, i+1), Text: text})
-			}
-		}
-	}
-	// The qrels of each profile are its code's.
-	for _, q := range queries {
-		code, _, _ := strings.Cut(q.ID, "-")
-		qrels[q.ID] = qrels[code]
-	}
-	slices.SortFunc(queries, func(a, b eval.Query) int { return strings.Compare(a.ID, b.ID) })
-	svc := match.NewService(eng.Search(), eng, m, c.now)
-	keyword, err := eval.Run(ctx, queries, qrels, func(ctx context.Context, text string, k int) ([]string, error) {
-		res, err := eng.Search().Search(ctx, search.Request{Text: match.QueryOf(&offres.Profile{Text: text}),
-			Mode: offres.ModeKeyword, IncludeClosed: true, Limit: offres.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		ids := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			ids[i] = h.ID
-		}
-		return ids, nil
-	})
-	if err != nil {
-		return err
-	}
-	matching, err := eval.Run(ctx, queries, qrels, func(ctx context.Context, text string, k int) ([]string, error) {
-		res, err := svc.Rank(ctx, &offres.Profile{Text: text}, offres.MaxPageSize, true)
-		if err != nil {
-			return nil, err
-		}
-		ids := make([]string, len(res))
-		for i, r := range res {
-			ids[i] = r.ID
-		}
-		return ids, nil
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%d profiles from ROME %s fiches (label + definition, label + access, definition); relevant = offers of the same code\n\n", len(queries), tax.Version())
-	return eval.WriteMarkdown(e.stdout, []eval.Labelled{{Label: "keyword (profile text)", Report: keyword}, {Label: "matching", Report: matching}})
 }

@@ -114,13 +114,19 @@ type Figures struct {
 	Unflagged int `json:"unflagged,omitempty"`
 	// Shown counts the hits of the first NoAnswerDepth, flagged or not.
 	Shown int `json:"shown,omitempty"`
+	// Accuracy is the share of an explanation set's pairs given the right
+	// status; QuotedWrong counts its quoted false matches still wrong.
+	Accuracy    float64 `json:"accuracy,omitempty"`
+	QuotedWrong int     `json:"quoted_wrong,omitempty"`
 }
 
 // SetResult is the figures of every run on one set.
 type SetResult struct {
 	Set      string `json:"set"`
 	NoAnswer bool   `json:"no_answer,omitempty"`
-	Queries  int    `json:"queries"`
+	// Explain marks an explanation set: its queries are pairs.
+	Explain bool `json:"explain,omitempty"`
+	Queries int  `json:"queries"`
 	// Runs maps a run's label to its figures.
 	Runs map[string]Figures `json:"runs"`
 	// Order is the runs' labels in the order they ran.
@@ -210,6 +216,10 @@ func WriteSetsMarkdown(w io.Writer, results []SetResult) error {
 		if i > 0 {
 			bw.WriteString("\n")
 		}
+		if res.Explain {
+			writeExplainMarkdown(bw, res)
+			continue
+		}
 		if res.NoAnswer {
 			fmt.Fprintf(bw, "%s (%d queries without a relevant offer; hits in the top %d)\n\n", res.Set, res.Queries, NoAnswerDepth)
 			bw.WriteString("| run | unflagged hits | hits shown |\n|---|---:|---:|\n")
@@ -275,7 +285,7 @@ func WriteFigures(path string, results []SetResult) error {
 		rounded[i] = r
 		rounded[i].Runs = make(map[string]Figures, len(r.Runs))
 		for label, f := range r.Runs {
-			f.NDCG10, f.P5, f.Recall100 = round4(f.NDCG10), round4(f.P5), round4(f.Recall100)
+			f.NDCG10, f.P5, f.Recall100, f.Accuracy = round4(f.NDCG10), round4(f.P5), round4(f.Recall100), round4(f.Accuracy)
 			rounded[i].Runs[label] = f
 		}
 	}
@@ -323,13 +333,32 @@ func compareFigures(name string, want, got Figures, tolerance float64) []string 
 	for _, m := range []struct {
 		what      string
 		want, got float64
-	}{{"nDCG@10", want.NDCG10, got.NDCG10}, {"P@5", want.P5, got.P5}, {"Recall@100", want.Recall100, got.Recall100}} {
+	}{{"nDCG@10", want.NDCG10, got.NDCG10}, {"P@5", want.P5, got.P5}, {"Recall@100", want.Recall100, got.Recall100}, {"accuracy", want.Accuracy, got.Accuracy}} {
 		if m.got < m.want-tolerance {
 			out = append(out, fmt.Sprintf("%s: %s %.3f, committed %.3f", name, m.what, m.got, m.want))
 		}
+	}
+	if got.QuotedWrong > want.QuotedWrong {
+		out = append(out, fmt.Sprintf("%s: %d quoted false matches wrong, committed %d", name, got.QuotedWrong, want.QuotedWrong))
 	}
 	if got.Unflagged > want.Unflagged {
 		out = append(out, fmt.Sprintf("%s: %d unflagged hits, committed %d", name, got.Unflagged, want.Unflagged))
 	}
 	return out
+}
+
+// writeExplainMarkdown writes the table of an explanation set.
+func writeExplainMarkdown(bw *bufio.Writer, res SetResult) {
+	fmt.Fprintf(bw, "%s (%d requirement and profile pairs)\n\n", res.Set, res.Queries)
+	bw.WriteString("| run | accuracy | quoted false matches still wrong |\n|---|---:|---:|\n")
+	for _, label := range res.Order {
+		f := res.Runs[label]
+		fmt.Fprintf(bw, "| %s | %.3f | %d |\n", label, f.Accuracy, f.QuotedWrong)
+	}
+}
+
+// ExplainResult is the SetResult of an explanation set run by label.
+func ExplainResult(name, label string, r ExplainReport) SetResult {
+	return SetResult{Set: name, Explain: true, Queries: r.Pairs, Order: []string{label},
+		Runs: map[string]Figures{label: {Accuracy: r.Accuracy(), QuotedWrong: r.QuotedWrong}}}
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,9 +56,10 @@ type Item struct {
 	ProfileEvidence string `json:"profile_evidence,omitempty"`
 	Note            string `json:"note,omitempty"`
 	weight          float64
-	// strength ranks job matches: 3 the same job, 2 the same family of
-	// jobs, 1 partial.
+	// strength ranks job matches: 3 the same job, 2 a related one.
 	strength int
+	// confidence is how sure the profile's job is (job items).
+	confidence float64
 }
 
 // Explanation is the comparison of a profile with an offer.
@@ -75,6 +77,9 @@ type Taxonomy interface {
 	Codes(title string) []string       // detailed codes: the same job
 	ParentCodes(title string) []string // historic codes: the same family of jobs
 	FindSkills(text string) []rome.SkillMatch
+	NormalizeTitle(title string) []rome.Match   // a job title's appellations, scored
+	InferCodes(text string, k int) []rome.Match // the codes whose texts a CV's tasks are closest to
+	Code(code string) (rome.CodeInfo, bool)     // a code's parent and mobility links
 }
 
 // Matcher compares profiles and offers.
@@ -131,11 +136,12 @@ func (m *Matcher) Explain(p *offres.Profile, o *offres.Offer, today offres.Date)
 // compared with (its text's words, its ROME skills and job codes, its
 // diploma level and years of experience).
 type Analyzed struct {
-	p          *offres.Profile
-	pd         *doc
-	romeSkills map[string]rome.SkillMatch // the profile's ROME competences and knowledge, by id; nil without ROME
-	jobs       []jobCandidate             // its job titles and short lines, with their ROME codes
-	size       int                        // significant words plus structured items
+	p           *offres.Profile
+	pd          *doc
+	romeSkills  map[string]rome.SkillMatch // the profile's ROME competences and knowledge, by id; nil without ROME
+	jobs        []jobCandidate             // its job titles and short lines, with their ROME codes
+	occupations []Occupation               // its jobs as ROME codes, with a confidence
+	size        int                        // significant words plus structured items
 	// The highest diploma level its text states, and where.
 	diploma        int
 	diplomaS       int
@@ -166,9 +172,14 @@ func (m *Matcher) Analyze(p *offres.Profile) *Analyzed {
 		for _, c := range jobCandidates(p) {
 			a.jobs = append(a.jobs, jobCandidate{text: c, codes: m.rome.Codes(c), parents: m.rome.ParentCodes(c)})
 		}
+		a.occupations = m.identify(p)
 	}
 	return a
 }
+
+// Occupations returns the jobs identified in an analysed profile, most
+// confident first; none when its job could not be identified.
+func (a *Analyzed) Occupations() []Occupation { return a.occupations }
 
 // ExplainAnalyzed compares an analysed profile with an offer.
 func (m *Matcher) ExplainAnalyzed(a *Analyzed, o *offres.Offer, today offres.Date) Explanation {
@@ -217,27 +228,12 @@ func (m *Matcher) ExplainAnalyzed(a *Analyzed, o *offres.Offer, today offres.Dat
 		ex.Summary = "données insuffisantes : le profil est trop court pour être comparé à l'offre"
 		return ex
 	}
-	var got, total float64
-	counts := map[string]int{}
-	for _, it := range items {
-		counts[it.Status]++
-		if it.Status == Unknown || it.weight == 0 {
-			continue
-		}
-		total += it.weight
-		switch it.Status {
-		case Matched:
-			got += it.weight
-		case Partial:
-			got += it.weight / 2
-		}
-	}
-	if total == 0 {
+	score, counts, ok := calibrated(items)
+	if !ok {
 		ex.Insufficient = true
 		ex.Summary = "données insuffisantes : l'offre ne précise pas d'exigence comparable"
 		return ex
 	}
-	score := int(math.Round(100 * got / total))
 	ex.Score = &score
 	ex.Summary = fmt.Sprintf("%d exigence(s) remplie(s), %d partiellement, %d manquante(s)", counts[Matched], counts[Partial], counts[Missing])
 	switch st, _ := o.Status(today); st {
@@ -247,6 +243,67 @@ func (m *Matcher) ExplainAnalyzed(a *Analyzed, o *offres.Offer, today offres.Dat
 		ex.Summary += " ; offre expirée (publiée sans date limite il y a plus de " + fmt.Sprint(offres.DefaultUndatedOpenDays) + " jours)"
 	}
 	return ex
+}
+
+// Weights of the score: the job agreement and the share of the other
+// requirements met; requirementPrior is the weight of the requirements an
+// offer does not state, so that one requirement met is not 100 %.
+const (
+	jobShare         = 0.6
+	requirementPrior = 2.0
+	// noJobCeiling is the most an offer of another job (or any offer, for a
+	// profile whose job is not identified) may score.
+	noJobCeiling = 40
+)
+
+// calibrated is the score of the items (see docs/matching.md): J, the job
+// agreement (the same code: 0.5 + confidence/2; a related code: half of
+// that; otherwise 0), and R, the weighted share of the other requirements
+// met (partial counts half) over their weight plus requirementPrior. The
+// score is 100 × (0.6 J + 0.4 R) when the job agrees, 40 × R otherwise.
+func calibrated(items []Item) (int, map[string]int, bool) {
+	var got, total, job float64
+	counts := map[string]int{}
+	stated := false
+	for _, it := range items {
+		counts[it.Status]++
+		if it.Kind == KindJob {
+			job = jobAgreement(it)
+			stated = stated || it.Status != Unknown
+			continue
+		}
+		if it.Status == Unknown || it.weight == 0 {
+			continue
+		}
+		stated = true
+		total += it.weight
+		switch it.Status {
+		case Matched:
+			got += it.weight
+		case Partial:
+			got += it.weight / 2
+		}
+	}
+	if !stated {
+		return 0, counts, false
+	}
+	r := got / (total + requirementPrior)
+	if job == 0 {
+		return int(math.Round(noJobCeiling * r)), counts, true
+	}
+	return int(math.Round(100 * (jobShare*job + (1-jobShare)*r))), counts, true
+}
+
+// jobAgreement is J of a job item.
+func jobAgreement(it Item) float64 {
+	j := 0.5 + it.confidence/2
+	switch it.Status {
+	case Matched:
+		return j
+	case Partial:
+		return j / 2
+	}
+	return 0
 }
 
 // profileText is the text a profile is matched on: its CV and its
@@ -282,93 +339,187 @@ func profileSize(p *offres.Profile, d *doc) int {
 var parenRE = regexp.MustCompile(`\s*\([^)]*\)`)
 
 // phrase matches a phrase of the offer (a skill) in the profile: the
-// phrase itself (without its parenthesised examples), a synonym of it, a
-// technology named inside a longer word (« SQL » in « PostgreSQL »), or,
-// partially, half its words.
+// phrase itself (without its parenthesised examples), a synonym of it or of
+// a part of it, a technology named inside a longer word (« SQL » in
+// « PostgreSQL »), all its words in one passage; partially, at least two of
+// its meaningful words and half of them in one passage. One shared word is
+// never evidence: « contrôle » does not meet « contrôle de gestion ».
 func (m *Matcher) phrase(pd *doc, label string) Item {
-	stems := significant(parenRE.ReplaceAllString(label, ""))
+	stems := requirementStems(parenRE.ReplaceAllString(label, ""))
 	if len(stems) == 0 {
-		stems = significant(label)
+		stems = requirementStems(label)
 	}
 	if len(stems) == 0 {
 		return Item{Status: Unknown}
 	}
 	if s, e, ok := pd.phrase(stems); ok {
-		return Item{Status: Matched, ProfileEvidence: pd.sentence(s, e)}
+		return Item{Status: Matched, ProfileEvidence: pd.sentence(s, e), Note: "mêmes mots"}
 	}
 	if len(stems) == 1 && len(stems[0]) >= 3 {
 		for _, w := range pd.words {
 			if len(w.stem) > len(stems[0]) && strings.HasSuffix(w.stem, stems[0]) {
-				return Item{Status: Matched, ProfileEvidence: pd.sentence(w.start, w.end), Note: pd.text[w.start:w.end]}
+				return Item{Status: Matched, ProfileEvidence: pd.sentence(w.start, w.end), Note: "technologie : " + pd.text[w.start:w.end]}
 			}
 		}
 	}
-	for _, gi := range m.byStem[strings.Join(stems, " ")] {
-		for _, alt := range m.synonyms[gi] {
-			if s, e, ok := pd.phrase(alt); ok {
-				return Item{Status: Matched, ProfileEvidence: pd.sentence(s, e), Note: "synonyme"}
-			}
-		}
+	if it, ok := m.synonym(pd, stems); ok {
+		return it
 	}
-	found, first := 0, -1
-	for _, st := range stems {
-		if s, _, ok := pd.has(st); ok {
-			found++
-			if first < 0 || s < first {
-				first = s
-			}
-		}
-	}
-	if len(stems) >= 2 && 2*found >= len(stems) {
-		return Item{Status: Partial, ProfileEvidence: pd.sentence(first, first+1), Note: fmt.Sprintf("%d mot(s) sur %d", found, len(stems))}
+	found, first, last := pd.window(stems, passageWords)
+	switch {
+	case len(stems) >= 2 && found == len(stems):
+		return Item{Status: Matched, ProfileEvidence: pd.sentence(first, last), Note: "tous les mots dans un même passage"}
+	case strong(stems, pd, first, last) >= 2 && 2*found >= len(stems):
+		return Item{Status: Partial, ProfileEvidence: pd.sentence(first, last), Note: fmt.Sprintf("%d mot(s) sur %d dans un même passage", found, len(stems))}
 	}
 	return Item{Status: Missing}
 }
 
-// job matches the offer's job title: the title or a synonym in the
-// profile, or the same ROME code.
+// passageWords is the width of the passage a requirement's words must
+// share.
+const passageWords = 12
+
+// synonym matches a synonym of the phrase or of a run of its words of the
+// lexicon (« drehu » for « pratique d'une langue kanak »).
+func (m *Matcher) synonym(pd *doc, stems []string) (Item, bool) {
+	for n := len(stems); n >= 1; n-- {
+		for i := 0; i+n <= len(stems); i++ {
+			if n == 1 && len(stems) > 1 {
+				return Item{}, false // one word of a longer requirement is not its synonym
+			}
+			for _, gi := range m.byStem[strings.Join(stems[i:i+n], " ")] {
+				for _, alt := range m.synonyms[gi] {
+					if s, e, ok := pd.phrase(alt); ok {
+						return Item{Status: Matched, ProfileEvidence: pd.sentence(s, e), Note: "synonyme (lexique) : " + pd.text[s:e]}, true
+					}
+				}
+			}
+		}
+	}
+	return Item{}, false
+}
+
+// weakStems are words of requirements too common to count as evidence by
+// themselves.
+var weakStems = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`diplome etat service technique general professionnel public adulte
+		controle conseil suivi demarche qualite outil gestion activite mise oeuvre projet`) {
+		weakStems[stem(w)] = true
+	}
+}
+
+// strong counts the stems found in [first, last) that are not weak.
+func strong(stems []string, pd *doc, first, last int) int {
+	n := 0
+	for _, st := range stems {
+		if weakStems[st] {
+			continue
+		}
+		for _, i := range pd.index[st] {
+			if pd.words[i].start >= first && pd.words[i].end <= last {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// requirementStems are the words of a requirement that carry meaning:
+// those of significant, « gestion », « niveau » and the like kept (they
+// make « contrôle de gestion » what it is).
+func requirementStems(phrase string) []string {
+	var out []string
+	for _, w := range words(phrase) {
+		if len(w.stem) >= 2 && (!stopWords[w.stem] || keptStems[w.stem]) {
+			out = append(out, w.stem)
+		}
+	}
+	return out
+}
+
+var keptStems = map[string]bool{stem("gestion"): true, stem("travail"): true, stem("equipe"): true, stem("poste"): true}
+
+// job compares the profile's jobs with the offer's: the same ROME code,
+// then a code the ROME's mobility links to, then the offer's title in the
+// profile's words. A profile whose job is not identified leaves it unknown.
 func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
 	title := cleanTitle(o.Title)
-	it := m.phrase(a.pd, title)
-	it.Kind, it.Requirement, it.Required, it.OfferEvidence, it.weight = KindJob, title, true, o.Title, weightJob
-	if it.Status == Matched {
-		it.strength = 3
+	it := Item{Kind: KindJob, Requirement: title, Required: true, OfferEvidence: o.Title, weight: weightJob, Status: Missing}
+	if m.rome != nil && len(a.occupations) > 0 {
+		level, j, code := m.agreement(a.occupations, m.offerCodes(o))
+		switch level {
+		case agreeSame:
+			it.Status, it.strength, it.confidence = Matched, agreeSame, j.Confidence
+			it.ProfileEvidence, it.Note = j.From, "même métier (code ROME "+code+")"
+			return it
+		case agreeRelated:
+			it.Status, it.strength, it.confidence = Partial, agreeRelated, j.Confidence
+			it.ProfileEvidence, it.Note = j.From, "métier proche (mobilité ROME "+j.Code+" → "+code+")"
+			return it
+		}
 	}
-	if it.Status == Matched || m.rome == nil {
+	if m.rome != nil {
+		if c, code, strength, ok := m.sameTitleCode(a, title); ok {
+			it.Status, it.strength, it.confidence = Matched, strength, 0.9
+			it.ProfileEvidence, it.Note = c, "même métier (code ROME "+code+")"
+			return it
+		}
+	}
+	if s, e, ok := titleInProfile(a.pd, title); ok {
+		it.Status, it.strength, it.confidence = Matched, agreeSame, 1
+		it.ProfileEvidence, it.Note = a.pd.sentence(s, e), "intitulé de l'offre"
 		return it
 	}
-	// The same ROME code: the detailed one is the same job, the historic
-	// one a job of the same family (« développeur », « ingénieur d'études
-	// informatique »); both are matches, the first ranks higher.
-	same, family := map[string]bool{}, map[string]bool{}
-	if o.RomeCode != "" {
-		same[o.RomeCode], family[o.RomeCode] = true, true
+	if m.rome != nil && len(a.occupations) == 0 {
+		it.Status, it.Note = Unknown, "métier du profil non identifié"
 	}
-	for _, c := range m.rome.Codes(title) {
-		same[c] = true
-	}
-	for _, c := range m.rome.ParentCodes(title) {
-		family[c] = true
-	}
-	matched := func(c, note string, strength int) Item {
-		return Item{Kind: KindJob, Requirement: title, Required: true, Status: Matched, OfferEvidence: o.Title,
-			ProfileEvidence: c, Note: note, weight: weightJob, strength: strength}
-	}
+	return it
+}
+
+// sameTitleCode compares the ROME codes of the offer's title with those of
+// the profile's job titles and short lines: the same detailed code (the
+// same job, strength 3), then the same historic code (strength 2).
+func (m *Matcher) sameTitleCode(a *Analyzed, title string) (string, string, int, bool) {
+	same, family := m.rome.Codes(title), m.rome.ParentCodes(title)
 	for _, c := range a.jobs {
 		for _, code := range c.codes {
-			if same[code] {
-				return matched(c.text, "même métier (code ROME "+code+")", 3)
+			if slices.Contains(same, code) {
+				return c.text, code, agreeSame, true
 			}
 		}
 	}
 	for _, c := range a.jobs {
 		for _, code := range c.parents {
-			if family[code] {
-				return matched(c.text, "même famille de métiers (code ROME "+code+")", 2)
+			if slices.Contains(family, code) {
+				return c.text, code, agreeRelated, true
 			}
 		}
 	}
-	return it
+	return "", "", 0, false
+}
+
+// genericTitleWords are the words that alone do not name a job.
+var genericTitleWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`agent technicien conseiller contractuel chef responsable adjoint charge gestionnaire
+		assistant directeur employe operateur ouvrier expert ingenieur cadre attache vacataire stagiaire
+		apprenti titulaire collaborateur coordinateur coordonnateur referent superviseur polyvalent`) {
+		genericTitleWords[stem(w)] = true
+	}
+}
+
+// titleInProfile finds the offer's title in the profile, its words in a
+// row; a title of one generic word (« Agent ») names no job.
+func titleInProfile(pd *doc, title string) (int, int, bool) {
+	stems := significant(title)
+	if len(stems) == 0 || (len(stems) == 1 && genericTitleWords[stems[0]]) {
+		return 0, 0, false
+	}
+	return pd.phrase(stems)
 }
 
 // jobCandidates are what of a profile may name a job: its job titles and
@@ -408,8 +559,8 @@ var (
 		{regexp.MustCompile(`(?i)\bdipl[oô]m[ée]e? d'[ée]tat\b`), 3},
 		{regexp.MustCompile(`\bDE\b`), 3}, // « DE » in capitals only: « de » is a word
 		{regexp.MustCompile(`(?i)\b(BTS|DUT|BUT|DEUG)\b`), 2},
-		{regexp.MustCompile(`(?i)\b(baccalaur[ée]at|bac)\b`), 0},
-		{regexp.MustCompile(`(?i)\b(CAP|BEP)\b`), -1},
+		{regexp.MustCompile(`(?i)\bbaccalaur[ée]at\b|\b(?:[Bb]ac|BAC)\b(?:\s+(?:pro|professionnel|g[ée]n[ée]ral|technologique|S|ES|L|STMG|STI2D|ST2S)\b)?`), 0},
+		{regexp.MustCompile(`\b(CAP|BEP)\b`), -1}, // in capitals: « le cap défini » is no diploma
 	}
 )
 
@@ -428,11 +579,29 @@ func level(text string, lowest bool) (int, int, int, bool) {
 		return best, bs, be, true // « bac+N » says what is asked; the diploma names around it are examples
 	}
 	for _, d := range diplomaREs {
-		if m := d.re.FindStringIndex(text); m != nil && better(d.level) {
-			best, bs, be, found = d.level, m[0], m[1], true
+		for _, m := range d.re.FindAllStringIndex(text, -1) {
+			if !noiseDiploma(text, m[0], m[1]) && better(d.level) {
+				best, bs, be, found = d.level, m[0], m[1], true
+				break
+			}
 		}
 	}
 	return best, bs, be, found
+}
+
+// nameAfterRE is a capitalised word right after a diploma's name: « BAC
+// Réunion » is an agency, not a baccalauréat.
+var nameAfterRE = regexp.MustCompile(`^\s+\p{Lu}\p{Ll}+`)
+
+// noiseDiploma reports whether the diploma name at [s, e) of text is a
+// proper name's (« BAC Réunion »); « le cap » in lower case is not read
+// as a CAP at all (diplomaREs).
+func noiseDiploma(text string, s, e int) bool {
+	name := text[s:e]
+	if strings.EqualFold(name, "bac") && nameAfterRE.MatchString(text[e:]) {
+		return true
+	}
+	return false
 }
 
 // minimumByCategory is the diploma level a category of the public service
@@ -506,10 +675,16 @@ var (
 	yearRangeRE  = regexp.MustCompile(`\b((?:19|20)\d\d)\s*[-–—àa]+\s*((?:19|20)\d\d|aujourd'hui|ce jour|pr[ée]sent)`)
 )
 
+// optionalRE marks a sentence that wishes rather than requires.
+var optionalRE = regexp.MustCompile(`(?i)serait un (plus|atout)|est un (plus|atout)|appréci[ée]e?|souhait[ée]e?|non obligatoire|idéalement|de préférence`)
+
 func experienceItem(a *Analyzed, od *doc) (Item, bool) {
 	m := expOfferRE.FindStringSubmatchIndex(od.text)
 	if m == nil {
 		return Item{}, false
+	}
+	if optionalRE.MatchString(od.sentence(m[0], m[1])) {
+		return Item{}, false // « une expérience … serait un plus »: not a requirement
 	}
 	want := 3 // « confirmée », « significative »
 	for _, g := range []int{2, 4} {

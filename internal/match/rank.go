@@ -148,14 +148,28 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 		}
 	}
 	fused := search.Fuse(lists[0], lists[1], nil, search.FuseOptions{KeywordWeight: 1, SemanticWeight: 2})
-	today := offres.Today(s.now)
-	out := make([]Result, 0, len(fused))
 	a := s.matcher.Analyze(p) // once, whatever the number of offers
+	ids := make([]string, 0, len(fused)+candidates)
 	for _, f := range fused {
+		ids = append(ids, f.ID)
+	}
+	// The offers of the profile's job, when it is identified.
+	jobIDs, err := s.jobCandidates(ctx, a, includeClosed)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range jobIDs {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	today := offres.Today(s.now)
+	out := make([]Result, 0, len(ids))
+	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("match: %w", err)
 		}
-		o, err := s.catalog.Get(ctx, f.ID)
+		o, err := s.catalog.Get(ctx, id)
 		if errors.Is(err, offres.ErrNotFound) {
 			continue
 		}
@@ -178,6 +192,28 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// jobCandidates searches the offers of the profile's most confident job by
+// its name (the profile's words for it, or the code's label).
+func (s *Service) jobCandidates(ctx context.Context, a *Analyzed, includeClosed bool) ([]string, error) {
+	occ := a.Occupations()
+	if len(occ) == 0 {
+		return nil, nil
+	}
+	q := occ[0].From
+	if q == inferredFrom {
+		q = occ[0].Label
+	}
+	res, err := s.search.Search(ctx, search.Request{Text: QueryOf(&offres.Profile{Text: q}), Mode: offres.ModeKeyword, Limit: candidates, IncludeClosed: includeClosed})
+	if err != nil {
+		return nil, fmt.Errorf("match: search: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
 }
 
 func scoreOf(r Result) int {
@@ -246,7 +282,7 @@ func jobRank(ex Explanation) int {
 			case it.Status == Matched:
 				return max(it.strength, 2)
 			case it.Status == Partial:
-				return 1
+				return 0 // a related job ranks by its score
 			}
 		}
 	}

@@ -151,3 +151,27 @@ func (d *doc) sentence(start, end int) string {
 	}
 	return out
 }
+
+// window finds the passage of at most width words holding the most of the
+// stems: how many, and its byte span.
+func (d *doc) window(stems []string, width int) (found, start, end int) {
+	for _, st := range stems {
+		for _, i := range d.index[st] {
+			lo, hi := i, i
+			n := 0
+			for _, other := range stems {
+				for _, j := range d.index[other] {
+					if j >= i-width && j <= i+width {
+						n++
+						lo, hi = min(lo, j), max(hi, j)
+						break
+					}
+				}
+			}
+			if n > found {
+				found, start, end = n, d.words[lo].start, d.words[hi].end
+			}
+		}
+	}
+	return found, start, end
+}
