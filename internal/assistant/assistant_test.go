@@ -23,13 +23,8 @@ func fixedNow() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, offres.No
 // openDemo returns an engine holding the demo corpus.
 func openDemo(t *testing.T) *engine.Engine {
 	t.Helper()
-	ctx := context.Background()
-	e, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	if _, _, err := e.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
+	e := openFiles(t)
+	if _, _, err := e.Import(context.Background(), "demo.json", bytes.NewReader(demo.Offers)); err != nil {
 		t.Fatal(err)
 	}
 	return e
