@@ -320,13 +320,21 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 			return nil, err
 		}
 	}
+	if q.Compare {
+		if out, ok, err := a.retrieveCompared(ctx, q); ok || err != nil {
+			return out, err
+		}
+	}
 	subject := strings.TrimSpace(q.Subject)
 	list := q.Intent == IntentList
 	req := search.Request{Text: subject, Filters: q.Filters, Limit: 5}
 	if list {
-		req.Limit = offres.MaxPageSize // candidates: the checks below keep at most maxListed
+		// Candidates, closed and expired ones included: the answer lists the
+		// open ones (at most maxListed) and counts the others.
+		req.Limit = offres.MaxPageSize
 		req.Mode = offres.ModeHybrid
-		req.IncludeClosed = containsString(q.Filters[offres.FacetDeadline], string(offres.StatusClosed))
+		req.IncludeClosed = true
+		req.Filters = withoutOpenFilter(q.Filters)
 		if q.ClosingWithinDays > 0 {
 			req.Sort = offres.SortDeadline // the soonest first: those the question asks for
 		}
@@ -343,9 +351,6 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 	}
 	var out []found
 	for _, h := range res.Hits {
-		if list && len(out) == maxListed {
-			break
-		}
 		// A list keeps the offers named by the words of the question (see
 		// covers) or whose title is of the job family asked for: closeness
 		// in meaning alone lists too much on a small corpus (measured on
@@ -370,6 +375,23 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 		out = append(out, found{offer: o, passage: h.Passage})
 	}
 	return out, nil
+}
+
+// withoutOpenFilter drops the « open » deadline filter of a list: the list
+// keeps the open offers itself, and counts those that matched but are
+// closed or expired.
+func withoutOpenFilter(filters map[string][]string) map[string][]string {
+	st := filters[offres.FacetDeadline]
+	if !containsString(st, string(offres.StatusOpen)) || containsString(st, string(offres.StatusClosed)) {
+		return filters
+	}
+	out := map[string][]string{}
+	for k, v := range filters {
+		if k != offres.FacetDeadline {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // covers reports whether what names the offer (title, cadre d'emploi,

@@ -101,7 +101,7 @@ func buildSources(offers []found, today offres.Date) ([]Source, map[string]strin
 		}
 		o := &offers[i].offer
 		texts[o.ID] = offerText(o)
-		status := statusShort(o, today)
+		status := (&writer{}).statusShort(o, today)
 		if st, _ := o.Status(today); st.Closed() {
 			status = "CLÔTURÉE (" + status + ")"
 		} else if st != offres.StatusUnknown {

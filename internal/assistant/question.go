@@ -19,19 +19,28 @@ type Intent string
 
 // The intents.
 const (
-	IntentDeadline  Intent = "deadline"   // « date limite », « jusqu'à quand »
-	IntentPlace     Intent = "place"      // « où », « lieu », « quelle commune »
-	IntentEmployer  Intent = "employer"   // « qui recrute », « employeur »
-	IntentDirection Intent = "direction"  // « quelle direction », « quel service »
-	IntentCategory  Intent = "category"   // « catégorie », « cadre d'emploi », « grade »
-	IntentResidence Intent = "residence"  // « durée de résidence », « emploi local »
-	IntentStartDate Intent = "start_date" // « prise de poste », « quand commence »
-	IntentSalary    Intent = "salary"     // « salaire », « rémunération »
-	IntentContact   Intent = "contact"    // « qui contacter », « comment postuler »
-	IntentMissions  Intent = "missions"   // « missions », « que fait-on »
-	IntentProfile   Intent = "profile"    // « profil », « diplôme », « compétences »
-	IntentList      Intent = "list"       // « quels postes », « y a-t-il des offres »
-	IntentOther     Intent = "other"      // none of the above: a plain search
+	IntentDeadline   Intent = "deadline"   // « date limite », « jusqu'à quand »
+	IntentPlace      Intent = "place"      // « où », « lieu », « quelle commune »
+	IntentEmployer   Intent = "employer"   // « qui recrute », « employeur »
+	IntentDirection  Intent = "direction"  // « quelle direction », « quel service »
+	IntentCategory   Intent = "category"   // « catégorie », « cadre d'emploi », « grade »
+	IntentResidence  Intent = "residence"  // « durée de résidence », « emploi local »
+	IntentStartDate  Intent = "start_date" // « prise de poste », « quand commence »
+	IntentSalary     Intent = "salary"     // « salaire », « rémunération »
+	IntentContact    Intent = "contact"    // « qui contacter », « comment postuler »
+	IntentMissions   Intent = "missions"   // « missions », « que fait-on »
+	IntentProfile    Intent = "profile"    // « profil », « compétences »
+	IntentContract   Intent = "contract"   // « type de contrat », « CDD ou titulaire ? »
+	IntentExperience Intent = "experience" // « expérience », « débutant accepté ? »
+	IntentDiploma    Intent = "diploma"    // « diplôme », « niveau d'études »
+	IntentLicence    Intent = "licence"    // « permis »
+	IntentLanguages  Intent = "languages"  // « langues », « parler anglais »
+	IntentHours      Intent = "hours"      // « horaires », « temps plein »
+	IntentRemote     Intent = "remote"     // « télétravail »
+	IntentPosts      Intent = "posts"      // « combien de postes »
+	IntentConditions Intent = "conditions" // « logement de fonction », « astreintes »
+	IntentList       Intent = "list"       // « quels postes », « y a-t-il des offres »
+	IntentOther      Intent = "other"      // none of the above: a plain search
 )
 
 // The job families, a closed list (Families). A family is recognised from the
@@ -79,6 +88,20 @@ type Question struct {
 	// Reference is an offer reference quoted in the question
 	// (« l'offre PS-2026-0640/DSIN »), or the offer a follow-up is about.
 	Reference string
+	// References are all the references quoted, in order (a comparison
+	// quotes two).
+	References []string
+	// Lang is the language the question is asked in: "fr", or "en" for
+	// English; the answer is written in it.
+	Lang string
+	// Compare is set for a question that compares offers (« lequel paie le
+	// mieux entre … et … ? »); Runs are the runs of words of its subject,
+	// which the offers compared are looked for in.
+	Compare bool
+	Runs    []string
+	// Dropped is the text left out as instructions to the assistant
+	// (« ignore tes consignes… »): never searched for nor answered.
+	Dropped string
 }
 
 // maxAnalysedRunes bounds the part of a question that is analysed; the
@@ -96,19 +119,52 @@ func Understand(text string, today offres.Date) Question {
 	if utf8.RuneCountInString(a) > maxAnalysedRunes {
 		a = string([]rune(a)[:maxAnalysedRunes])
 	}
-	q.Reference, a = findReference(a)
-	p := parser{toks: tokenize(a), today: today, filters: map[string][]string{}, shouting: !hasLower(a)}
+	a, q.Dropped = dropInstructions(a)
+	q.References, a = findReferences(a)
+	if len(q.References) > 0 {
+		q.Reference = q.References[0]
+	}
+	toks := tokenize(a)
+	q.Lang = language(toks)
+	if q.Lang == langEnglish {
+		toks = translate(toks)
+	}
+	p := parser{toks: toks, today: today, filters: map[string][]string{}, shouting: !hasLower(a)}
+	q.Compare = p.comparison()
 	p.category() // before the communes, whose « à » could take a lone « A »
 	p.communes()
 	p.deadline(&q)
 	p.contract()
 	q.Intent = p.intent()
 	q.Family = p.family()
-	q.Subject = p.subject()
+	q.Runs = p.runs()
+	q.Subject = strings.Join(q.Runs, " ")
 	if len(p.filters) > 0 {
 		q.Filters = p.filters
 	}
+	q.settle()
 	return q
+}
+
+// settle resolves what the phrases alone leave ambiguous: contract words in
+// a question about one offer ask its contract (« est-il un CDD ou un poste
+// de titulaire ? ») rather than filter on it, and « combien de postes »
+// without a job counts the offers.
+func (q *Question) settle() {
+	asks := strings.Contains(q.Text, "?")
+	if _, ok := q.Filters[offres.FacetContract]; ok && q.Subject != "" && (q.Intent == IntentContract || q.Intent == IntentOther && asks) {
+		q.Intent = IntentContract
+		delete(q.Filters, offres.FacetContract)
+		if len(q.Filters) == 0 {
+			q.Filters = nil
+		}
+	}
+	if q.Intent == IntentPosts && q.Subject == "" && q.Reference == "" {
+		q.Intent = IntentList
+	}
+	if q.Compare && len(q.References) < 2 && len(q.Runs) == 0 {
+		q.Compare = false
+	}
 }
 
 // Rewrite turns a follow-up into a standalone question, given the previous
@@ -137,6 +193,7 @@ func Rewrite(followUp string, prev Question, prevOffers []string, today offres.D
 	hasIntent := q.Intent != IntentOther
 	out := prev
 	out.Filters = cloneFilters(prev.Filters)
+	out.Lang, out.Dropped, out.Compare, out.References = q.Lang, q.Dropped, false, nil
 	if out.Intent == "" {
 		out.Intent = IntentOther
 	}
@@ -145,7 +202,7 @@ func Rewrite(followUp string, prev Question, prevOffers []string, today offres.D
 		if hasIntent || !startsFollowUp(followUp) {
 			return q, false
 		}
-		out.Subject, out.Family, out.Reference = q.Subject, q.Family, ""
+		out.Subject, out.Runs, out.Family, out.Reference = q.Subject, q.Runs, q.Family, ""
 	case !hasFilter && !hasIntent:
 		return q, false
 	}

@@ -10,7 +10,9 @@ import (
 
 // intentOrder is the order the intents' phrases are registered in.
 var intentOrder = []Intent{IntentDeadline, IntentPlace, IntentEmployer, IntentDirection, IntentCategory,
-	IntentResidence, IntentStartDate, IntentSalary, IntentContact, IntentMissions, IntentProfile, IntentList}
+	IntentResidence, IntentStartDate, IntentSalary, IntentContact, IntentMissions, IntentProfile, IntentContract,
+	IntentExperience, IntentDiploma, IntentLicence, IntentLanguages, IntentHours, IntentRemote, IntentPosts,
+	IntentConditions, IntentList}
 
 // intents finds the phrases of words/intents.txt.
 var intents = sync.OnceValue(func() *matcher[Intent] {

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-var referenceCues = set("offre", "reference", "ref", "annonce", "numero", "no", "n")
+var referenceCues = set("offre", "reference", "ref", "annonce", "numero", "no", "n", "offer", "job", "number")
 
 type field struct {
 	start, end int // byte offsets of the core (letters and digits at both ends)
@@ -88,14 +88,15 @@ func isCodePrefix(s string) bool {
 
 var notCodes = set("avant", "apres", "depuis", "jusqu", "des", "offre", "poste")
 
-// findReference returns the first offer reference quoted in s and s with
-// every reference blanked out. A reference has a run of three digits or
-// more and a "-" or "/" (« PS-2026-0640/DSIN », « VDN/2026/112 »), with an
-// upper-case code before it when it has no letter (« DIE 2026-52 »), or
-// follows « offre », « référence », « n° » (« l'offre n° 4512 »).
-func findReference(s string) (string, string) {
+// findReferences returns the offer references quoted in s, in order, and s
+// with every reference blanked out. A reference has a run of three digits
+// or more and a "-" or "/" (« PS-2026-0640/DSIN », « VDN/2026/112 »), with
+// an upper-case code before it when it has no letter (« DIE 2026-52 »), is
+// a code of digits and capitals (« 184NQNL »), or follows « offre »,
+// « référence », « n° » (« l'offre n° 4512 »).
+func findReferences(s string) ([]string, string) {
 	fs := fields(s)
-	var ref string
+	var refs []string
 	var spans [][2]int
 	for i, f := range fs {
 		c := f.core
@@ -111,6 +112,8 @@ func findReference(s string) (string, string) {
 			ok = true
 		case maxDigitRun(c) >= 3 && hasSep && i > 0 && isCodePrefix(fs[i-1].core):
 			ok, start = true, fs[i-1].start
+		case isCapitalCode(c):
+			ok = true
 		case i > 0 && strings.ContainsFunc(c, unicode.IsDigit) && utf8.RuneCountInString(c) >= 3 && !isYear(c):
 			words := strings.Fields(foldKey(strings.Map(func(r rune) rune {
 				if isWordRune(r) {
@@ -123,13 +126,11 @@ func findReference(s string) (string, string) {
 		if !ok {
 			continue
 		}
-		if ref == "" {
-			ref = s[start:f.end]
-		}
+		refs = append(refs, s[start:f.end])
 		spans = append(spans, [2]int{start, f.end})
 	}
 	if len(spans) == 0 {
-		return "", s
+		return nil, s
 	}
 	b := []byte(s)
 	for _, sp := range spans {
@@ -137,7 +138,28 @@ func findReference(s string) (string, string) {
 			b[j] = ' '
 		}
 	}
-	return ref, string(b)
+	return refs, string(b)
+}
+
+// isCapitalCode reports whether s is a code of 6 to 12 digits and capital
+// letters with three digits or more and a letter (« 184NQNL », the France
+// Travail ids).
+func isCapitalCode(s string) bool {
+	if len(s) < 6 || len(s) > 12 {
+		return false
+	}
+	digits, letters := 0, 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'A' && r <= 'Z':
+			letters++
+		default:
+			return false
+		}
+	}
+	return digits >= 3 && letters >= 1
 }
 
 func isYear(s string) bool {

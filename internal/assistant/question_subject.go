@@ -18,9 +18,9 @@ var functionWords = set(words("subject.txt", "function")...)
 // a subject.
 var invertedSubjects = set("il", "elle", "ils", "elles", "on")
 
-// subject joins the free tokens that are not scaffolding, in runs, each run
-// trimmed of function words at its ends.
-func (p *parser) subject() string {
+// runs returns the runs of free tokens that are not scaffolding, each run
+// trimmed of function words at its ends: joined, they are the subject.
+func (p *parser) runs() []string {
 	var parts []string
 	var run []token
 	flush := func() {
@@ -54,5 +54,5 @@ func (p *parser) subject() string {
 		run = append(run, t)
 	}
 	flush()
-	return strings.Join(parts, " ")
+	return parts
 }
