@@ -311,6 +311,11 @@ type found struct {
 // enough in meaning. A list takes open offers unless closed ones are asked
 // for.
 func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date) ([]found, error) {
+	if q.Compare {
+		if out, ok, err := a.retrieveCompared(ctx, q); ok || err != nil {
+			return out, err
+		}
+	}
 	if q.Reference != "" {
 		o, err := a.catalog.Get(ctx, q.Reference)
 		if err == nil {
@@ -318,11 +323,6 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 		}
 		if !errors.Is(err, offres.ErrNotFound) {
 			return nil, err
-		}
-	}
-	if q.Compare {
-		if out, ok, err := a.retrieveCompared(ctx, q); ok || err != nil {
-			return out, err
 		}
 	}
 	subject := strings.TrimSpace(q.Subject)
@@ -349,7 +349,7 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 	if err != nil {
 		return nil, fmt.Errorf("assistant: search: %w", err)
 	}
-	var out []found
+	var out, family []found
 	for _, h := range res.Hits {
 		// A list keeps the offers named by the words of the question (see
 		// covers) or whose title is of the job family asked for: closeness
@@ -363,18 +363,37 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 		if err != nil {
 			return nil, err
 		}
-		if list && subject != "" && !covers(&o, subject) && (q.Family == "" || Understand(h.Title, today).Family != q.Family) {
-			continue
-		}
 		if q.ClosingWithinDays > 0 && (h.DaysLeft == nil || *h.DaysLeft < 0 || *h.DaysLeft > q.ClosingWithinDays) {
 			continue
 		}
-		if !list && !covers(&o, subject) {
-			continue
+		switch {
+		case subject == "" || covers(&o, subject):
+			out = append(out, found{offer: o, passage: h.Passage})
+		case list && q.Family != "" && Understand(h.Title, today).Family == q.Family:
+			family = append(family, found{offer: o, passage: h.Passage})
 		}
-		out = append(out, found{offer: o, passage: h.Passage})
+	}
+	if list && (len(out) == 0 || isFamilyName(subject)) {
+		// A field (« informatique », « santé »), or no offer named by the
+		// words: the offers of the job family too. When a job is named
+		// (« infirmier »), the others of its family (doctors,
+		// physiotherapists) are not what was asked.
+		return append(out, family...), nil
 	}
 	return out, nil
+}
+
+// isFamilyName reports whether the subject names a job family (« santé »,
+// « informatique »): the name of one of Families, or its first word.
+func isFamilyName(subject string) bool {
+	key := foldKey(strings.TrimSpace(subject))
+	for _, f := range Families {
+		name := foldKey(f)
+		if key == name || key == strings.Fields(name)[0] {
+			return true
+		}
+	}
+	return false
 }
 
 // withoutOpenFilter drops the « open » deadline filter of a list: the list
@@ -402,7 +421,7 @@ func withoutOpenFilter(filters map[string][]string) map[string][]string {
 // stem and is at most one letter longer than that stem, two for long stems): a factual answer must be
 // about the offer asked for, not about one sharing a word with it.
 func covers(o *offres.Offer, subject string) bool {
-	ident := []string{o.Title, o.CadreEmploi, o.Direction, o.Employer, o.ID}
+	ident := []string{o.Title, o.CadreEmploi, o.Direction, o.Employer, o.ID, o.Location.Commune}
 	for _, sk := range o.Skills {
 		ident = append(ident, sk.Label)
 	}

@@ -18,6 +18,9 @@ type clauseKind struct {
 	// postes) »).
 	titleToo bool
 	what     what
+	// asked, when set, keeps the clauses that hold what the question names
+	// (« logement » among the working conditions), as a folded key.
+	asked string
 }
 
 // maxClauses bounds the clauses quoted for one value.
@@ -70,17 +73,38 @@ func findClauses(o *offres.Offer, c clauseKind) []clauseQuote {
 	if c.titleToo && c.re.MatchString(o.Title) {
 		add(titleLine(o), summarySection)
 	}
+	// The clauses written « Label : value » state a value; running text
+	// comes after them.
+	var prose []clauseQuote
 	for _, p := range passagesOf(o) {
 		if p.Kind == offres.SummaryKind {
 			continue // its lines are the labels'
 		}
 		for _, s := range sentences(p.Text) {
-			if c.re.MatchString(s) {
+			switch {
+			case !c.re.MatchString(s) || (c.asked != "" && !strings.Contains(foldKey(s), c.asked)):
+			case labelledRE.MatchString(s):
 				add(s, passageSection(p))
+			default:
+				prose = append(prose, clauseQuote{s, passageSection(p)})
 			}
 		}
 	}
+	for _, q := range prose {
+		add(q.text, q.section)
+	}
 	return out
+}
+
+// labelledRE matches a clause written « Label : value ».
+var labelledRE = regexp.MustCompile(`^[\p{L} '’]{3,40}\s:\s\S`)
+
+// clauseArgs name the offer, and in English what was asked.
+func (w *writer) clauseArgs(o *offres.Offer, c clauseKind) []any {
+	if w.lang == langEnglish {
+		return []any{named(o), strings.TrimPrefix(strings.TrimPrefix(c.what.en, "the "), "any ")}
+	}
+	return []any{named(o)}
 }
 
 // clauses answers with the clauses that state the value asked, or says the
@@ -91,7 +115,7 @@ func (a *Assistant) clauses(w *writer, o *offres.Offer, c clauseKind, today offr
 		a.refuse(w, o, c.what)
 		return
 	}
-	w.say("Pour l'offre %s : ", "For the offer %s: ", named(o))
+	w.say("Pour l'offre %s : ", "For the offer %s, %s: ", w.clauseArgs(o, c)...)
 	for i, q := range found {
 		if i > 0 {
 			w.say(" ; ", "; ")

@@ -19,9 +19,15 @@ var connectors = set("et", "ou", "and", "or", "vs", "versus", "contre")
 // run boundary or a connector (the first split whose both sides name an
 // offer). ok is false when it finds fewer than two.
 func (a *Assistant) retrieveCompared(ctx context.Context, q Question) ([]found, bool, error) {
-	if len(q.References) >= 2 {
+	refs := q.References
+	for _, w := range strings.Fields(q.Subject) {
+		if len(w) >= 5 && strings.Trim(w, "0123456789") == "" {
+			refs = append(refs, w) // an id of digits only, quoted without « offre »
+		}
+	}
+	if len(refs) >= 2 {
 		var out []found
-		for _, ref := range q.References {
+		for _, ref := range refs {
 			o, err := a.catalog.Get(ctx, ref)
 			if errors.Is(err, offres.ErrNotFound) {
 				continue
@@ -35,14 +41,14 @@ func (a *Assistant) retrieveCompared(ctx context.Context, q Question) ([]found, 
 	}
 	segments := comparisonSegments(q.Runs)
 	for k := 1; k < len(segments); k++ {
-		left, err := a.namedOffer(ctx, strings.Join(segments[:k], " "), q.Filters)
+		left, err := a.namedOffer(ctx, strings.Join(segments[:k], " "), nil)
 		if err != nil || left == nil {
 			if err != nil {
 				return nil, false, err
 			}
 			continue
 		}
-		right, err := a.namedOffer(ctx, strings.Join(segments[k:], " "), q.Filters)
+		right, err := a.namedOffer(ctx, strings.Join(segments[k:], " "), nil)
 		if err != nil {
 			return nil, false, err
 		}
@@ -112,7 +118,7 @@ func (a *Assistant) extractComparison(w *writer, q Question, offers []found, tod
 			w.printf("\n")
 		}
 		w.printf("- ")
-		a.answerAbout(w, intent, o, offers[i].passage, today)
+		a.answerAbout(w, intent, q.Asked, o, offers[i].passage, today)
 		if states(o, intent) {
 			stating = append(stating, "« "+o.Title+" »")
 		}

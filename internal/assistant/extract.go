@@ -163,13 +163,17 @@ func (a *Assistant) extract(q Question, offers []found, today offres.Date) extra
 		w.printf("%s", w.refusal())
 		return w.done()
 	}
-	a.answerAbout(&w, q.Intent, &offers[0].offer, offers[0].passage, today)
+	a.answerAbout(&w, q.Intent, q.Asked, &offers[0].offer, offers[0].passage, today)
 	return w.done()
 }
 
-// answerAbout answers what intent asks of one offer.
-func (a *Assistant) answerAbout(w *writer, intent Intent, o *offres.Offer, passage *offres.PassageMatch, today offres.Date) {
+// answerAbout answers what intent asks of one offer; asked is the word the
+// question names it by (Question.Asked).
+func (a *Assistant) answerAbout(w *writer, intent Intent, asked string, o *offres.Offer, passage *offres.PassageMatch, today offres.Date) {
 	if c, ok := clauseKinds[intent]; ok {
+		if intent == IntentConditions {
+			c.asked = asked
+		}
 		a.clauses(w, o, c, today)
 		return
 	}
@@ -185,11 +189,17 @@ func (a *Assistant) answerAbout(w *writer, intent Intent, o *offres.Offer, passa
 	case IntentCategory:
 		a.category(w, o, today)
 	case IntentStartDate:
+		if w.lang == langEnglish && !o.StartDate.IsZero() {
+			line := summaryLine(o, "Poste à pourvoir")
+			w.say("", "The job %s starts in or on %s %s. ", named(o), o.StartDate.English(), w.cite(o, summarySection, line))
+			w.printf("%s", w.statusSentence(o, today))
+			return
+		}
 		a.field(w, o, "Poste à pourvoir", "Prise de poste pour l'offre %s : %s %s.", "Start date of the offer %s: %s %s.", today)
 	case IntentResidence:
 		a.residence(w, o, today)
 	case IntentSalary:
-		a.section(w, o, offres.SectionRemuneration, salaryRE, what{"la rémunération", "the pay"}, today)
+		a.section(w, o, offres.SectionRemuneration, salaryRE, what{"la rémunération", "the salary"}, today)
 	case IntentContact:
 		a.contact(w, o, today)
 	case IntentMissions:
@@ -258,12 +268,22 @@ var (
 // section answers from a section of the given kind, else from the
 // sentences of the offer matching re; or refuses.
 func (a *Assistant) section(w *writer, o *offres.Offer, kind offres.SectionKind, re *regexp.Regexp, x what, today offres.Date) {
+	var quoted []offres.Section
 	for _, s := range o.Sections {
-		if s.Kind == kind && strings.TrimSpace(s.Text) != "" {
-			quote := excerpt(s.Text, 400)
-			w.say("Pour l'offre %s, section « %s » : « %s » %s\n%s", "For the offer %s, section « %s »: « %s » %s\n%s", named(o), s.Heading, quote, w.cite(o, s.Heading, quote), w.statusSentence(o, today))
-			return
+		if s.Kind == kind && strings.TrimSpace(s.Text) != "" && len(quoted) < 2 {
+			quoted = append(quoted, s)
 		}
+	}
+	if len(quoted) > 0 {
+		for i, s := range quoted {
+			if i > 0 {
+				w.printf("\n")
+			}
+			quote := excerpt(s.Text, 400)
+			w.say("Pour l'offre %s, section « %s » : « %s » %s", "For the offer %s, %s — section « %s »: « %s » %s", w.sectionArgs(o, x, s.Heading, quote)...)
+		}
+		w.printf("\n%s", w.statusSentence(o, today))
+		return
 	}
 	if re != nil {
 		if sentence, section, ok := matchingSentence(o, re, kind); ok {
@@ -272,6 +292,16 @@ func (a *Assistant) section(w *writer, o *offres.Offer, kind offres.SectionKind,
 		}
 	}
 	a.refuse(w, o, x)
+}
+
+// sectionArgs are the arguments of a section's answer: the English one
+// names what was asked, the French one the section only.
+func (w *writer) sectionArgs(o *offres.Offer, x what, heading, quote string) []any {
+	args := []any{named(o), heading, quote, w.cite(o, heading, quote)}
+	if w.lang == langEnglish {
+		return append([]any{args[0], x.en}, args[1:]...)
+	}
+	return args
 }
 
 // matchingSentence returns the first sentence of the offer matching re,

@@ -99,6 +99,9 @@ type Question struct {
 	// which the offers compared are looked for in.
 	Compare bool
 	Runs    []string
+	// Asked is the first word of the phrase that gave the intent, folded
+	// and without a plural (« logement », « astreinte »).
+	Asked string
 	// Dropped is the text left out as instructions to the assistant
 	// (« ignore tes consignes… »): never searched for nor answered.
 	Dropped string
@@ -127,8 +130,9 @@ func Understand(text string, today offres.Date) Question {
 	toks := tokenize(a)
 	q.Lang = language(toks)
 	if q.Lang == langEnglish {
-		toks = translate(toks)
+		toks = replaceWords(toks, englishJobs())
 	}
+	toks = replaceWords(toks, abbreviations())
 	p := parser{toks: toks, today: today, filters: map[string][]string{}, shouting: !hasLower(a)}
 	q.Compare = p.comparison()
 	p.category() // before the communes, whose « à » could take a lone « A »
@@ -136,13 +140,14 @@ func Understand(text string, today offres.Date) Question {
 	p.deadline(&q)
 	p.contract()
 	q.Intent = p.intent()
+	q.Asked = p.asked
 	q.Family = p.family()
 	q.Runs = p.runs()
 	q.Subject = strings.Join(q.Runs, " ")
 	if len(p.filters) > 0 {
 		q.Filters = p.filters
 	}
-	q.settle()
+	q.settle(p.intents)
 	return q
 }
 
@@ -150,7 +155,7 @@ func Understand(text string, today offres.Date) Question {
 // a question about one offer ask its contract (« est-il un CDD ou un poste
 // de titulaire ? ») rather than filter on it, and « combien de postes »
 // without a job counts the offers.
-func (q *Question) settle() {
+func (q *Question) settle(intents []Intent) {
 	asks := strings.Contains(q.Text, "?")
 	if _, ok := q.Filters[offres.FacetContract]; ok && q.Subject != "" && (q.Intent == IntentContract || q.Intent == IntentOther && asks) {
 		q.Intent = IntentContract
@@ -159,8 +164,24 @@ func (q *Question) settle() {
 			q.Filters = nil
 		}
 	}
-	if q.Intent == IntentPosts && q.Subject == "" && q.Reference == "" {
+	if _, ok := q.Filters[offres.FacetCategory]; ok && q.Subject != "" && asks && (q.Intent == IntentOther || q.Intent == IntentCategory) {
+		q.Intent = IntentCategory // « le poste de juriste est en catégorie A ? »
+		delete(q.Filters, offres.FacetCategory)
+		if len(q.Filters) == 0 {
+			q.Filters = nil
+		}
+	}
+	if q.Intent == IntentPosts && q.Subject == "" && q.Reference == "" && len(q.Filters) > 0 {
 		q.Intent = IntentList
+	}
+	if q.Compare && q.Intent == IntentList {
+		// « Quel poste paie le mieux entre … ? » compares the pay.
+		for _, in := range intents {
+			if in != IntentList {
+				q.Intent = in
+				break
+			}
+		}
 	}
 	if q.Compare && len(q.References) < 2 && len(q.Runs) == 0 {
 		q.Compare = false
@@ -216,7 +237,7 @@ func Rewrite(followUp string, prev Question, prevOffers []string, today offres.D
 		out.Reference = ""
 	}
 	if hasIntent {
-		out.Intent = q.Intent
+		out.Intent, out.Asked = q.Intent, q.Asked
 		switch {
 		case q.Intent == IntentList:
 			out.Reference = ""

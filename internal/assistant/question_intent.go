@@ -17,6 +17,7 @@ var intentOrder = []Intent{IntentDeadline, IntentPlace, IntentEmployer, IntentDi
 // intents finds the phrases of words/intents.txt.
 var intents = sync.OnceValue(func() *matcher[Intent] {
 	m := newMatcher[Intent](nil)
+	m.typos = true
 	for _, in := range intentOrder {
 		m.add(in, words("intents.txt", string(in))...)
 	}
@@ -54,6 +55,7 @@ func (p *parser) intent() Intent {
 		return a.at - b.at
 	})
 	best, first := IntentOther, len(p.toks)
+	var found []Intent
 accept:
 	for _, c := range cands {
 		for j := c.at; j < c.at+c.n; j++ {
@@ -62,10 +64,13 @@ accept:
 			}
 		}
 		p.mark(c.at, c.at+c.n, tagIntent)
+		found = append(found, c.intent)
 		if c.at < first {
 			best, first = c.intent, c.at
+			p.asked = strings.TrimSuffix(p.toks[c.at].key, "s")
 		}
 	}
+	p.intents = found
 	return best
 }
 

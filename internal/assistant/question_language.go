@@ -32,32 +32,40 @@ func language(toks []token) string {
 	return langFrench
 }
 
-// englishJobs maps the keys of English job words (one or two words) to
-// their French.
-var englishJobs = sync.OnceValue(func() map[string]string {
+// wordTable reads a section of « from => to » pairs into a map from the
+// keys of from (one or two words) to to.
+func wordTable(file, section string) map[string]string {
 	m := map[string]string{}
-	for _, pair := range words("english.txt", "jobs") {
-		en, fr, ok := strings.Cut(pair, "=>")
+	for _, pair := range words(file, section) {
+		from, to, ok := strings.Cut(pair, "=>")
 		if !ok {
-			panic("words/english.txt: [jobs] wants « english => français »: " + pair)
+			panic("words/" + file + ": [" + section + "] wants « from => to »: " + pair)
 		}
-		m[foldKey(strings.TrimSpace(en))] = strings.TrimSpace(fr)
+		m[foldKey(strings.TrimSpace(from))] = strings.TrimSpace(to)
 	}
 	return m
-})
+}
 
-// translate replaces the English job words of an English question by their
-// French, the words the offers use.
-func translate(toks []token) []token {
+var (
+	// englishJobs: English job words and their French, the words the offers
+	// use.
+	englishJobs = sync.OnceValue(func() map[string]string { return wordTable("english.txt", "jobs") })
+	// abbreviations: short forms and their full words (« prof »).
+	abbreviations = sync.OnceValue(func() map[string]string { return wordTable("english.txt", "abbreviations") })
+)
+
+// replaceWords replaces the words of table (one or two tokens) by what
+// they stand for.
+func replaceWords(toks []token, table map[string]string) []token {
 	out := make([]token, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
 		n, fr := 0, ""
 		if i+1 < len(toks) {
-			if v, ok := englishJobs()[toks[i].key+" "+toks[i+1].key]; ok {
+			if v, ok := table[toks[i].key+" "+toks[i+1].key]; ok {
 				n, fr = 2, v
 			}
 		}
-		if v, ok := englishJobs()[toks[i].key]; n == 0 && ok {
+		if v, ok := table[toks[i].key]; n == 0 && ok {
 			n, fr = 1, v
 		}
 		if n == 0 {

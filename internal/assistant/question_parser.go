@@ -9,6 +9,10 @@ import (
 )
 
 type parser struct {
+	// intents are all the intents the question's phrases give; asked, the
+	// first word of the one that won.
+	intents  []Intent
+	asked    string
 	toks     []token
 	today    offres.Date
 	filters  map[string][]string

@@ -306,7 +306,7 @@ func TestUnderstand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q := Understand(tt.text, qToday)
-			q.Lang, q.Runs, q.References, q.Compare, q.Dropped = "", nil, nil, false, "" // TestUnderstandMore
+			q.Lang, q.Runs, q.References, q.Compare, q.Dropped, q.Asked = "", nil, nil, false, "", "" // TestUnderstandMore
 			want := Question{
 				Text: strings.TrimSpace(tt.text), Intent: tt.intent, Filters: tt.filters, ClosingWithinDays: tt.days,
 				Subject: tt.subject, Family: tt.family, Reference: tt.ref,
@@ -465,7 +465,7 @@ func TestRewrite(t *testing.T) {
 			if ok != tt.rewritten {
 				t.Fatalf("rewritten = %v, want %v (%s)", ok, tt.rewritten, showQuestion(got))
 			}
-			got.Lang, got.Runs, got.References, got.Compare, got.Dropped = "", nil, nil, false, "" // TestUnderstandMore
+			got.Lang, got.Runs, got.References, got.Compare, got.Dropped, got.Asked = "", nil, nil, false, "", "" // TestUnderstandMore
 			want := tt.want
 			want.Text = got.Text
 			if !ok {

@@ -49,3 +49,18 @@ func TestParseWordsErrors(t *testing.T) {
 		t.Errorf("%+v %v", f, err)
 	}
 }
+
+func TestOneTypo(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"limitte", "limite", true}, {"limte", "limite", true}, {"dtae", "date", true}, {"salair", "salaire", true},
+		{"salaure", "salaire", true}, {"date", "date", false}, {"dat", "date", false}, {"limiter", "limite", true},
+		{"grade", "garde", true}, {"contrat", "contact", false}, {"horaires", "horaire", true}, {"abcd", "dcba", false},
+	} {
+		if got := oneTypo(c.a, c.b); got != c.want {
+			t.Errorf("oneTypo(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
