@@ -128,6 +128,10 @@ type Options struct {
 	TokensPerClientDay int
 	TokensPerDay       int
 	MaxPromptTokens    int
+	// UndatedOpenDays is how long an offer without a deadline is open after
+	// its publication, as the search counts it (search.undated_open_days;
+	// offres.DefaultUndatedOpenDays when zero).
+	UndatedOpenDays int
 }
 
 // Assistant answers questions.
@@ -140,6 +144,7 @@ type Assistant struct {
 	budget  *budget
 	now     func() time.Time
 	log     *slog.Logger
+	undated int
 }
 
 // New returns an assistant over the search service and the catalogue.
@@ -172,8 +177,11 @@ func New(s Searcher, c Catalog, opts Options) (*Assistant, error) {
 	if opts.MaxPromptTokens == 0 {
 		opts.MaxPromptTokens = DefaultMaxPromptTokens
 	}
+	if opts.UndatedOpenDays <= 0 {
+		opts.UndatedOpenDays = offres.DefaultUndatedOpenDays
+	}
 	return &Assistant{
-		search: s, catalog: c, llm: opts.LLM, rules: rules, now: opts.Now, log: opts.Logger,
+		search: s, catalog: c, llm: opts.LLM, rules: rules, now: opts.Now, log: opts.Logger, undated: opts.UndatedOpenDays,
 		convs:  newConversations(opts.ConversationTTL, opts.MaxTurns, opts.MaxConversations, opts.Now),
 		budget: newBudget(opts.TokensPerClientDay, opts.TokensPerDay, opts.MaxPromptTokens, opts.Now),
 	}, nil

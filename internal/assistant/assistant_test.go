@@ -350,3 +350,24 @@ func TestModelTimeout(t *testing.T) {
 		t.Errorf("after a model timeout: mode %s, resets %d:\n%s", ans.Mode, resets, ans.Answer)
 	}
 }
+
+// TestUndatedWindow: an offer without a deadline is open for the window the
+// search uses (search.undated_open_days), then expired: a list of open
+// offers leaves it out and says it matched.
+func TestUndatedWindow(t *testing.T) {
+	e := openDemo(t) // CHS-AB 2026/31, psychiatrist, published 2026-10-20, no deadline
+	for _, tc := range []struct {
+		days   int
+		listed bool
+	}{{0, true}, {30, false}} {
+		a, err := assistant.New(e.Search(), e, assistant.Options{Now: fixedNow, UndatedOpenDays: tc.days})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ans := ask(t, a, "Quels postes de médecin psychiatre sont ouverts ?", "")
+		listed := strings.Contains(strings.Join(ans.CitedOffers(), " "), "CHS-AB 2026/31")
+		if listed != tc.listed || (!listed && !strings.Contains(ans.Answer, "1 offre correspond mais elle est clôturée ou expirée")) {
+			t.Errorf("window %d: %q", tc.days, ans.Answer)
+		}
+	}
+}

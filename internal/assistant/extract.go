@@ -26,6 +26,8 @@ type writer struct {
 	citations []Citation
 	offers    []string
 	lang      string
+	// undated is the days an offer without a deadline stays open.
+	undated int
 }
 
 // cite returns the [n] of a clause of an offer, adding the citation.
@@ -95,12 +97,12 @@ func named(o *offres.Offer) string {
 
 // statusSentence says whether the offer is open today.
 func (w *writer) statusSentence(o *offres.Offer, today offres.Date) string {
-	status, days := o.Status(today)
+	status, days := o.StatusAt(today, w.undated)
 	switch {
 	case status == offres.StatusExpired:
 		return fmt.Sprintf(w.pick("Cette offre, publiée le %s, sans date limite, date de plus de %d jours : elle est considérée comme expirée et n'est probablement plus ouverte ; vérifiez auprès de l'employeur.",
 			"This offer, published on %s without a deadline, is more than %d days old: it is considered expired and is probably no longer open; check with the employer."),
-			w.date(o.PublishedAt), offres.DefaultUndatedOpenDays)
+			w.date(o.PublishedAt), w.undatedDays())
 	case status == offres.StatusOpen && o.Deadline.IsZero():
 		return fmt.Sprintf(w.pick("L'offre a été publiée le %s, sans date limite : vérifiez auprès de l'employeur qu'elle est toujours ouverte.",
 			"The offer was published on %s without a deadline: check with the employer that it is still open."), w.date(o.PublishedAt))
@@ -123,7 +125,7 @@ func (w *writer) statusSentence(o *offres.Offer, today offres.Date) string {
 
 // statusShort is the deadline status of an offer in a list.
 func (w *writer) statusShort(o *offres.Offer, today offres.Date) string {
-	status, days := o.Status(today)
+	status, days := o.StatusAt(today, w.undated)
 	switch {
 	case status == offres.StatusExpired:
 		return w.pick("publiée le ", "published on ") + w.date(o.PublishedAt) + w.pick(", sans date limite : expirée", ", no deadline: expired")
@@ -144,6 +146,14 @@ func (w *writer) statusShort(o *offres.Offer, today offres.Date) string {
 	return w.pick("date limite non précisée", "no deadline given")
 }
 
+// undatedDays is the window of offers without a deadline.
+func (w *writer) undatedDays() int {
+	if w.undated > 0 {
+		return w.undated
+	}
+	return offres.DefaultUndatedOpenDays
+}
+
 func plural(n int) string {
 	if n > 1 {
 		return "s"
@@ -153,7 +163,7 @@ func plural(n int) string {
 
 // extract answers q from the offers found, in their own words.
 func (a *Assistant) extract(q Question, offers []found, today offres.Date) extracted {
-	w := writer{lang: q.Lang}
+	w := writer{lang: q.Lang, undated: a.undated}
 	switch {
 	case q.Intent == IntentList:
 		return a.extractList(&w, q, offers, today)
@@ -399,7 +409,7 @@ func (a *Assistant) extractList(w *writer, q Question, offers []found, today off
 	dead := 0
 	for i := range offers {
 		o := &offers[i].offer
-		status, _ := o.Status(today)
+		status, _ := o.StatusAt(today, w.undated)
 		if status.Closed() != closedAsked {
 			dead++
 			continue
