@@ -111,6 +111,7 @@ func (a *Assistant) extractComparison(w *writer, q Question, offers []found, tod
 	if intent == IntentOther || intent == IntentList {
 		intent = IntentSalary
 	}
+	w.comparing = true
 	var stating []string
 	for i := range offers {
 		o := &offers[i].offer
@@ -124,12 +125,13 @@ func (a *Assistant) extractComparison(w *writer, q Question, offers []found, tod
 		}
 	}
 	w.printf("\n")
+	w.comparing = false
 	switch {
 	case intent == IntentDeadline:
 		a.firstToClose(w, offers)
 	case len(stating) == 0:
-		w.say("Aucune des offres comparées ne précise cette information : elles ne peuvent pas être comparées sur ce point.",
-			"None of the offers compared states it: they cannot be compared on this point.")
+		w.say("%s Aucune des offres comparées ne le précise : elles ne peuvent pas être comparées sur ce point.",
+			"%s None of the offers compared states it: they cannot be compared on this point.", w.refusal())
 	case len(stating) < len(offers):
 		w.say("Seule l'offre %s le précise ; les autres ne le précisent pas.", "Only the offer %s states it; the others do not.", strings.Join(stating, ", "))
 	default:

@@ -28,6 +28,8 @@ type writer struct {
 	lang      string
 	// undated is the days an offer without a deadline stays open.
 	undated int
+	// comparing: the answer compares offers.
+	comparing bool
 }
 
 // cite returns the [n] of a clause of an offer, adding the citation.
@@ -61,8 +63,14 @@ func (w *writer) pick(fr, en string) string {
 // date writes a date in the answer's language.
 func (w *writer) date(d offres.Date) string { return w.pick(d.French(), d.English()) }
 
-// refusal is the refusal in the answer's language.
-func (w *writer) refusal() string { return w.pick(prompts.Refusal, prompts.RefusalEnglish) }
+// refusal is the refusal in the answer's language; "" inside a comparison,
+// whose conclusion says what the offers do not state.
+func (w *writer) refusal() string {
+	if w.comparing {
+		return ""
+	}
+	return w.pick(prompts.Refusal, prompts.RefusalEnglish)
+}
 
 func (w *writer) done() extracted {
 	return extracted{text: strings.TrimSpace(w.b.String()), citations: w.citations, offers: w.offers}
@@ -267,7 +275,8 @@ func (a *Assistant) field(w *writer, o *offres.Offer, label, fr, en string, toda
 
 // refuse says the offer does not state what was asked.
 func (a *Assistant) refuse(w *writer, o *offres.Offer, x what) {
-	w.say("%s L'offre %s ne précise pas %s %s.", "%s The offer %s does not state %s %s.", w.refusal(), named(o), x.fr, w.cite(o, summarySection, titleLine(o)))
+	w.say("%s", "%s", strings.TrimSpace(fmt.Sprintf(w.pick("%s L'offre %s ne précise pas %s %s.", "%s The offer %s does not state %s %s."),
+		w.refusal(), named(o), w.pick(x.fr, x.en), w.cite(o, summarySection, titleLine(o)))))
 }
 
 var (
@@ -354,7 +363,8 @@ func (a *Assistant) contact(w *writer, o *offres.Offer, today offres.Date) {
 		w.say("Pour l'offre %s : « %s » %s\n%s", "For the offer %s: « %s » %s\n%s", named(o), sentence, w.cite(o, section, sentence), w.statusSentence(o, today))
 		return
 	}
-	w.say("%s L'offre %s ne donne pas de contact ni la façon de candidater %s.", "%s The offer %s gives no contact nor how to apply %s.", w.refusal(), named(o), w.cite(o, summarySection, titleLine(o)))
+	w.say("%s", "%s", strings.TrimSpace(fmt.Sprintf(w.pick("%s L'offre %s ne donne pas de contact ni la façon de candidater %s.", "%s The offer %s gives no contact nor how to apply %s."),
+		w.refusal(), named(o), w.cite(o, summarySection, titleLine(o)))))
 	if o.URL != "" {
 		w.say(" Sa page d'origine : %s.", " Its original page: %s.", o.URL)
 	}
