@@ -156,7 +156,9 @@ func Understand(text string, today offres.Date) Question {
 // de titulaire ? ») rather than filter on it, and « combien de postes »
 // without a job counts the offers.
 func (q *Question) settle(intents []Intent) {
-	asks := strings.Contains(q.Text, "?")
+	// « Le poste … est(-il) en catégorie A / un CDD ? » asks the offer's
+	// value: a question with the verb « être ».
+	asks := strings.Contains(q.Text, "?") && slices.ContainsFunc(tokenize(q.Text), func(t token) bool { return beVerbs[t.key] })
 	if _, ok := q.Filters[offres.FacetContract]; ok && q.Subject != "" && (q.Intent == IntentContract || q.Intent == IntentOther && asks) {
 		q.Intent = IntentContract
 		delete(q.Filters, offres.FacetContract)
@@ -270,5 +272,7 @@ func startsFollowUp(text string) bool {
 	toks := tokenize(text)
 	return len(toks) > 0 && followUpLeads[toks[0].key]
 }
+
+var beVerbs = set("est", "sont", "is", "are")
 
 var followUpLeads = set("et", "pareil", "idem", "meme", "plutot", "sinon", "aussi", "ensuite", "puis")

@@ -11,19 +11,28 @@ import (
 )
 
 var intentLeads = map[Intent]string{
-	IntentDeadline:  "Quelle est la date limite",
-	IntentPlace:     "Quel est le lieu de travail",
-	IntentEmployer:  "Qui recrute",
-	IntentDirection: "Quelle est la direction",
-	IntentCategory:  "Quelle est la catégorie",
-	IntentResidence: "Quelle durée de résidence est exigée",
-	IntentStartDate: "Quelle est la date de prise de poste",
-	IntentSalary:    "Quelle est la rémunération",
-	IntentContact:   "Qui contacter",
-	IntentMissions:  "Quelles sont les missions",
-	IntentProfile:   "Quel est le profil recherché",
-	IntentList:      "Quelles offres",
-	IntentOther:     "Offres",
+	IntentDeadline:   "Quelle est la date limite",
+	IntentPlace:      "Quel est le lieu de travail",
+	IntentEmployer:   "Qui recrute",
+	IntentDirection:  "Quelle est la direction",
+	IntentCategory:   "Quelle est la catégorie",
+	IntentResidence:  "Quelle durée de résidence est exigée",
+	IntentStartDate:  "Quelle est la date de prise de poste",
+	IntentSalary:     "Quelle est la rémunération",
+	IntentContact:    "Qui contacter",
+	IntentMissions:   "Quelles sont les missions",
+	IntentProfile:    "Quel est le profil recherché",
+	IntentContract:   "Quel est le type de contrat",
+	IntentExperience: "Quelle expérience est demandée",
+	IntentDiploma:    "Quel diplôme est demandé",
+	IntentLicence:    "Quel permis est demandé",
+	IntentLanguages:  "Quelles langues sont demandées",
+	IntentHours:      "Quels sont les horaires",
+	IntentRemote:     "Le télétravail est-il possible",
+	IntentPosts:      "Combien de postes",
+	IntentConditions: "Quelles sont les conditions de travail",
+	IntentList:       "Quelles offres",
+	IntentOther:      "Offres",
 }
 
 // standalone writes q as a French question that Understand reads back to
@@ -37,7 +46,8 @@ func standalone(q Question) string {
 	switch {
 	case q.Reference != "":
 		switch q.Intent {
-		case IntentEmployer, IntentContact, IntentList, IntentOther:
+		case IntentEmployer, IntentContact, IntentList, IntentOther, IntentContract, IntentExperience, IntentDiploma,
+			IntentLicence, IntentLanguages, IntentHours, IntentRemote, IntentPosts, IntentConditions:
 			parts = append(parts, "pour l'offre "+q.Reference)
 		default:
 			parts = append(parts, "de l'offre "+q.Reference)
