@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -84,6 +85,9 @@ func summaryText(o *offres.Offer) string {
 	line("Poste à pourvoir", o.StartDate.French())
 	if o.ResidenceYears > 0 {
 		line("Durée de résidence exigée", fmt.Sprintf("%d ans", o.ResidenceYears))
+	}
+	if o.Posts > 1 {
+		line("Nombre de postes", strconv.Itoa(o.Posts))
 	}
 	if d := strings.TrimSpace(o.Description); d != "" {
 		b.WriteString("\n" + d)

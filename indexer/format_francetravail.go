@@ -74,6 +74,7 @@ type ftOffer struct {
 	DureeTravailLibelleConverti string          `json:"dureeTravailLibelleConverti"`
 	ComplementExercice          string          `json:"complementExercice"`
 	DeplacementLibelle          string          `json:"deplacementLibelle"`
+	NombrePostes                int             `json:"nombrePostes"`
 	OrigineOffre                struct {
 		URLOrigine string `json:"urlOrigine"`
 	} `json:"origineOffre"`
@@ -97,6 +98,7 @@ func (ft *ftOffer) offer() offres.Offer {
 		Location:     ft.location(),
 		RomeCode:     ft.RomeCode,
 		URL:          ft.OrigineOffre.URLOrigine,
+		Posts:        min(max(ft.NombrePostes, 0), offres.MaxPosts),
 		Source:       string(FormatFranceTravail),
 	}
 	if d, err := offres.ParseDate(ft.DateCreation); err == nil {

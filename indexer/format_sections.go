@@ -156,6 +156,7 @@ const (
 	fieldContract
 	fieldRemuneration
 	fieldContact
+	fieldPosts
 	fieldCount // the number of fields
 )
 
@@ -181,6 +182,7 @@ var fieldPhrases = concat(
 		"type d emploi", "nature de l emploi", "type de poste"),
 	phrases(fieldRemuneration, "remuneration", "salaire"),
 	phrases(fieldContact, "contact", "renseignements", "personne a contacter"),
+	phrases(fieldPosts, "nombre de postes", "nombre de poste", "postes a pourvoir", "nombre de places"),
 )
 
 // keyField tells which field a key names, by the words it starts with.

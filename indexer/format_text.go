@@ -3,6 +3,7 @@ package indexer
 import (
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"offres/internal/offres"
@@ -67,6 +68,12 @@ func (p *textPosting) line(line string) {
 	switch {
 	case !p.titled:
 		p.titleLine(line, heading, isHeading)
+	case isHeading && p.inBody:
+		// In the body a heading starts its section, even one named like a
+		// header field (« # Rémunération : »), which would otherwise fold
+		// into the section before it.
+		p.bodyField(heading)
+		p.startSection(heading)
 	case isHeading && !p.headerField(heading):
 		p.startSection(heading)
 	case !isHeading && (p.isColonHeading(line) || p.isBareHeading(line)):
@@ -162,7 +169,11 @@ func (p *textPosting) setField(f field, key, value string, onlyEmpty bool) {
 	case fieldCategory:
 		setText(&o.Category, value, onlyEmpty)
 	case fieldCommune:
-		p.more = setText(&o.Location.Commune, value, onlyEmpty)
+		commune, detail := communeDetail(value)
+		p.more = setText(&o.Location.Commune, commune, onlyEmpty)
+		if detail != "" && o.Direction == "" {
+			o.Direction = detail // « Le Mont-Dore (centre technique municipal) »
+		}
 	case fieldResidence:
 		if n, ok := ResidenceYears(key + " : " + value); ok && !(onlyEmpty && p.residence) {
 			o.ResidenceYears, p.residence = n, true
@@ -172,6 +183,13 @@ func (p *textPosting) setField(f field, key, value string, onlyEmpty bool) {
 	case fieldContract:
 		if c := ContractTypeOf(value); c != "" && (!onlyEmpty || o.ContractType == "") {
 			o.ContractType = c
+		}
+		if len(strings.Fields(value)) > 1 && !onlyEmpty {
+			p.setExtraKind(offres.SectionConditions, key, value) // its duration: « CDD de 6 mois »
+		}
+	case fieldPosts:
+		if n, err := strconv.Atoi(strings.Fields(value + " x")[0]); err == nil && n > 0 && n <= offres.MaxPosts {
+			o.Posts = n
 		}
 	case fieldRemuneration, fieldContact:
 		p.setExtra(f, key, value)
@@ -248,6 +266,23 @@ func (p *textPosting) setExtra(f field, key, value string) {
 	if f == fieldContact {
 		kind = offres.SectionContact
 	}
+	p.setExtraKind(kind, key, value)
+}
+
+// communeDetailRE splits « Le Mont-Dore (centre technique municipal) ».
+var communeDetailRE = regexp.MustCompile(`^([^(]+?)\s*\(([^)]*)\)\s*$`)
+
+// communeDetail splits a place into its commune and the detail in
+// brackets after it, which is not part of the commune's name.
+func communeDetail(place string) (commune, detail string) {
+	if m := communeDetailRE.FindStringSubmatch(strings.TrimSpace(place)); m != nil {
+		return m[1], strings.TrimSpace(m[2])
+	}
+	return place, ""
+}
+
+// setExtraKind keeps a header line as a section of the kind.
+func (p *textPosting) setExtraKind(kind offres.SectionKind, key, value string) {
 	s := newSectionLines(kind, key, value)
 	p.extras = append(p.extras, s)
 	p.more = s.add
@@ -363,10 +398,28 @@ func (p *textPosting) finish() offres.Offer {
 	if o.Description == "" && len(o.Sections) == 0 {
 		o.Description = strings.Join(p.header, "\n")
 	}
+	if o.Deadline.IsZero() {
+		o.Deadline = deadlineInText(o.FullText())
+	}
 	if !p.residence {
 		if n, ok := ResidenceYears(strings.Join(p.header, "\n") + "\n" + o.FullText()); ok {
 			o.ResidenceYears = n
 		}
 	}
 	return o
+}
+
+// deadlineInTextRE finds a deadline written in running text: « les
+// candidatures sont à adresser avant le vendredi 11 décembre 2026 ».
+var deadlineInTextRE = regexp.MustCompile(`(?i)candidat[^.\n]{0,80}?\b(avant le|au plus tard le|jusqu'au|d'ici le)\s+([^.\n]{6,40})`)
+
+// deadlineInText returns the deadline a posting gives only in its text,
+// or the zero date.
+func deadlineInText(text string) offres.Date {
+	for _, m := range deadlineInTextRE.FindAllStringSubmatch(text, 3) {
+		if d, ok := ParseFrenchDate(m[2]); ok && !d.MonthOnly() {
+			return d
+		}
+	}
+	return offres.Date{}
 }

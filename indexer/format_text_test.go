@@ -165,8 +165,12 @@ Mme Wamytan, 20 30 40.
 	for _, s := range o.Sections {
 		kinds = append(kinds, string(s.Kind))
 	}
-	if got := strings.Join(kinds, ","); got != "missions,profil,remuneration,contact" {
+	// The contract line's duration is kept as a clause of the conditions.
+	if got := strings.Join(kinds, ","); got != "missions,profil,remuneration,contact,conditions" {
 		t.Errorf("section kinds = %s", got)
+	}
+	if c := o.Sections[len(o.Sections)-1]; !strings.Contains(c.Text, "CDD de 12 mois") {
+		t.Errorf("conditions = %q, want the contract's duration", c.Text)
 	}
 	if len(o.Sections) > 2 && !strings.Contains(o.Sections[2].Text, "la grille (https://example.nc/grille)") {
 		t.Errorf("remuneration = %q, want the link written out", o.Sections[2].Text)
@@ -242,4 +246,60 @@ func FuzzParseText(f *testing.F) {
 			t.Errorf("Parse: %v", err)
 		}
 	})
+}
+
+// TestParseTextIssue16: a « # Rémunération : » heading in the body starts
+// its section instead of folding into the previous one; the number of
+// posts is read; a commune with a detail is the commune; a deadline given
+// only in the text is the deadline.
+func TestParseTextIssue16(t *testing.T) {
+	src := `# Agent d'accueil
+
+Référence : BPS-2026-019 du 20 novembre 2026
+
+Employeur : Mairie de Boulouparis
+
+Lieu de travail : Le Mont-Dore (centre technique municipal)
+
+Nombre de postes : 2
+
+# Missions :
+
+Accueillir le public.
+
+# Conditions de travail :
+
+Horaires : de 7 h 30 à 16 h 30.
+
+# Rémunération :
+
+170 000 XPF brut mensuel.
+
+# Candidature :
+
+Les candidatures sont à adresser avant le vendredi 11 décembre 2026 à rh@boulouparis.nc.
+`
+	p := parseString(t, "offre.txt", src)
+	if len(p.valid) != 1 {
+		t.Fatalf("rejected = %v", p.rejected)
+	}
+	o := p.valid[0].Offer
+	if o.Location.Commune != "Le Mont-Dore" || o.Direction != "centre technique municipal" || o.Posts != 2 {
+		t.Errorf("commune %q, direction %q, posts %d", o.Location.Commune, o.Direction, o.Posts)
+	}
+	if o.Deadline.French() != "11 décembre 2026" {
+		t.Errorf("deadline %v", o.Deadline)
+	}
+	var pay string
+	for _, s := range o.Sections {
+		if s.Kind == offres.SectionRemuneration {
+			pay = s.Text
+		}
+		if s.Kind == offres.SectionConditions && strings.Contains(s.Text, "XPF") {
+			t.Errorf("the pay folded into the conditions: %q", s.Text)
+		}
+	}
+	if pay != "170 000 XPF brut mensuel." {
+		t.Errorf("remuneration %q", pay)
+	}
 }

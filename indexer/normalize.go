@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"html"
 	"regexp"
 	"strings"
 	"unicode"
@@ -15,7 +16,7 @@ import (
 // sections, deduplicated skills.
 func normalize(o *offres.Offer) {
 	o.ID = strings.TrimSpace(o.ID)
-	o.Title = readableTitle(oneLine(o.Title))
+	o.Title = readableTitle(oneLine(unescapeEntities(o.Title)))
 	o.Employer = oneLine(o.Employer)
 	o.Direction = oneLine(o.Direction)
 	o.CadreEmploi = oneLine(o.CadreEmploi)
@@ -31,6 +32,20 @@ func normalize(o *offres.Offer) {
 	o.RomeCode = strings.ToUpper(strings.TrimSpace(o.RomeCode))
 	o.URL = strings.TrimSpace(o.URL)
 	o.Source = strings.TrimSpace(o.Source)
+}
+
+// entityRE matches an HTML character reference: « &rsquo; », « &nbsp; »,
+// « &#233; », « &#xE9; ».
+var entityRE = regexp.MustCompile(`&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
+
+// unescapeEntities decodes the HTML character references some sources
+// leave in their text (France Travail descriptions), so that quotes read as
+// text; a non-breaking space becomes a space with the other blanks.
+func unescapeEntities(s string) string {
+	if !strings.Contains(s, "&") || !entityRE.MatchString(s) {
+		return s
+	}
+	return html.UnescapeString(s)
 }
 
 // oneLine collapses all runs of white space and control characters to one
@@ -76,6 +91,7 @@ func isBlank(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
 // cleanText normalises line ends, collapses spaces within lines, trims each
 // line and reduces every run of blank lines to one.
 func cleanText(s string) string {
+	s = unescapeEntities(s)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	var b strings.Builder

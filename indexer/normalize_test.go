@@ -252,3 +252,16 @@ func TestTitleCase(t *testing.T) {
 		})
 	}
 }
+
+func TestCleanTextEntities(t *testing.T) {
+	for in, want := range map[string]string{
+		"l&rsquo;application des traitements":        "l’application des traitements",
+		"les métiers:&nbsp;- Bâtiment &amp; Travaux": "les métiers: - Bâtiment & Travaux",
+		"caf&#233; &#xE9;t&eacute;":                  "café été",
+		"AT&T et R&D; sans entité &#; ni &x":         "AT&T et R&D; sans entité &#; ni &x",
+	} {
+		if got := cleanText(in); got != want {
+			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -20,6 +20,12 @@ var templates = template.Must(template.New("").Option("missingkey=error").ParseF
 // Refusal is what the assistant says when the offers do not answer.
 const Refusal = "Je ne trouve pas cette information dans les offres."
 
+// RefusalEnglish is the refusal to a question asked in English.
+const RefusalEnglish = "I cannot find this information in the offers."
+
+// Refusals are the refusals in every language the assistant answers in.
+var Refusals = []string{Refusal, RefusalEnglish}
+
 // Passage is one numbered passage given to the model.
 type Passage struct {
 	N                      int

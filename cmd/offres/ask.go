@@ -47,7 +47,8 @@ func newAssistant(eng *engine.Engine, s config.LLM, log *slog.Logger, now func()
 		return nil, err
 	}
 	opts := assistant.Options{Logger: log, Now: now,
-		TokensPerClientDay: s.TokensPerClientDay, TokensPerDay: s.TokensPerDay, MaxPromptTokens: s.MaxPromptTokens}
+		TokensPerClientDay: s.TokensPerClientDay, TokensPerDay: s.TokensPerDay, MaxPromptTokens: s.MaxPromptTokens,
+		UndatedOpenDays: eng.UndatedOpenDays()}
 	if chat != nil {
 		opts.LLM = chat
 		if reg != nil {

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
-	"offres/internal/assistant"
 	"offres/internal/config"
 	"offres/internal/eval"
 	"offres/internal/offres"
@@ -29,7 +27,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	today := fs.String("today", "", "the date the answers are judged on, YYYY-MM-DD (default: today in Nouméa)")
 	matchEval := fs.Bool("match", false, "run the matching sets (--sets, default "+defaultMatchSets+") with matching and the BM25 baseline, and the explanation set")
 	setsDir := fs.String("sets", "", "a committed query set (a folder with queries.tsv and qrels.txt), or a folder of sets: each is run in every mode and by the BM25 baseline")
-	offersPath := fs.String("offers", "", "with --sets or --match: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
+	offersPath := fs.String("offers", "", "with --sets, --match or --questions: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
 	asJSON := fs.Bool("json", false, "with --sets: print the figures as JSON (the format of figures.json)")
 	perQuery := fs.Bool("per-query", false, "with --sets: print every graded query's nDCG@10 in each run as TSV instead of the tables")
 	if err := c.parse(fs, args, e); err != nil {
@@ -43,7 +41,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 		c.now = func() time.Time { return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, offres.Noumea) }
 	}
 	if *questionsPath != "" {
-		return runEvalAsk(ctx, &c, *questionsPath, e)
+		return runEvalAsk(ctx, &c, *questionsPath, *offersPath, e)
 	}
 	if *matchEval {
 		return runEvalMatch(ctx, &c, *setsDir, *offersPath, setsOutput{json: *asJSON, perQuery: *perQuery}, e)
@@ -92,33 +90,25 @@ func readWith[T any](path string, read func(name string, r io.Reader) (T, error)
 	return read(path, f)
 }
 
-// runEvalAsk scores the assistant on a question set.
-func runEvalAsk(ctx context.Context, c *common, path string, e env) error {
+// runEvalAsk scores the assistant on a question set, over --data or, when
+// offersPath is set, over those offers imported into a temporary directory.
+func runEvalAsk(ctx context.Context, c *common, path, offersPath string, e env) error {
 	cases, err := readWith(path, eval.ReadAskCases)
 	if err != nil {
 		return err
 	}
-	eng, log, err := c.open(ctx, e)
+	eng, log, closeEng, err := openWithOffers(ctx, c, offersPath, e)
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
+	defer closeEng()
 	a, err := newAssistant(eng, c.cfg.LLM, log, c.now, nil)
 	if err != nil {
 		return err
 	}
-	rep, err := eval.RunAsk(ctx, cases, prompts.Refusal, func(ctx context.Context, q string) (eval.AskResult, error) {
-		ans, err := a.Ask(ctx, assistant.Request{Question: q}, assistant.Stream{})
-		if err != nil {
-			return eval.AskResult{}, err
-		}
-		res := eval.AskResult{Answer: ans.Answer}
-		for _, c := range ans.Citations {
-			if !slices.Contains(res.Offers, c.OfferID) {
-				res.Offers = append(res.Offers, c.OfferID)
-			}
-		}
-		return res, nil
+	rep, err := eval.RunAsk(ctx, cases, prompts.Refusals, func(ctx context.Context, conv []string) (eval.AskResult, error) {
+		ans, err := a.Converse(ctx, conv)
+		return eval.AskResult{Answer: ans.Answer, Offers: ans.CitedOffers()}, err
 	})
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"offres/indexer"
@@ -35,24 +36,11 @@ func runEvalSets(ctx context.Context, c *common, dir, offersPath string, out set
 	if err != nil {
 		return err
 	}
-	if offersPath != "" {
-		tmp, err := os.MkdirTemp("", "offres-eval-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		c.cfg.Data = tmp
-	}
-	eng, _, err := c.open(ctx, e)
+	eng, _, closeEng, err := openWithOffers(ctx, c, offersPath, e)
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	if offersPath != "" {
-		if err := importOffers(ctx, eng, offersPath); err != nil {
-			return err
-		}
-	}
+	defer closeEng()
 	results, n, err := evalSets(ctx, eng, sets)
 	if err != nil {
 		return err
@@ -67,6 +55,36 @@ func runEvalSets(ctx context.Context, c *common, dir, offersPath string, out set
 	}
 	fmt.Fprintf(e.stdout, "model %s, %d offers, closed offers included\n\n", eng.Model(), n)
 	return eval.WriteSetsMarkdown(e.stdout, results)
+}
+
+// openWithOffers opens the engine over --data or, when offersPath is set,
+// over a temporary data directory those offers are imported into; close
+// closes it and removes that directory.
+func openWithOffers(ctx context.Context, c *common, offersPath string, e env) (eng *engine.Engine, log *slog.Logger, close func(), err error) {
+	tmp := ""
+	if offersPath != "" {
+		if tmp, err = os.MkdirTemp("", "offres-eval-"); err != nil {
+			return nil, nil, nil, err
+		}
+		c.cfg.Data = tmp
+	}
+	cleanup := func() {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
+	}
+	if eng, log, err = c.open(ctx, e); err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	close = func() { eng.Close(); cleanup() }
+	if offersPath != "" {
+		if err := importOffers(ctx, eng, offersPath); err != nil {
+			close()
+			return nil, nil, nil, err
+		}
+	}
+	return eng, log, close, nil
 }
 
 // importOffers imports the offer files or folders at path and brings the

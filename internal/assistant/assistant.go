@@ -128,6 +128,10 @@ type Options struct {
 	TokensPerClientDay int
 	TokensPerDay       int
 	MaxPromptTokens    int
+	// UndatedOpenDays is how long an offer without a deadline is open after
+	// its publication, as the search counts it (search.undated_open_days;
+	// offres.DefaultUndatedOpenDays when zero).
+	UndatedOpenDays int
 }
 
 // Assistant answers questions.
@@ -140,6 +144,7 @@ type Assistant struct {
 	budget  *budget
 	now     func() time.Time
 	log     *slog.Logger
+	undated int
 }
 
 // New returns an assistant over the search service and the catalogue.
@@ -172,8 +177,11 @@ func New(s Searcher, c Catalog, opts Options) (*Assistant, error) {
 	if opts.MaxPromptTokens == 0 {
 		opts.MaxPromptTokens = DefaultMaxPromptTokens
 	}
+	if opts.UndatedOpenDays <= 0 {
+		opts.UndatedOpenDays = offres.DefaultUndatedOpenDays
+	}
 	return &Assistant{
-		search: s, catalog: c, llm: opts.LLM, rules: rules, now: opts.Now, log: opts.Logger,
+		search: s, catalog: c, llm: opts.LLM, rules: rules, now: opts.Now, log: opts.Logger, undated: opts.UndatedOpenDays,
 		convs:  newConversations(opts.ConversationTTL, opts.MaxTurns, opts.MaxConversations, opts.Now),
 		budget: newBudget(opts.TokensPerClientDay, opts.TokensPerDay, opts.MaxPromptTokens, opts.Now),
 	}, nil
@@ -311,6 +319,11 @@ type found struct {
 // enough in meaning. A list takes open offers unless closed ones are asked
 // for.
 func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date) ([]found, error) {
+	if q.Compare {
+		if out, ok, err := a.retrieveCompared(ctx, q); ok || err != nil {
+			return out, err
+		}
+	}
 	if q.Reference != "" {
 		o, err := a.catalog.Get(ctx, q.Reference)
 		if err == nil {
@@ -324,9 +337,12 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 	list := q.Intent == IntentList
 	req := search.Request{Text: subject, Filters: q.Filters, Limit: 5}
 	if list {
-		req.Limit = offres.MaxPageSize // candidates: the checks below keep at most maxListed
+		// Candidates, closed and expired ones included: the answer lists the
+		// open ones (at most maxListed) and counts the others.
+		req.Limit = offres.MaxPageSize
 		req.Mode = offres.ModeHybrid
-		req.IncludeClosed = containsString(q.Filters[offres.FacetDeadline], string(offres.StatusClosed))
+		req.IncludeClosed = true
+		req.Filters = withoutOpenFilter(q.Filters)
 		if q.ClosingWithinDays > 0 {
 			req.Sort = offres.SortDeadline // the soonest first: those the question asks for
 		}
@@ -341,11 +357,8 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 	if err != nil {
 		return nil, fmt.Errorf("assistant: search: %w", err)
 	}
-	var out []found
+	var out, family []found
 	for _, h := range res.Hits {
-		if list && len(out) == maxListed {
-			break
-		}
 		// A list keeps the offers named by the words of the question (see
 		// covers) or whose title is of the job family asked for: closeness
 		// in meaning alone lists too much on a small corpus (measured on
@@ -358,18 +371,54 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 		if err != nil {
 			return nil, err
 		}
-		if list && subject != "" && !covers(&o, subject) && (q.Family == "" || Understand(h.Title, today).Family != q.Family) {
-			continue
-		}
 		if q.ClosingWithinDays > 0 && (h.DaysLeft == nil || *h.DaysLeft < 0 || *h.DaysLeft > q.ClosingWithinDays) {
 			continue
 		}
-		if !list && !covers(&o, subject) {
-			continue
+		switch {
+		case subject == "" || covers(&o, subject):
+			out = append(out, found{offer: o, passage: h.Passage})
+		case list && q.Family != "" && Understand(h.Title, today).Family == q.Family:
+			family = append(family, found{offer: o, passage: h.Passage})
 		}
-		out = append(out, found{offer: o, passage: h.Passage})
+	}
+	if list && (len(out) == 0 || isFamilyName(subject)) {
+		// A field (« informatique », « santé »), or no offer named by the
+		// words: the offers of the job family too. When a job is named
+		// (« infirmier »), the others of its family (doctors,
+		// physiotherapists) are not what was asked.
+		return append(out, family...), nil
 	}
 	return out, nil
+}
+
+// isFamilyName reports whether the subject names a job family (« santé »,
+// « informatique »): the name of one of Families, or its first word.
+func isFamilyName(subject string) bool {
+	key := foldKey(strings.TrimSpace(subject))
+	for _, f := range Families {
+		name := foldKey(f)
+		if key == name || key == strings.Fields(name)[0] {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutOpenFilter drops the « open » deadline filter of a list: the list
+// keeps the open offers itself, and counts those that matched but are
+// closed or expired.
+func withoutOpenFilter(filters map[string][]string) map[string][]string {
+	st := filters[offres.FacetDeadline]
+	if !containsString(st, string(offres.StatusOpen)) || containsString(st, string(offres.StatusClosed)) {
+		return filters
+	}
+	out := map[string][]string{}
+	for k, v := range filters {
+		if k != offres.FacetDeadline {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // covers reports whether what names the offer (title, cadre d'emploi,
@@ -380,7 +429,7 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 // stem and is at most one letter longer than that stem, two for long stems): a factual answer must be
 // about the offer asked for, not about one sharing a word with it.
 func covers(o *offres.Offer, subject string) bool {
-	ident := []string{o.Title, o.CadreEmploi, o.Direction, o.Employer, o.ID}
+	ident := []string{o.Title, o.CadreEmploi, o.Direction, o.Employer, o.ID, o.Location.Commune}
 	for _, sk := range o.Skills {
 		ident = append(ident, sk.Label)
 	}

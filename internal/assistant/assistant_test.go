@@ -23,13 +23,8 @@ func fixedNow() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, offres.No
 // openDemo returns an engine holding the demo corpus.
 func openDemo(t *testing.T) *engine.Engine {
 	t.Helper()
-	ctx := context.Background()
-	e, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	if _, _, err := e.Import(ctx, "demo.json", bytes.NewReader(demo.Offers)); err != nil {
+	e := openFiles(t)
+	if _, _, err := e.Import(context.Background(), "demo.json", bytes.NewReader(demo.Offers)); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -353,5 +348,26 @@ func TestModelTimeout(t *testing.T) {
 	}
 	if ans.Mode != assistant.ModeExtractive || !strings.Contains(ans.Answer, "7 mars 2025") || resets != 1 {
 		t.Errorf("after a model timeout: mode %s, resets %d:\n%s", ans.Mode, resets, ans.Answer)
+	}
+}
+
+// TestUndatedWindow: an offer without a deadline is open for the window the
+// search uses (search.undated_open_days), then expired: a list of open
+// offers leaves it out and says it matched.
+func TestUndatedWindow(t *testing.T) {
+	e := openDemo(t) // CHS-AB 2026/31, psychiatrist, published 2026-10-20, no deadline
+	for _, tc := range []struct {
+		days   int
+		listed bool
+	}{{0, true}, {30, false}} {
+		a, err := assistant.New(e.Search(), e, assistant.Options{Now: fixedNow, UndatedOpenDays: tc.days})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ans := ask(t, a, "Quels postes de médecin psychiatre sont ouverts ?", "")
+		listed := strings.Contains(strings.Join(ans.CitedOffers(), " "), "CHS-AB 2026/31")
+		if listed != tc.listed || (!listed && !strings.Contains(ans.Answer, "1 offre correspond mais elle est clôturée ou expirée")) {
+			t.Errorf("window %d: %q", tc.days, ans.Answer)
+		}
 	}
 }

@@ -136,3 +136,15 @@ func clip(s string, n int) string {
 	}
 	return strings.TrimSpace(cut) + "…"
 }
+
+// CitedOffers returns the offers the answer cites, each once, the first
+// cited first.
+func (a Answer) CitedOffers() []string {
+	var ids []string
+	for _, c := range a.Citations {
+		if !containsString(ids, c.OfferID) {
+			ids = append(ids, c.OfferID)
+		}
+	}
+	return ids
+}

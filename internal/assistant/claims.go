@@ -114,7 +114,7 @@ type support struct {
 	statuses  []offres.DeadlineStatus
 }
 
-func newSupport(srcs []Source, offers map[string]*offres.Offer, today offres.Date) *support {
+func newSupport(srcs []Source, offers map[string]*offres.Offer, today offres.Date, undated int) *support {
 	sp := &support{numbers: map[string]bool{}, durations: map[string]bool{}, communes: map[string]bool{}, dates: []offres.Date{today}}
 	var b strings.Builder
 	seen := map[string]bool{}
@@ -135,7 +135,7 @@ func newSupport(srcs []Source, offers map[string]*offres.Offer, today offres.Dat
 		if o.ResidenceYears > 0 {
 			sp.durations[fmt.Sprintf("%d an", o.ResidenceYears)] = true
 		}
-		st, _ := o.Status(today)
+		st, _ := o.StatusAt(today, undated)
 		sp.statuses = append(sp.statuses, st)
 	}
 	sp.text = foldClaims(b.String())
@@ -161,7 +161,7 @@ func newSupport(srcs []Source, offers map[string]*offres.Offer, today offres.Dat
 // fields of their offers (a sentence without a citation: with those of
 // every passage given). The deadline is the structured one: a date given
 // as the deadline must be it, whatever an offer's body says.
-func checkClaims(answer string, sources []Source, offers map[string]*offres.Offer, today offres.Date) error {
+func checkClaims(answer string, sources []Source, offers map[string]*offres.Offer, today offres.Date, undated int) error {
 	byN := make(map[int]Source, len(sources))
 	for _, s := range sources {
 		byN[s.N] = s
@@ -177,7 +177,7 @@ func checkClaims(answer string, sources []Source, offers map[string]*offres.Offe
 		if all {
 			srcs = sources
 		}
-		if err := checkSegment(seg.text, newSupport(srcs, offers, today), all); err != nil {
+		if err := checkSegment(seg.text, newSupport(srcs, offers, today, undated), all); err != nil {
 			return err
 		}
 	}

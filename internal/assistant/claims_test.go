@@ -57,7 +57,7 @@ func TestCheckClaims(t *testing.T) {
 		{"uncited sentence, invented amount", "Le salaire atteint 1 000 000 XPF.", claimAmount},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkClaims(tc.answer, sources, offers, today)
+			err := checkClaims(tc.answer, sources, offers, today, 0)
 			var ce *claimError
 			switch {
 			case tc.kind == "" && err != nil:

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"regexp"
@@ -104,4 +105,18 @@ func (c *conversations) evictLocked(now time.Time) {
 	if len(c.byID) >= c.max && oldest != "" {
 		delete(c.byID, oldest)
 	}
+}
+
+// Converse asks the questions in turn in one new conversation, as a
+// candidate would, and returns the answer to the last.
+func (a *Assistant) Converse(ctx context.Context, questions []string) (Answer, error) {
+	var ans Answer
+	conv := newConversationID()
+	for _, q := range questions {
+		var err error
+		if ans, err = a.Ask(ctx, Request{Question: q, ConversationID: conv}, Stream{}); err != nil {
+			return Answer{}, err
+		}
+	}
+	return ans, nil
 }

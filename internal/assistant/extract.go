@@ -20,11 +20,16 @@ type extracted struct {
 const summarySection = "Résumé de l'offre"
 
 // writer builds an answer and its citations, numbering the clauses it
-// quotes.
+// quotes, in the question's language (lang).
 type writer struct {
 	b         strings.Builder
 	citations []Citation
 	offers    []string
+	lang      string
+	// undated is the days an offer without a deadline stays open.
+	undated int
+	// comparing: the answer compares offers.
+	comparing bool
 }
 
 // cite returns the [n] of a clause of an offer, adding the citation.
@@ -43,6 +48,29 @@ func (w *writer) cite(o *offres.Offer, section, quote string) string {
 }
 
 func (w *writer) printf(format string, args ...any) { fmt.Fprintf(&w.b, format, args...) }
+
+// say writes the French or the English format, as the question was asked.
+func (w *writer) say(fr, en string, args ...any) { w.printf(w.pick(fr, en), args...) }
+
+// pick returns the French or the English text.
+func (w *writer) pick(fr, en string) string {
+	if w.lang == langEnglish {
+		return en
+	}
+	return fr
+}
+
+// date writes a date in the answer's language.
+func (w *writer) date(d offres.Date) string { return w.pick(d.French(), d.English()) }
+
+// refusal is the refusal in the answer's language; "" inside a comparison,
+// whose conclusion says what the offers do not state.
+func (w *writer) refusal() string {
+	if w.comparing {
+		return ""
+	}
+	return w.pick(prompts.Refusal, prompts.RefusalEnglish)
+}
 
 func (w *writer) done() extracted {
 	return extracted{text: strings.TrimSpace(w.b.String()), citations: w.citations, offers: w.offers}
@@ -75,50 +103,63 @@ func named(o *offres.Offer) string {
 	return s + ")"
 }
 
-// statusSentence says whether the offer is open today, in French.
-func statusSentence(o *offres.Offer, today offres.Date) string {
-	status, days := o.Status(today)
+// statusSentence says whether the offer is open today.
+func (w *writer) statusSentence(o *offres.Offer, today offres.Date) string {
+	status, days := o.StatusAt(today, w.undated)
 	switch {
 	case status == offres.StatusExpired:
-		return fmt.Sprintf("Cette offre, publiée le %s, sans date limite, date de plus de %d jours : elle est considérée comme expirée et n'est probablement plus ouverte ; vérifiez auprès de l'employeur.", o.PublishedAt.French(), offres.DefaultUndatedOpenDays)
+		return fmt.Sprintf(w.pick("Cette offre, publiée le %s, sans date limite, date de plus de %d jours : elle est considérée comme expirée et n'est probablement plus ouverte ; vérifiez auprès de l'employeur.",
+			"This offer, published on %s without a deadline, is more than %d days old: it is considered expired and is probably no longer open; check with the employer."),
+			w.date(o.PublishedAt), w.undatedDays())
 	case status == offres.StatusOpen && o.Deadline.IsZero():
-		return fmt.Sprintf("L'offre a été publiée le %s, sans date limite : vérifiez auprès de l'employeur qu'elle est toujours ouverte.", o.PublishedAt.French())
+		return fmt.Sprintf(w.pick("L'offre a été publiée le %s, sans date limite : vérifiez auprès de l'employeur qu'elle est toujours ouverte.",
+			"The offer was published on %s without a deadline: check with the employer that it is still open."), w.date(o.PublishedAt))
 	}
 	switch status {
 	case offres.StatusClosed:
-		return fmt.Sprintf("Cette offre est clôturée : sa date limite, le %s, est passée (nous sommes le %s).", o.Deadline.French(), today.French())
+		return fmt.Sprintf(w.pick("Cette offre est clôturée : sa date limite, le %s, est passée (nous sommes le %s).",
+			"This offer is closed: its deadline, %s, has passed (today is %s)."), w.date(o.Deadline), w.date(today))
 	case offres.StatusClosingSoon:
 		if days == 0 {
-			return "Attention : l'offre clôture aujourd'hui."
+			return w.pick("Attention : l'offre clôture aujourd'hui.", "Note: the offer closes today.")
 		}
-		return fmt.Sprintf("Attention : l'offre clôture dans %d jour%s.", days, plural(days))
+		return fmt.Sprintf(w.pick("Attention : l'offre clôture dans %d jour%s.", "Note: the offer closes in %d day%s."), days, plural(days))
 	case offres.StatusOpen:
-		return fmt.Sprintf("L'offre est ouverte : il reste %d jours pour candidater.", days)
+		return fmt.Sprintf(w.pick("L'offre est ouverte : il reste %d jours pour candidater.", "The offer is open: %d days left to apply."), days)
 	}
-	return "L'offre ne précise pas de date limite : vérifiez auprès de l'employeur qu'elle est toujours ouverte."
+	return w.pick("L'offre ne précise pas de date limite : vérifiez auprès de l'employeur qu'elle est toujours ouverte.",
+		"The offer gives no deadline: check with the employer that it is still open.")
 }
 
 // statusShort is the deadline status of an offer in a list.
-func statusShort(o *offres.Offer, today offres.Date) string {
-	status, days := o.Status(today)
+func (w *writer) statusShort(o *offres.Offer, today offres.Date) string {
+	status, days := o.StatusAt(today, w.undated)
 	switch {
 	case status == offres.StatusExpired:
-		return "publiée le " + o.PublishedAt.French() + ", sans date limite : expirée"
+		return w.pick("publiée le ", "published on ") + w.date(o.PublishedAt) + w.pick(", sans date limite : expirée", ", no deadline: expired")
 	case o.Deadline.IsZero() && !o.PublishedAt.IsZero():
-		return "publiée le " + o.PublishedAt.French() + ", sans date limite"
+		return w.pick("publiée le ", "published on ") + w.date(o.PublishedAt) + w.pick(", sans date limite", ", no deadline")
 	}
 	switch status {
 	case offres.StatusClosed:
-		return "clôturée le " + o.Deadline.French()
+		return w.pick("clôturée le ", "closed on ") + w.date(o.Deadline)
 	case offres.StatusClosingSoon:
 		if days == 0 {
-			return "clôture aujourd'hui"
+			return w.pick("clôture aujourd'hui", "closes today")
 		}
-		return fmt.Sprintf("clôture dans %d jour%s", days, plural(days))
+		return fmt.Sprintf(w.pick("clôture dans %d jour%s", "closes in %d day%s"), days, plural(days))
 	case offres.StatusOpen:
-		return "jusqu'au " + o.Deadline.French()
+		return w.pick("jusqu'au ", "until ") + w.date(o.Deadline)
 	}
-	return "date limite non précisée"
+	return w.pick("date limite non précisée", "no deadline given")
+}
+
+// undatedDays is the window of offers without a deadline.
+func (w *writer) undatedDays() int {
+	if w.undated > 0 {
+		return w.undated
+	}
+	return offres.DefaultUndatedOpenDays
 }
 
 func plural(n int) string {
@@ -130,113 +171,203 @@ func plural(n int) string {
 
 // extract answers q from the offers found, in their own words.
 func (a *Assistant) extract(q Question, offers []found, today offres.Date) extracted {
-	var w writer
-	if q.Intent == IntentList {
+	w := writer{lang: q.Lang, undated: a.undated}
+	switch {
+	case q.Intent == IntentList:
 		return a.extractList(&w, q, offers, today)
-	}
-	if len(offers) == 0 {
-		w.printf("%s", prompts.Refusal)
+	case q.Compare && len(offers) >= 2:
+		return a.extractComparison(&w, q, offers, today)
+	case len(offers) == 0:
+		w.printf("%s", w.refusal())
 		return w.done()
 	}
-	o := &offers[0].offer
-	switch q.Intent {
-	case IntentDeadline:
-		if line := summaryLine(o, "Date limite de candidature"); line != "" {
-			w.printf("La date limite de candidature pour %s est le %s %s. ", named(o), o.Deadline.French(), w.cite(o, summarySection, line))
-		} else {
-			w.printf("L'offre %s ne précise pas de date limite de candidature %s. ", named(o), w.cite(o, summarySection, titleLine(o)))
-		}
-		w.printf("%s", statusSentence(o, today))
-	case IntentPlace:
-		a.field(&w, o, "Lieu de travail", "Le poste %s est basé à %s %s.", today)
-	case IntentEmployer:
-		a.field(&w, o, "Employeur", "L'employeur de l'offre %s est %s %s.", today)
-	case IntentDirection:
-		a.field(&w, o, "Direction", "Le poste %s relève de la %s %s.", today)
-	case IntentCategory:
-		cat, cadre := summaryLine(o, "Catégorie"), summaryLine(o, "Cadre d'emploi")
-		switch {
-		case cat == "" && cadre == "":
-			a.refuse(&w, o, "la catégorie ni le cadre d'emploi")
-		default:
-			w.printf("Pour l'offre %s :", named(o))
-			if cat != "" {
-				w.printf(" catégorie %s %s", o.Category, w.cite(o, summarySection, cat))
-			}
-			if cadre != "" {
-				if cat != "" {
-					w.printf(",")
-				}
-				w.printf(" cadre d'emploi : %s %s", o.CadreEmploi, w.cite(o, summarySection, cadre))
-			}
-			w.printf(". %s", statusSentence(o, today))
-		}
-	case IntentStartDate:
-		a.field(&w, o, "Poste à pourvoir", "Prise de poste pour l'offre %s : %s %s.", today)
-	case IntentResidence:
-		a.residence(&w, o, today)
-	case IntentSalary:
-		a.section(&w, o, offres.SectionRemuneration, salaryRE, "la rémunération", today)
-	case IntentContact:
-		a.section(&w, o, offres.SectionContact, contactRE, "de contact ni la façon de candidater", today)
-	case IntentMissions:
-		a.section(&w, o, offres.SectionMissions, nil, "les missions", today)
-	case IntentProfile:
-		a.section(&w, o, offres.SectionProfil, nil, "le profil recherché", today)
-	default:
-		a.overview(&w, o, offers[0].passage, today)
-	}
+	a.answerAbout(&w, q.Intent, q.Asked, &offers[0].offer, offers[0].passage, today)
 	return w.done()
 }
 
-// field answers with one line of the summary, format taking the offer's
-// name, the value and the citation; or refuses.
-func (a *Assistant) field(w *writer, o *offres.Offer, label, format string, today offres.Date) {
+// answerAbout answers what intent asks of one offer; asked is the word the
+// question names it by (Question.Asked).
+func (a *Assistant) answerAbout(w *writer, intent Intent, asked string, o *offres.Offer, passage *offres.PassageMatch, today offres.Date) {
+	if c, ok := clauseKinds[intent]; ok {
+		if intent == IntentConditions {
+			c.asked = asked
+		}
+		a.clauses(w, o, c, today)
+		return
+	}
+	switch intent {
+	case IntentDeadline:
+		a.deadline(w, o, today)
+	case IntentPlace:
+		a.field(w, o, "Lieu de travail", "Le poste %s est basé à %s %s.", "The job %s is based in %s %s.", today)
+	case IntentEmployer:
+		a.field(w, o, "Employeur", "L'employeur de l'offre %s est %s %s.", "The employer of the offer %s is %s %s.", today)
+	case IntentDirection:
+		a.field(w, o, "Direction", "Le poste %s relève de la %s %s.", "The job %s belongs to the %s %s.", today)
+	case IntentCategory:
+		a.category(w, o, today)
+	case IntentStartDate:
+		if w.lang == langEnglish && !o.StartDate.IsZero() {
+			line := summaryLine(o, "Poste à pourvoir")
+			w.say("", "The job %s starts in or on %s %s. ", named(o), o.StartDate.English(), w.cite(o, summarySection, line))
+			w.printf("%s", w.statusSentence(o, today))
+			return
+		}
+		a.field(w, o, "Poste à pourvoir", "Prise de poste pour l'offre %s : %s %s.", "Start date of the offer %s: %s %s.", today)
+	case IntentResidence:
+		a.residence(w, o, today)
+	case IntentSalary:
+		a.section(w, o, offres.SectionRemuneration, salaryRE, what{"la rémunération", "the salary"}, today)
+	case IntentContact:
+		a.contact(w, o, today)
+	case IntentMissions:
+		a.section(w, o, offres.SectionMissions, nil, what{"les missions", "the duties"}, today)
+	case IntentProfile:
+		a.section(w, o, offres.SectionProfil, nil, what{"le profil recherché", "the profile sought"}, today)
+	default:
+		a.overview(w, o, passage, today)
+	}
+}
+
+// what names what was asked, in French and in English, for refusals.
+type what struct{ fr, en string }
+
+func (a *Assistant) deadline(w *writer, o *offres.Offer, today offres.Date) {
+	if line := summaryLine(o, "Date limite de candidature"); line != "" {
+		w.say("La date limite de candidature pour %s est le %s %s. ", "The application deadline for %s is %s %s. ", named(o), w.date(o.Deadline), w.cite(o, summarySection, line))
+	} else {
+		w.say("L'offre %s ne précise pas de date limite de candidature %s. ", "The offer %s gives no application deadline %s. ", named(o), w.cite(o, summarySection, titleLine(o)))
+	}
+	w.printf("%s", w.statusSentence(o, today))
+}
+
+func (a *Assistant) category(w *writer, o *offres.Offer, today offres.Date) {
+	cat, cadre := summaryLine(o, "Catégorie"), summaryLine(o, "Cadre d'emploi")
+	if cat == "" && cadre == "" {
+		a.refuse(w, o, what{"la catégorie ni le cadre d'emploi", "its category or cadre d'emploi"})
+		return
+	}
+	w.say("Pour l'offre %s :", "For the offer %s:", named(o))
+	if cat != "" {
+		w.printf(" %s %s %s", w.pick("catégorie", "category"), o.Category, w.cite(o, summarySection, cat))
+	}
+	if cadre != "" {
+		if cat != "" {
+			w.printf(",")
+		}
+		w.printf(" %s : %s %s", w.pick("cadre d'emploi", "cadre d'emploi"), o.CadreEmploi, w.cite(o, summarySection, cadre))
+	}
+	w.printf(". %s", w.statusSentence(o, today))
+}
+
+// field answers with one line of the summary, the formats taking the
+// offer's name, the value and the citation; or refuses.
+func (a *Assistant) field(w *writer, o *offres.Offer, label, fr, en string, today offres.Date) {
 	line := summaryLine(o, label)
 	if line == "" {
-		a.refuse(w, o, strings.ToLower(label[:1])+label[1:])
+		a.refuse(w, o, what{strings.ToLower(label[:1]) + label[1:], strings.ToLower(label)})
 		return
 	}
 	value := strings.TrimPrefix(line, label+" : ")
-	w.printf(format+" ", named(o), value, w.cite(o, summarySection, line))
-	w.printf("%s", statusSentence(o, today))
+	w.say(fr+" ", en+" ", named(o), value, w.cite(o, summarySection, line))
+	w.printf("%s", w.statusSentence(o, today))
 }
 
 // refuse says the offer does not state what was asked.
-func (a *Assistant) refuse(w *writer, o *offres.Offer, what string) {
-	w.printf("%s L'offre %s ne précise pas %s %s.", prompts.Refusal, named(o), what, w.cite(o, summarySection, titleLine(o)))
+func (a *Assistant) refuse(w *writer, o *offres.Offer, x what) {
+	w.say("%s", "%s", strings.TrimSpace(fmt.Sprintf(w.pick("%s L'offre %s ne précise pas %s %s.", "%s The offer %s does not state %s %s."),
+		w.refusal(), named(o), w.pick(x.fr, x.en), w.cite(o, summarySection, titleLine(o)))))
 }
 
 var (
-	salaryRE  = regexp.MustCompile(`(?i)(r[ée]mun[ée]ration|\bsalaires?\b|\btraitement\b|\bindices?\b|\bgrilles?\b|\bprimes?\b|€|\bxpf\b|francs? cfp|\bbrut\b|\bnet\b)`)
-	contactRE = regexp.MustCompile(`(?i)(@|contacter|contact\s*:|renseignements|courriel|e-mail|t[ée]l[ée]phone|envoy(er|ez) (votre|vos|un|une)|postuler|adresse[rz]? (votre|vos))`)
+	salaryRE  = regexp.MustCompile(`(?i)(r[ée]mun[ée]ration|\bsalaires?\b|\btraitement\b|\bindices?\b|\bgrilles?\b|\bprimes?\b|€|\bxpf\b|francs? cfp|\bF CFP\b|\beuros?\b|\bbrut\b|\bnet\b)`)
+	contactRE = regexp.MustCompile(`(?i)(@|contacter|contact\s*:|renseignements|courriel|e-mail|t[ée]l[ée]phone\s*(au\s*)?:?\s*\d|t[ée]l\.?\s*:|candidatures?\s+(à|par|sur)|envoy(er|ez) (votre|vos|un|une)|postuler|adress(er|ez) (votre|vos|lettre|le|la|les)|\b\d{2} \d{2} \d{2}\b)`)
 )
 
 // section answers from a section of the given kind, else from the
 // sentences of the offer matching re; or refuses.
-func (a *Assistant) section(w *writer, o *offres.Offer, kind offres.SectionKind, re *regexp.Regexp, what string, today offres.Date) {
+func (a *Assistant) section(w *writer, o *offres.Offer, kind offres.SectionKind, re *regexp.Regexp, x what, today offres.Date) {
+	var quoted []offres.Section
 	for _, s := range o.Sections {
-		if s.Kind == kind && strings.TrimSpace(s.Text) != "" {
+		if s.Kind == kind && strings.TrimSpace(s.Text) != "" && len(quoted) < 2 {
+			quoted = append(quoted, s)
+		}
+	}
+	if len(quoted) > 0 {
+		for i, s := range quoted {
+			if i > 0 {
+				w.printf("\n")
+			}
 			quote := excerpt(s.Text, 400)
-			w.printf("Pour l'offre %s, section « %s » : « %s » %s\n%s", named(o), s.Heading, quote, w.cite(o, s.Heading, quote), statusSentence(o, today))
+			w.say("Pour l'offre %s, section « %s » : « %s » %s", "For the offer %s, %s — section « %s »: « %s » %s", w.sectionArgs(o, x, s.Heading, quote)...)
+		}
+		w.printf("\n%s", w.statusSentence(o, today))
+		return
+	}
+	if re != nil {
+		if sentence, section, ok := matchingSentence(o, re, kind); ok {
+			w.say("Pour l'offre %s : « %s » %s\n%s", "For the offer %s: « %s » %s\n%s", named(o), sentence, w.cite(o, section, sentence), w.statusSentence(o, today))
 			return
 		}
 	}
-	if re != nil {
-		for _, p := range passagesOf(o) {
-			for _, sentence := range sentences(p.Text) {
-				if re.MatchString(sentence) && !strings.HasPrefix(sentence, "Date limite") {
-					section := p.Heading
-					if p.Kind == offres.SummaryKind {
-						section = summarySection
-					}
-					w.printf("Pour l'offre %s : « %s » %s\n%s", named(o), sentence, w.cite(o, section, sentence), statusSentence(o, today))
-					return
-				}
+	a.refuse(w, o, x)
+}
+
+// sectionArgs are the arguments of a section's answer: the English one
+// names what was asked, the French one the section only.
+func (w *writer) sectionArgs(o *offres.Offer, x what, heading, quote string) []any {
+	args := []any{named(o), heading, quote, w.cite(o, heading, quote)}
+	if w.lang == langEnglish {
+		return append([]any{args[0], x.en}, args[1:]...)
+	}
+	return args
+}
+
+// matchingSentence returns the first sentence of the offer matching re,
+// outside the missions and the profile (which describe the work, not what
+// was asked of the offer), and its section.
+func matchingSentence(o *offres.Offer, re *regexp.Regexp, _ offres.SectionKind) (string, string, bool) {
+	for _, p := range passagesOf(o) {
+		if p.Kind == offres.SectionMissions || p.Kind == offres.SectionProfil {
+			continue
+		}
+		for _, sentence := range sentences(p.Text) {
+			if re.MatchString(sentence) && !strings.HasPrefix(sentence, "Date limite") {
+				return sentence, passageSection(p), true
 			}
 		}
 	}
-	a.refuse(w, o, what)
+	return "", "", false
+}
+
+// passageSection names a passage in citations.
+func passageSection(p offres.Passage) string {
+	if p.Kind == offres.SummaryKind {
+		return summarySection
+	}
+	return p.Heading
+}
+
+// contact answers with the offer's contact section or a sentence that
+// gives a contact; else it says plainly that the offer gives none — never
+// a nearby line that only mentions the telephone.
+func (a *Assistant) contact(w *writer, o *offres.Offer, today offres.Date) {
+	for _, s := range o.Sections {
+		if s.Kind == offres.SectionContact && strings.TrimSpace(s.Text) != "" {
+			quote := excerpt(s.Text, 400)
+			w.say("Pour l'offre %s, section « %s » : « %s » %s\n%s", "For the offer %s, section « %s »: « %s » %s\n%s", named(o), s.Heading, quote, w.cite(o, s.Heading, quote), w.statusSentence(o, today))
+			return
+		}
+	}
+	if sentence, section, ok := matchingSentence(o, contactRE, offres.SectionContact); ok {
+		w.say("Pour l'offre %s : « %s » %s\n%s", "For the offer %s: « %s » %s\n%s", named(o), sentence, w.cite(o, section, sentence), w.statusSentence(o, today))
+		return
+	}
+	w.say("%s", "%s", strings.TrimSpace(fmt.Sprintf(w.pick("%s L'offre %s ne donne pas de contact ni la façon de candidater %s.", "%s The offer %s gives no contact nor how to apply %s."),
+		w.refusal(), named(o), w.cite(o, summarySection, titleLine(o)))))
+	if o.URL != "" {
+		w.say(" Sa page d'origine : %s.", " Its original page: %s.", o.URL)
+	}
 }
 
 // residence answers about the residence requirement: the offer's words,
@@ -247,15 +378,11 @@ func (a *Assistant) residence(w *writer, o *offres.Offer, today offres.Date) {
 	for _, p := range passagesOf(o) {
 		for _, sentence := range sentences(p.Text) {
 			if strings.Contains(strings.ToLower(offres.Fold(sentence)), "residence") {
-				section := p.Heading
-				if p.Kind == offres.SummaryKind {
-					section = summarySection
-				}
 				if !quoted {
-					w.printf("L'offre %s indique : « %s » %s", named(o), sentence, w.cite(o, section, sentence))
+					w.say("L'offre %s indique : « %s » %s", "The offer %s states: « %s » %s", named(o), sentence, w.cite(o, passageSection(p), sentence))
 					quoted = true
 				} else {
-					w.printf(" ; « %s » %s", sentence, w.cite(o, section, sentence))
+					w.printf(" ; « %s » %s", sentence, w.cite(o, passageSection(p), sentence))
 				}
 			}
 		}
@@ -263,45 +390,63 @@ func (a *Assistant) residence(w *writer, o *offres.Offer, today offres.Date) {
 	if quoted {
 		w.printf(".\n")
 	} else {
-		w.printf("L'offre %s ne mentionne pas de durée de résidence exigée %s.\n", named(o), w.cite(o, summarySection, titleLine(o)))
+		w.say("L'offre %s ne mentionne pas de durée de résidence exigée %s.\n", "The offer %s mentions no required length of residence %s.\n", named(o), w.cite(o, summarySection, titleLine(o)))
 	}
 	w.printf("Ce que prévoit la règle de l'emploi local (d'après les sources officielles, état au %s) : %s\nSources : %s\n%s",
-		frenchISODate(a.rules.Date), a.rules.Text, strings.Join(a.rules.Sources, " ; "), statusSentence(o, today))
+		frenchISODate(a.rules.Date), a.rules.Text, strings.Join(a.rules.Sources, " ; "), w.statusSentence(o, today))
 }
 
 // overview presents an offer: its key facts and the passage closest to the
 // question.
 func (a *Assistant) overview(w *writer, o *offres.Offer, best *offres.PassageMatch, today offres.Date) {
-	w.printf("L'offre la plus proche de votre question est %s %s", named(o), w.cite(o, summarySection, titleLine(o)))
+	w.say("L'offre la plus proche de votre question est %s %s", "The offer closest to your question is %s %s", named(o), w.cite(o, summarySection, titleLine(o)))
 	if line := summaryLine(o, "Lieu de travail"); line != "" {
-		w.printf(", à %s %s", o.Location.Commune, w.cite(o, summarySection, line))
+		w.say(", à %s %s", ", in %s %s", o.Location.Commune, w.cite(o, summarySection, line))
 	}
-	w.printf(". %s", statusSentence(o, today))
+	w.printf(". %s", w.statusSentence(o, today))
 	if best != nil && best.Kind != offres.SummaryKind {
 		quote := excerpt(best.Text, 300)
-		w.printf("\nExtrait (%s) : « %s » %s", best.Heading, quote, w.cite(o, best.Heading, quote))
+		w.say("\nExtrait (%s) : « %s » %s", "\nExcerpt (%s): « %s » %s", best.Heading, quote, w.cite(o, best.Heading, quote))
 	}
 }
 
-// extractList lists the offers found.
+// extractList lists the offers found: the open ones (or the closed ones
+// when asked for), and how many others matched but are closed or expired.
 func (a *Assistant) extractList(w *writer, q Question, offers []found, today offres.Date) extracted {
-	what := describe(q)
-	if len(offers) == 0 {
-		w.printf("%s Aucune offre ne correspond à %s.", prompts.Refusal, what)
-		return w.done()
-	}
-	closed := containsString(q.Filters[offres.FacetDeadline], string(offres.StatusClosed))
-	adj := "ouverte"
-	if closed {
-		adj = "clôturée"
-	}
-	if len(offers) == 1 {
-		w.printf("J'ai trouvé 1 offre %s pour %s :\n", adj, what)
-	} else {
-		w.printf("J'ai trouvé %d offres %ss pour %s :\n", len(offers), adj, what)
-	}
+	what := describe(q, w)
+	closedAsked := containsString(q.Filters[offres.FacetDeadline], string(offres.StatusClosed))
+	var listed []*offres.Offer
+	dead := 0
 	for i := range offers {
 		o := &offers[i].offer
+		status, _ := o.StatusAt(today, w.undated)
+		if status.Closed() != closedAsked {
+			dead++
+			continue
+		}
+		if len(listed) < maxListed {
+			listed = append(listed, o)
+		}
+	}
+	if len(listed) == 0 {
+		if closedAsked || dead == 0 {
+			w.say("%s Aucune offre ne correspond à %s.", "%s No offer matches %s.", w.refusal(), what)
+		} else {
+			w.say("%s Aucune offre ouverte ne correspond à %s : ", "%s No open offer matches %s: ", w.refusal(), what)
+			w.printf("%s\n", w.deadSentence(dead, false))
+		}
+		return w.done()
+	}
+	adj := w.pick("ouverte", "open")
+	if closedAsked {
+		adj = w.pick("clôturée", "closed")
+	}
+	if len(listed) == 1 {
+		w.say("J'ai trouvé 1 offre %s pour %s :\n", "I found 1 %s offer for %s:\n", adj, what)
+	} else {
+		w.say("J'ai trouvé %d offres %ss pour %s :\n", "I found %d %s offers for %s:\n", len(listed), adj, what)
+	}
+	for _, o := range listed {
 		w.printf("- %s — ", o.Title)
 		var parts []string
 		if o.Employer != "" {
@@ -311,31 +456,50 @@ func (a *Assistant) extractList(w *writer, q Question, offers []found, today off
 			parts = append(parts, o.Location.Commune)
 		}
 		if o.Category != "" {
-			parts = append(parts, "catégorie "+o.Category)
+			parts = append(parts, w.pick("catégorie ", "category ")+o.Category)
 		}
-		parts = append(parts, statusShort(o, today))
+		parts = append(parts, w.statusShort(o, today))
 		w.printf("%s (%s) %s\n", strings.Join(parts, ", "), o.ID, w.cite(o, summarySection, titleLine(o)))
+	}
+	if dead > 0 && !closedAsked {
+		w.printf("%s\n", w.deadSentence(dead, true))
 	}
 	return w.done()
 }
 
-// describe says in French what a list question asked for.
-func describe(q Question) string {
+// deadSentence says how many offers matched but are closed or expired
+// (others: besides those listed).
+func (w *writer) deadSentence(n int, others bool) string {
+	other := ""
+	if others {
+		other = w.pick(" autre", " other")
+	}
+	if n == 1 {
+		return fmt.Sprintf(w.pick("1%s offre correspond mais elle est clôturée ou expirée.", "1%s offer matches but it is closed or expired."), other)
+	}
+	if others {
+		other += w.pick("s", "")
+	}
+	return fmt.Sprintf(w.pick("%d%s offres correspondent mais sont clôturées ou expirées.", "%d%s offers match but are closed or expired."), n, other)
+}
+
+// describe says what a list question asked for.
+func describe(q Question, w *writer) string {
 	var parts []string
 	if s := strings.TrimSpace(q.Subject); s != "" {
 		parts = append(parts, "« "+s+" »")
 	} else {
-		parts = append(parts, "votre recherche")
+		parts = append(parts, w.pick("votre recherche", "your search"))
 	}
 	if cs := q.Filters[offres.FacetCommune]; len(cs) > 0 {
 		places := make([]string, len(cs))
 		for i, c := range cs {
-			places[i] = atPlace(c)
+			places[i] = w.pick(atPlace(c), "in "+c)
 		}
-		parts = append(parts, strings.Join(places, " ou "))
+		parts = append(parts, strings.Join(places, w.pick(" ou ", " or ")))
 	}
 	if cs := q.Filters[offres.FacetCategory]; len(cs) > 0 {
-		parts = append(parts, "en catégorie "+strings.Join(cs, " ou "))
+		parts = append(parts, w.pick("en catégorie ", "in category ")+strings.Join(cs, w.pick(" ou ", " or ")))
 	}
 	if cs := q.Filters[offres.FacetContract]; len(cs) > 0 {
 		var labels []string
@@ -345,7 +509,7 @@ func describe(q Question) string {
 		parts = append(parts, "("+strings.Join(labels, ", ")+")")
 	}
 	if q.ClosingWithinDays > 0 {
-		parts = append(parts, fmt.Sprintf("qui ferment d'ici %d jours", q.ClosingWithinDays))
+		parts = append(parts, fmt.Sprintf(w.pick("qui ferment d'ici %d jours", "closing within %d days"), q.ClosingWithinDays))
 	}
 	return strings.Join(parts, " ")
 }

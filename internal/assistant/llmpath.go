@@ -27,7 +27,7 @@ type generated struct {
 // its answer failed the citation check: the caller then gives the
 // extractive answer.
 func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offers []found, today offres.Date, stream Stream) (generated, bool) {
-	sources, texts := buildSources(offers, today)
+	sources, texts := buildSources(offers, today, a.undated)
 	data := prompts.Data{Today: today.French(), Question: q.Text}
 	for _, s := range sources {
 		data.Passages = append(data.Passages, prompts.Passage{N: s.N, OfferID: s.OfferID, Title: s.Title, Status: s.Status, Section: s.Section, Text: s.Text})
@@ -68,7 +68,7 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 		for i := range offers {
 			byID[offers[i].offer.ID] = &offers[i].offer
 		}
-		err = checkClaims(text, sources, byID, today)
+		err = checkClaims(text, sources, byID, today, a.undated)
 	}
 	if err != nil {
 		a.log.Warn("model answer failed the citation check: extractive answer", "err", err)
@@ -92,7 +92,7 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 // buildSources numbers the passages given to the model: for each of the
 // first offers, its summary and the passage closest to the question; and
 // the full text of each offer, for the citation check.
-func buildSources(offers []found, today offres.Date) ([]Source, map[string]string) {
+func buildSources(offers []found, today offres.Date, undated int) ([]Source, map[string]string) {
 	var sources []Source
 	texts := map[string]string{}
 	for i := range offers {
@@ -101,8 +101,8 @@ func buildSources(offers []found, today offres.Date) ([]Source, map[string]strin
 		}
 		o := &offers[i].offer
 		texts[o.ID] = offerText(o)
-		status := statusShort(o, today)
-		if st, _ := o.Status(today); st.Closed() {
+		status := (&writer{undated: undated}).statusShort(o, today)
+		if st, _ := o.StatusAt(today, undated); st.Closed() {
 			status = "CLÔTURÉE (" + status + ")"
 		} else if st != offres.StatusUnknown {
 			status = "ouverte, " + status

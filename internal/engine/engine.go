@@ -403,6 +403,10 @@ func (e *Engine) reindex(ctx context.Context) error {
 // Search is the search service.
 func (e *Engine) Search() *search.Service { return e.search }
 
+// UndatedOpenDays is how long an offer without a deadline is open after its
+// publication in this engine's search (0: offres.DefaultUndatedOpenDays).
+func (e *Engine) UndatedOpenDays() int { return e.opts.UndatedOpenDays }
+
 // Importer returns an importer writing to this engine.
 func (e *Engine) Importer() *indexer.Importer {
 	im := &indexer.Importer{Catalog: e.store, Index: indexWriter{e}, BatchSize: e.opts.BatchSize}

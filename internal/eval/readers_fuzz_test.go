@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,15 +12,15 @@ import (
 )
 
 // FuzzReadAskCases: an accepted question set is what its JSON says, with
-// cases of distinct ids, a question, a known kind and what the kind needs;
+// cases of distinct ids, a question, a known kind and something to check;
 // written back as JSON, it reads back the same (an empty list is written as
 // none). A rejected one wraps ErrInvalid.
 //
 //	go test ./eval -run '^$' -fuzz '^FuzzReadAskCases$' -fuzztime 60s
 func FuzzReadAskCases(f *testing.F) {
-	f.Add(`[{"id":"f01","kind":"fact","question":"Date limite ?","offer":"3134-25-0308/SR","facts":["7 mars 2025"]}]`)
-	f.Add(`[{"id":"l1","kind":"list","question":"Quels postes ?","offers":["A"],"not_offers":["B"]},` +
-		`{"id":"r1","kind":"refusal","question":"Salaire ?"}]`)
+	f.Add(`[{"id":"f01","kind":"deadline","question":"Date limite ?","offer":"3134-25-0308/SR","facts":["7 mars 2025"],"closed":true}]`)
+	f.Add(`[{"id":"l1","kind":"list","question":"Quels postes ?","offers":["A"],"not_offers":["B"],"lang":"fr"},` +
+		`{"id":"r1","kind":"salary","question":"Salaire ?","refuse":true,"before":["Date limite ?"],"tags":["typo"]}]`)
 	f.Add(`[{"id":"x","kind":"fact","question":" "}]`)
 	f.Add(`[{"id":"a","kind":"refusal","question":"q"},{"id":"a","kind":"refusal","question":"q"}]`)
 	f.Add(`[{"id":"a","kind":"other","question":"q","extra":1}] trailing`)
@@ -38,9 +39,8 @@ func FuzzReadAskCases(f *testing.F) {
 				t.Fatalf("id %q empty or repeated", c.ID)
 			case strings.TrimSpace(c.Question) == "":
 				t.Fatalf("case %q without a question", c.ID)
-			case c.Kind == KindFact && c.Offer == "",
-				c.Kind == KindList && len(c.Offers)+len(c.NotOffers) == 0,
-				c.Kind != KindFact && c.Kind != KindList && c.Kind != KindRefusal:
+			case !slices.Contains(AskKinds, c.Kind),
+				!c.Refuse && c.Offer == "" && len(c.Offers)+len(c.NotOffers)+len(c.Facts) == 0:
 				t.Fatalf("case %+v", c)
 			}
 			seen[c.ID] = true

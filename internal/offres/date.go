@@ -113,6 +113,19 @@ func (d Date) French() string {
 	}
 }
 
+// English formats the date for English readers: "7 March 2025", or "May
+// 2025".
+func (d Date) English() string {
+	switch {
+	case d.IsZero():
+		return ""
+	case d.Day == 0:
+		return fmt.Sprintf("%s %d", d.Month, d.Year)
+	default:
+		return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
+	}
+}
+
 // ParseDate parses "2025-03-07", "2025-05" or a full RFC 3339 timestamp
 // (converted to its date in Nouméa).
 func ParseDate(s string) (Date, error) {

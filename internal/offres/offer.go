@@ -9,6 +9,9 @@ import (
 	"unicode/utf8"
 )
 
+// MaxPosts bounds the number of posts of one offer.
+const MaxPosts = 1000
+
 // Offer is one job offer, whatever its source format.
 type Offer struct {
 	// ID is the source reference, kept verbatim: it may contain "/", spaces
@@ -20,15 +23,17 @@ type Offer struct {
 	Category    string `json:"category,omitempty"` // "A", "B", "C" or "" when unknown
 	CadreEmploi string `json:"cadre_emploi,omitempty"`
 	// ContractType is one of the Contract* constants, or "" when unknown.
-	ContractType   string    `json:"contract_type,omitempty"`
-	Location       Location  `json:"location,omitzero"`
-	PublishedAt    Date      `json:"published_at,omitzero"`
-	Deadline       Date      `json:"deadline,omitzero"`
-	StartDate      Date      `json:"start_date,omitzero"`
-	ResidenceYears int       `json:"residence_years,omitempty"`
-	Description    string    `json:"description,omitempty"`
-	Sections       []Section `json:"sections,omitempty"`
-	Skills         []Skill   `json:"skills,omitempty"`
+	ContractType   string   `json:"contract_type,omitempty"`
+	Location       Location `json:"location,omitzero"`
+	PublishedAt    Date     `json:"published_at,omitzero"`
+	Deadline       Date     `json:"deadline,omitzero"`
+	StartDate      Date     `json:"start_date,omitzero"`
+	ResidenceYears int      `json:"residence_years,omitempty"`
+	// Posts is the number of posts the offer fills, 0 when not stated.
+	Posts       int       `json:"posts,omitempty"`
+	Description string    `json:"description,omitempty"`
+	Sections    []Section `json:"sections,omitempty"`
+	Skills      []Skill   `json:"skills,omitempty"`
 	// RomeCode is the ROME code the source gives, if any.
 	RomeCode string `json:"rome_code,omitempty"`
 	// Occupations are the offer's jobs in the ROME referential, found at
@@ -136,6 +141,8 @@ func (o *Offer) Validate() error {
 		return fmt.Errorf("offer %q: unknown contract type %q: %w", o.ID, o.ContractType, ErrInvalid)
 	case o.ResidenceYears < 0 || o.ResidenceYears > 30:
 		return fmt.Errorf("offer %q: residence_years %d out of range: %w", o.ID, o.ResidenceYears, ErrInvalid)
+	case o.Posts < 0 || o.Posts > MaxPosts:
+		return fmt.Errorf("offer %q: posts %d out of range: %w", o.ID, o.Posts, ErrInvalid)
 	}
 	if !utf8.ValidString(o.ID) || !utf8.ValidString(o.Title) || !utf8.ValidString(o.Description) {
 		return fmt.Errorf("offer %q: text is not valid UTF-8: %w", o.ID, ErrInvalid)

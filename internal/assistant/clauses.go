@@ -1,0 +1,126 @@
+package assistant
+
+import (
+	"regexp"
+	"strings"
+
+	"offres/internal/offres"
+)
+
+// clauseKind is how a question about one value of an offer is answered:
+// by the summary lines of labels, then by the sentences of the offer that
+// match re (the clauses that state the value), else by saying the offer
+// does not state it.
+type clauseKind struct {
+	labels []string
+	re     *regexp.Regexp
+	// titleToo: the title may state it (« Agents de police municipale (3
+	// postes) »).
+	titleToo bool
+	what     what
+	// asked, when set, keeps the clauses that hold what the question names
+	// (« logement » among the working conditions), as a folded key.
+	asked string
+}
+
+// maxClauses bounds the clauses quoted for one value.
+const maxClauses = 3
+
+var clauseKinds = map[Intent]clauseKind{
+	IntentContract: {labels: []string{"Contrat"},
+		re:   regexp.MustCompile(`(?i)(\bcontrats?\b|\bcdd\b|\bcdi\b|dur[ée]e (d[ée]termin|ind[ée]termin)|int[ée]rim|\bremplacement\b|ouverts? aux|\bvacations?\b)`),
+		what: what{"le type de contrat", "the type of contract"}},
+	IntentExperience: {re: regexp.MustCompile(`(?i)(exp[ée]rience|d[ée]butants?\b|jeunes? dipl[ôo]m)`),
+		what: what{"l'expérience demandée", "the experience required"}},
+	IntentDiploma: {re: regexp.MustCompile(`(?i)(dipl[ôo]me|\bbac\b|\bbaccalaur[ée]at|bac\s*\+\s*\d|\blicence\b|\bmaster\b|\bcap\b|\bbts\b|\bdut\b|\bbep\b|doctorat|\bdocteur\b|formation\s*:|niveau (bac|d'[ée]tudes))`),
+		what: what{"le diplôme demandé", "the diploma required"}},
+	IntentLicence: {re: regexp.MustCompile(`(?i)(\bpermis\b|\bcaces\b)`),
+		what: what{"de permis", "any licence"}},
+	IntentLanguages: {re: regexp.MustCompile(`(?i)(\blangues?\b|\banglais\b|japonais|fran[çc]ais|espagnol|chinois|wallisien|tahitien|\bkanak\b|oc[ée]anienne)`),
+		what: what{"de langue", "any language"}},
+	IntentHours: {re: regexp.MustCompile(`(?i)(horaires?|\bheures?\b|\b\d+\s*h\s*\d*\b|\b\d+H\d*\b|temps (plein|partiel|complet|non complet)|dur[ée]e du travail|de nuit|week-ends?|roulement|\bcycles?\b)`),
+		what: what{"les horaires", "the working hours"}},
+	IntentRemote: {re: regexp.MustCompile(`(?i)t[ée]l[ée]-?travail`),
+		what: what{"de télétravail", "remote work"}},
+	IntentPosts: {labels: []string{"Nombre de postes"}, titleToo: true,
+		re:   regexp.MustCompile(`(?i)(nombre de postes|\b\d+ postes\b|\b(deux|trois|quatre|cinq|six|sept|huit|dix) (postes|gardes|agents|animateurs)\b)`),
+		what: what{"le nombre de postes", "the number of positions"}},
+	IntentConditions: {re: regexp.MustCompile(`(?i)(logement|astreintes?|uniforme|d[ée]placements?|v[ée]hicule de service|\bprimes?\b|avantages?)`),
+		what: what{"ces conditions", "these conditions"}},
+}
+
+// clauseQuote is a clause of an offer and the section it is in.
+type clauseQuote struct{ text, section string }
+
+// findClauses returns the clauses of the offer that state what c asks.
+func findClauses(o *offres.Offer, c clauseKind) []clauseQuote {
+	var out []clauseQuote
+	add := func(text, section string) {
+		for _, q := range out {
+			if q.text == text {
+				return
+			}
+		}
+		if len(out) < maxClauses {
+			out = append(out, clauseQuote{text, section})
+		}
+	}
+	for _, label := range c.labels {
+		if line := summaryLine(o, label); line != "" {
+			add(line, summarySection)
+		}
+	}
+	if c.titleToo && c.re.MatchString(o.Title) {
+		add(titleLine(o), summarySection)
+	}
+	// The clauses written « Label : value » state a value; running text
+	// comes after them.
+	var prose []clauseQuote
+	for _, p := range passagesOf(o) {
+		if p.Kind == offres.SummaryKind {
+			continue // its lines are the labels'
+		}
+		for _, s := range sentences(p.Text) {
+			switch {
+			case !c.re.MatchString(s) || (c.asked != "" && !strings.Contains(foldKey(s), c.asked)):
+			case labelledRE.MatchString(s):
+				add(s, passageSection(p))
+			default:
+				prose = append(prose, clauseQuote{s, passageSection(p)})
+			}
+		}
+	}
+	for _, q := range prose {
+		add(q.text, q.section)
+	}
+	return out
+}
+
+// labelledRE matches a clause written « Label : value ».
+var labelledRE = regexp.MustCompile(`^[\p{L} '’]{3,40}\s:\s\S`)
+
+// clauseArgs name the offer, and in English what was asked.
+func (w *writer) clauseArgs(o *offres.Offer, c clauseKind) []any {
+	if w.lang == langEnglish {
+		return []any{named(o), strings.TrimPrefix(strings.TrimPrefix(c.what.en, "the "), "any ")}
+	}
+	return []any{named(o)}
+}
+
+// clauses answers with the clauses that state the value asked, or says the
+// offer does not state it.
+func (a *Assistant) clauses(w *writer, o *offres.Offer, c clauseKind, today offres.Date) {
+	found := findClauses(o, c)
+	if len(found) == 0 {
+		a.refuse(w, o, c.what)
+		return
+	}
+	w.say("Pour l'offre %s : ", "For the offer %s, %s: ", w.clauseArgs(o, c)...)
+	for i, q := range found {
+		if i > 0 {
+			w.say(" ; ", "; ")
+		}
+		w.printf("« %s » %s", strings.TrimRight(q.text, " ;"), w.cite(o, q.section, q.text))
+	}
+	w.printf(".\n%s", w.statusSentence(o, today))
+}

@@ -1,0 +1,99 @@
+// The intent of a question.
+
+package assistant
+
+import (
+	"slices"
+	"strings"
+	"sync"
+)
+
+// intentOrder is the order the intents' phrases are registered in.
+var intentOrder = []Intent{IntentDeadline, IntentPlace, IntentEmployer, IntentDirection, IntentCategory,
+	IntentResidence, IntentStartDate, IntentSalary, IntentContact, IntentMissions, IntentProfile, IntentContract,
+	IntentExperience, IntentDiploma, IntentLicence, IntentLanguages, IntentHours, IntentRemote, IntentPosts,
+	IntentConditions, IntentList}
+
+// intents finds the phrases of words/intents.txt.
+var intents = sync.OnceValue(func() *matcher[Intent] {
+	m := newMatcher[Intent](nil)
+	m.typos = true
+	for _, in := range intentOrder {
+		m.add(in, words("intents.txt", string(in))...)
+	}
+	return m
+})
+
+// placeVerbs follow an unaccented « ou » that opens a question about the
+// place (« ou est le poste ? »).
+var placeVerbs = set("est", "sont", "se", "s'", "travaille", "travaillerai", "travaillerait", "exerce",
+	"situe", "trouve", "serait", "sera")
+
+// intent finds the intent phrases; the one that comes first in the question
+// wins, the others are dropped from the subject too.
+func (p *parser) intent() Intent {
+	type cand struct {
+		at, n  int
+		intent Intent
+	}
+	var cands []cand
+	for i, t := range p.toks {
+		if !t.free() {
+			continue
+		}
+		if ph, ok := intents().at(p.toks, i, p.intentOK); ok {
+			cands = append(cands, cand{i, len(ph.keys), ph.val})
+		}
+		if t.key == "ou" && (t.lower != "ou" || (i == 0 && i+1 < len(p.toks) && placeVerbs[p.toks[i+1].key])) {
+			cands = append(cands, cand{i, 1, IntentPlace}) // « où »
+		}
+	}
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		return a.at - b.at
+	})
+	best, first := IntentOther, len(p.toks)
+	var found []Intent
+accept:
+	for _, c := range cands {
+		for j := c.at; j < c.at+c.n; j++ {
+			if !p.toks[j].free() {
+				continue accept
+			}
+		}
+		p.mark(c.at, c.at+c.n, tagIntent)
+		found = append(found, c.intent)
+		if c.at < first {
+			best, first = c.intent, c.at
+			p.asked = strings.TrimSuffix(p.toks[c.at].key, "s")
+		}
+	}
+	p.intents = found
+	return best
+}
+
+// intentOK rejects phrases that are part of a job title or about something
+// else: « chargé de mission », « ouvert aux contractuels ».
+func (p *parser) intentOK(ph phrase[Intent], i int) bool {
+	key := func(j int) string {
+		if j < 0 || j >= len(p.toks) {
+			return ""
+		}
+		return p.toks[j].key
+	}
+	switch ph.keys[0] {
+	case "mission", "missions":
+		if key(i-1) == "de" {
+			for _, j := range []int{i - 2, i - 3} {
+				if strings.HasPrefix(key(j), "charge") {
+					return false
+				}
+			}
+		}
+	case "ouvert", "ouverte", "encore", "toujours":
+		return !p.openTo(i + len(ph.keys))
+	}
+	return true
+}
