@@ -57,19 +57,5 @@ func TestEvalMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("\n%s", table.String())
-
-	path := filepath.Join(matchSetsDir, eval.FiguresFile)
-	if *update {
-		if err := eval.WriteFigures(path, results); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	committed, err := eval.ReadFigures(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range eval.Regressions(committed, results, figuresTolerance) {
-		t.Errorf("%s (if deliberate: go test ./cmd/offres -run TestEvalMatch -update)", r)
-	}
+	checkFigures(t, filepath.Join(matchSetsDir, eval.FiguresFile), results, "TestEvalMatch")
 }

@@ -54,8 +54,14 @@ func TestEvalSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("model %s\n%s", eng.Model(), table.String())
+	checkFigures(t, filepath.Join(setsDir, eval.FiguresFile), results, "TestEvalSets")
+}
 
-	path := filepath.Join(setsDir, eval.FiguresFile)
+// checkFigures compares results with the committed figures of path, or
+// rewrites them under -update: a figure that falls more than
+// figuresTolerance below its committed value fails the test.
+func checkFigures(t *testing.T, path string, results []eval.SetResult, test string) {
+	t.Helper()
 	if *update {
 		if err := eval.WriteFigures(path, results); err != nil {
 			t.Fatal(err)
@@ -67,7 +73,7 @@ func TestEvalSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range eval.Regressions(committed, results, figuresTolerance) {
-		t.Errorf("%s (if deliberate: go test ./cmd/offres -run TestEvalSets -update)", r)
+		t.Errorf("%s (if deliberate: go test ./cmd/offres -run %s -update)", r, test)
 	}
 }
 
