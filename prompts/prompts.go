@@ -17,6 +17,10 @@ var files embed.FS
 
 var templates = template.Must(template.New("").Option("missingkey=error").ParseFS(files, "*.tmpl"))
 
+// defaultUndatedOpenDays is offres.DefaultUndatedOpenDays (prompts
+// imports only the standard library).
+const defaultUndatedOpenDays = 60
+
 // Refusal is what the assistant says when the offers do not answer.
 const Refusal = "Je ne trouve pas cette information dans les offres."
 
@@ -42,6 +46,12 @@ type Data struct {
 	// their date), for questions about residence.
 	Rules, RulesDate string
 	Refusal          string
+	// English is true when the question is asked in English: the answer
+	// is written in English (the offers' words quoted in French).
+	English bool
+	// UndatedOpenDays is how long an offer without a deadline is open
+	// after its publication (offres.DefaultUndatedOpenDays when zero).
+	UndatedOpenDays int
 }
 
 // Render returns the system and user messages for data. The passages and
@@ -53,6 +63,12 @@ type Data struct {
 // text its blank lines, which separate the passages.
 func Render(data Data) (system, user string, err error) {
 	data.Refusal = Refusal
+	if data.English {
+		data.Refusal = RefusalEnglish
+	}
+	if data.UndatedOpenDays <= 0 {
+		data.UndatedOpenDays = defaultUndatedOpenDays
+	}
 	data.Question = neutralizeLine(data.Question)
 	ps := make([]Passage, len(data.Passages))
 	for i, p := range data.Passages {

@@ -28,7 +28,7 @@ type generated struct {
 // extractive answer.
 func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offers []found, today offres.Date, stream Stream) (generated, bool) {
 	sources, texts := buildSources(offers, today, a.undated)
-	data := prompts.Data{Today: today.French(), Question: q.Text}
+	data := prompts.Data{Today: today.French(), Question: q.Text, English: q.Lang == langEnglish, UndatedOpenDays: a.undated}
 	for _, s := range sources {
 		data.Passages = append(data.Passages, prompts.Passage{N: s.N, OfferID: s.OfferID, Title: s.Title, Status: s.Status, Section: s.Section, Text: s.Text})
 	}
