@@ -10,6 +10,7 @@ import (
 
 	"offres/api"
 	"offres/internal/match"
+	"offres/internal/offres"
 )
 
 func newMatchApp(t *testing.T) *fiber.App { return newApp(t, api.Options{}) }
@@ -36,9 +37,25 @@ func TestMatchRoute(t *testing.T) {
 	if top.Score == nil || len(top.Explanation.Items) == 0 {
 		t.Errorf("no score or explanation: %+v", top)
 	}
-	for i := 1; i < len(res.Matches); i++ {
-		if res.Matches[i].Score != nil && res.Matches[i-1].Score != nil && *res.Matches[i].Score > *res.Matches[i-1].Score {
-			t.Errorf("matches not by score: %v then %v", *res.Matches[i-1].Score, *res.Matches[i].Score)
+	for _, m := range res.Matches {
+		if m.DeadlineStatus.Closed() {
+			t.Errorf("%s is %s without include_closed", m.ID, m.DeadlineStatus)
+		}
+	}
+	// include_closed: the closed offer of the job, marked as such.
+	for _, closed := range []bool{false, true} {
+		body, _ = json.Marshal(map[string]any{"profile": map[string]any{"job_titles": []string{"Chef de projet digital"}}, "include_closed": closed})
+		r = do(t, app, "POST", "/api/v1/match", bytes.NewReader(body), "Content-Type", "application/json")
+		var got struct{ Matches []match.Result }
+		r.decode(t, &got)
+		found := false
+		for _, m := range got.Matches {
+			if m.ID == "3134-25-0308/SR" {
+				found = m.DeadlineStatus == offres.StatusClosed
+			}
+		}
+		if r.status != 200 || found != closed {
+			t.Errorf("include_closed %v: the closed « Chef de projet digital » listed (and marked closed): %v; %d %s", closed, found, r.status, r.body)
 		}
 	}
 	// Structured profile.

@@ -25,10 +25,13 @@ type Catalog interface {
 
 // Result is an offer ranked for a profile.
 type Result struct {
-	ID          string      `json:"id"`
-	Title       string      `json:"title"`
-	Score       *int        `json:"score"`
-	Explanation Explanation `json:"explanation"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// DeadlineStatus says whether the offer is open (closed and expired
+	// offers are ranked only when asked for).
+	DeadlineStatus offres.DeadlineStatus `json:"deadline_status"`
+	Score          *int                  `json:"score"`
+	Explanation    Explanation           `json:"explanation"`
 }
 
 // Service ranks open offers for a profile.
@@ -177,7 +180,8 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 			return nil, err
 		}
 		ex := s.matcher.ExplainAnalyzed(a, &o, today)
-		out = append(out, Result{ID: o.ID, Title: o.Title, Score: ex.Score, Explanation: ex})
+		status, _ := o.Status(today)
+		out = append(out, Result{ID: o.ID, Title: o.Title, DeadlineStatus: status, Score: ex.Score, Explanation: ex})
 	}
 	// The same job first (a matched job, then a partial one), then the
 	// fused rank (closeness to the profile). The score is not an order: it
