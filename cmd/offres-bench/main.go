@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"offres/indexer"
+	"offres/internal/assistant"
 	"offres/internal/demo"
 	"offres/internal/engine"
 	"offres/internal/offres"
@@ -147,8 +148,16 @@ func run(args []string, out io.Writer) error {
 		_, err := svc.Suggest(ctx, p, 8)
 		return err
 	})
+	ask, err := assistant.New(svc, eng, assistant.Options{})
+	if err != nil {
+		return err
+	}
+	answers := lat(*rounds, questions, func(q string) error {
+		_, err := ask.Ask(ctx, assistant.Request{Question: q}, assistant.Stream{})
+		return err
+	})
 	pprof.StopCPUProfile()
-	for _, l := range append(typical, faceted, suggest) {
+	for _, l := range append(typical, faceted, suggest, answers) {
 		if l.err != nil {
 			return fmt.Errorf("query: %w", l.err)
 		}
@@ -175,6 +184,7 @@ func run(args []string, out io.Writer) error {
 	}
 	faceted.row(out, "search hybrid, faceted (2 filters)")
 	suggest.row(out, "suggest")
+	answers.row(out, "assistant, extractive answers")
 	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", peakRSS())
 	return nil
 }
@@ -184,6 +194,15 @@ var typicalQueries = []string{
 	"assistant administratif", "juriste marchés publics", "éducateur spécialisé", "agent d'entretien",
 	"ingénieur", "médecin", "conducteur de travaux", "secrétaire", "Nouméa", "infirmeir", "developpeur web",
 	"ressources humaines", "maintenance", "commercial", "enseignant", "gestionnaire", "DSIN", "ATSEM",
+}
+
+// questions are what candidates ask the assistant, of every kind.
+var questions = []string{
+	"Quelle est la date limite pour le poste d'infirmier ?", "Quels postes en informatique à Nouméa ?",
+	"Quel est le salaire du poste de comptable ?", "Qui contacter pour le poste de secrétaire ?",
+	"Faut-il le permis B pour le poste de technicien ?", "Le télétravail est-il possible pour le développeur ?",
+	"Quel type de contrat pour le poste de chef de projet ?", "What is the deadline for the web developer job?",
+	"Y a-t-il des offres d'aide-soignant ouvertes ?", "Combien de postes pour agent d'entretien ?",
 }
 
 var prefixes = []string{"in", "inf", "infir", "dev", "déve", "comp", "chef d", "tech", "agent", "ass", "méd", "ing"}
