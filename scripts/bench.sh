@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The figures of the README: the end-to-end measure on a generated
+# The figures of docs/benchmarks.md: the end-to-end measure on a generated
 # 10,000-offer corpus (import, the built-in model, search latency in each
 # mode, suggest latency, peak RSS), on the embedded storage and then on a
 # throwaway PostgreSQL with pgvector (POSTGRES=0 to skip), then the Go

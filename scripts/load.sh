@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load test of the README: wrk against a real `offres serve` holding a
+# The load test of docs/benchmarks.md: wrk against a real `offres serve` holding a
 # generated 10,000-offer corpus (the one of scripts/bench.sh), on this
 # machine's loopback only. Phases (PHASES, in this order):
 #
@@ -19,7 +19,7 @@
 # (bench-out/load). It fails when any request of a phase fails (non-2xx,
 # socket error or timeout; a 429 of /ask is reported, not failed on).
 #
-#   ./scripts/load.sh                              # the README's run (≈ 20 min)
+#   ./scripts/load.sh                              # the run of docs/benchmarks.md (≈ 20 min)
 #   CACHE=off PHASES="search search-keyword mixed" ./scripts/load.sh   # every search computed
 #   PROFILE=1 PHASES=search CONNECTIONS=16 ./scripts/load.sh   # + bench-out/load/search-c16.cpu.pprof
 #   SOAK=30s DURATION=5s WARMUP=2s ./scripts/load.sh   # a quick check

@@ -37,7 +37,7 @@ const (
 	DefaultRelatedRatio = 0.8
 	// DefaultMinSimilarity is the semantic cut-off: passages less similar
 	// to the query than this are not results. Measured on the evaluation
-	// set (see the README) for the built-in model.
+	// set (docs/search.md) for the built-in model.
 	DefaultMinSimilarity = 0.25
 	// maxAllowed bounds the offers a filtered semantic search is
 	// restricted to beforehand; a filter that lets more through is applied

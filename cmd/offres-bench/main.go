@@ -2,7 +2,7 @@
 // throughput through the real importer (parse, catalogue, full-text index),
 // the training and embedding of the built-in model, search latency
 // percentiles in each mode, suggestion latency, and the peak resident
-// memory of the process. It prints a Markdown table for the README.
+// memory of the process. It prints a Markdown table for docs/benchmarks.md.
 //
 //	go run ./cmd/offres-bench --testdata ../shared/data --offers 10000
 //	go run ./cmd/offres-bench --database-url postgres://… (the PostgreSQL mode)
