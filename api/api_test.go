@@ -23,6 +23,7 @@ import (
 	"offres/internal/engine"
 	"offres/internal/match"
 	"offres/internal/offres"
+	"offres/internal/rome"
 )
 
 const adminToken = "s3cret-admin-token"
@@ -57,7 +58,12 @@ func newFullApp(t *testing.T, opts api.Options, model assistant.LLM, with ...fun
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := match.NewService(eng.Search(), eng, match.New(nil), fixedNow)
+	// The ROME referential embedded in the binary, as offres serve has it.
+	tax, err := rome.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := match.NewService(eng.Search(), eng, match.New(tax), fixedNow)
 	if opts.AdminToken == "" {
 		opts.AdminToken = adminToken
 	}

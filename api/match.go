@@ -18,7 +18,11 @@ import (
 // Matching ranks offers for a profile (match.Service).
 type Matching interface {
 	Rank(ctx context.Context, p *offres.Profile, limit int, includeClosed bool) ([]match.Result, error)
+	Jobs(p *offres.Profile) []match.Occupation
 }
+
+// noJobNotice tells a recruiter that the profile's job was not identified.
+const noJobNotice = "Le métier du profil n'a pas été identifié (ni intitulé de poste ni tâches reconnues) : les offres sont classées par proximité du texte, sans accord de métier."
 
 // matchRequest is the body of POST /match: a pasted CV or a structured
 // profile.
@@ -55,7 +59,15 @@ func (s *server) match(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"matches": res})
+	// The jobs read in the profile, so that a recruiter sees what the
+	// ranking relied on, or that it relied on no job.
+	jobs := s.Matching.Jobs(p)
+	out := fiber.Map{"matches": res, "jobs": jobs}
+	if len(jobs) == 0 {
+		out["jobs"] = []match.Occupation{}
+		out["notice"] = noJobNotice
+	}
+	return c.JSON(out)
 }
 
 // maxProfileJSON bounds the JSON body of a profile, before it is decoded:

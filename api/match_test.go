@@ -25,10 +25,28 @@ func TestMatchRoute(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("status %d: %s", r.status, r.body)
 	}
-	var res struct{ Matches []match.Result }
+	var res struct {
+		Matches []match.Result
+		Jobs    []match.Occupation
+		Notice  string
+	}
 	r.decode(t, &res)
 	if len(res.Matches) == 0 || len(res.Matches) > 5 {
 		t.Fatalf("%d matches: %s", len(res.Matches), r.body)
+	}
+	if len(res.Jobs) == 0 || res.Notice != "" {
+		t.Errorf("a developer's CV: jobs %v, notice %q; want its job identified", res.Jobs, res.Notice)
+	}
+	// A profile without a job: said so.
+	body, _ = json.Marshal(map[string]any{"text": "Disponible immédiatement, motivé."})
+	var nojob struct {
+		Jobs   []match.Occupation
+		Notice string
+	}
+	if r := do(t, app, "POST", "/api/v1/match", bytes.NewReader(body), "Content-Type", "application/json"); r.status != 200 {
+		t.Fatalf("profile without a job: %d %s", r.status, r.body)
+	} else if r.decode(t, &nojob); len(nojob.Jobs) != 0 || !strings.Contains(nojob.Notice, "métier du profil n'a pas été identifié") {
+		t.Errorf("profile without a job: jobs %v, notice %q", nojob.Jobs, nojob.Notice)
 	}
 	top := res.Matches[0]
 	if top.ID != "PS-2026-0640/DSIN" && top.ID != "OPT 2026-033" {

@@ -122,6 +122,13 @@ func validateItems(p *offres.Profile) error {
 	return nil
 }
 
+// Jobs returns the jobs identified in a profile, most confident first:
+// none when the profile names no job and describes no task the referential
+// recognises.
+func (s *Service) Jobs(p *offres.Profile) []Occupation {
+	return s.matcher.Analyze(p).Occupations()
+}
+
 // Match ranks the open offers for a profile, best first, at most limit.
 func (s *Service) Match(ctx context.Context, p *offres.Profile, limit int) ([]Result, error) {
 	return s.Rank(ctx, p, limit, false)
