@@ -11,6 +11,7 @@ import (
 	"offres/internal/engine"
 	"offres/internal/eval"
 	"offres/internal/offres"
+	"offres/internal/rome"
 	"offres/internal/shareddata"
 )
 
@@ -32,7 +33,12 @@ const figuresTolerance = 0.02
 func TestEvalSets(t *testing.T) {
 	offersDir := shareddata.Path(t, "offers")
 	ctx := context.Background()
-	eng, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	// The configuration offres serve runs: the embedded ROME referential.
+	tax, err := rome.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.Open(ctx, engine.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler), Rome: tax})
 	if err != nil {
 		t.Fatal(err)
 	}
