@@ -39,7 +39,7 @@ func runEvalMatch(ctx context.Context, c *common, dir, offersPath string, out se
 		defer os.RemoveAll(tmp)
 		c.cfg.Data = tmp
 	}
-	eng, log, err := c.open(ctx, e)
+	eng, _, err := c.open(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -49,11 +49,7 @@ func runEvalMatch(ctx context.Context, c *common, dir, offersPath string, out se
 			return err
 		}
 	}
-	m, err := matcher(c.cfg.Data, log)
-	if err != nil {
-		return err
-	}
-	results, n, err := evalMatch(ctx, eng, m, dir, c.now)
+	results, n, err := evalMatch(ctx, eng, match.New(eng.Rome()), dir, c.now)
 	if err != nil {
 		return err
 	}

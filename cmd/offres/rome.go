@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"path/filepath"
 
-	"offres/internal/match"
 	"offres/internal/rome"
 )
 
@@ -65,13 +64,4 @@ func taxonomy(dataDir string, log *slog.Logger) (*rome.Taxonomy, error) {
 	}
 	log.Info("ROME referential: imported", "version", t.Version(), "file", romeFile(dataDir))
 	return t, nil
-}
-
-// matcher returns the matcher, with the ROME referential.
-func matcher(dataDir string, log *slog.Logger) (*match.Matcher, error) {
-	t, err := taxonomy(dataDir, log)
-	if err != nil {
-		return nil, err
-	}
-	return match.New(t), nil
 }

@@ -289,11 +289,7 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	if err != nil {
 		return err
 	}
-	m, err := matcher(c.cfg.Data, log)
-	if err != nil {
-		return err
-	}
-	matching := match.NewService(eng.Search(), eng, m, nil)
+	matching := match.NewService(eng.Search(), eng, match.New(eng.Rome()), nil)
 	stats, stopStats, err := openAnalytics(ctx, c.cfg.Data, c.now, log)
 	if err != nil {
 		return err

@@ -400,6 +400,10 @@ func (e *Engine) reindex(ctx context.Context) error {
 	return e.store.Settle(ctx, pending)
 }
 
+// Rome returns the ROME referential the engine was opened with (nil when
+// none), for the matching of profiles to use the same.
+func (e *Engine) Rome() *rome.Taxonomy { return e.opts.Rome }
+
 // Search is the search service.
 func (e *Engine) Search() *search.Service { return e.search }
 
