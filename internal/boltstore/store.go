@@ -22,6 +22,11 @@ var (
 	// indexes may not have caught up yet: marked in the transaction that
 	// writes or deletes the offer, settled once the indexes have it.
 	bucketPending = []byte("pending")
+	// bucketDeleted holds the ids deleted from the catalogue (tombstones),
+	// with the time of their deletion, so that a deleted offer can be told
+	// from one that never existed (its page answers 410, not 404). Storing
+	// the offer again removes its tombstone.
+	bucketDeleted = []byte("deleted")
 )
 
 // Store is the offers catalogue. It also remembers which offers the derived
@@ -47,7 +52,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open catalogue %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketOffers, bucketPending} {
+		for _, b := range [][]byte{bucketOffers, bucketPending, bucketDeleted} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -118,6 +123,9 @@ func (s *Store) Put(ctx context.Context, offers []offres.Offer) error {
 			if err := tx.Bucket(bucketPending).Put([]byte(o.ID), nil); err != nil {
 				return err
 			}
+			if err := tx.Bucket(bucketDeleted).Delete([]byte(o.ID)); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -136,9 +144,13 @@ func (s *Store) Get(ctx context.Context, id string) (offres.Offer, error) {
 	return r.Offer, err
 }
 
-// Delete removes one offer and marks it pending, or returns an error
-// wrapping offres.ErrNotFound.
+// Delete removes one offer, leaves its tombstone and marks it pending, or
+// returns an error wrapping offres.ErrNotFound.
 func (s *Store) Delete(ctx context.Context, id string) error {
+	now, err := s.now().UTC().MarshalText()
+	if err != nil {
+		return err
+	}
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketOffers)
 		if b.Get([]byte(id)) == nil {
@@ -147,8 +159,22 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 		if err := b.Delete([]byte(id)); err != nil {
 			return err
 		}
+		if err := tx.Bucket(bucketDeleted).Put([]byte(id), now); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketPending).Put([]byte(id), nil)
 	})
+}
+
+// Deleted reports whether id was deleted from the catalogue (and not
+// stored again since).
+func (s *Store) Deleted(ctx context.Context, id string) (bool, error) {
+	var deleted bool
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		deleted = tx.Bucket(bucketDeleted).Get([]byte(id)) != nil
+		return nil
+	})
+	return deleted, err
 }
 
 // Pending returns the ids written or deleted since they were last settled.
@@ -188,6 +214,12 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 
 // Scan calls fn for every offer in id order, stopping at the first error.
 func (s *Store) Scan(ctx context.Context, fn func(offres.Offer) error) error {
+	return s.ScanModified(ctx, func(o offres.Offer, _ time.Time) error { return fn(o) })
+}
+
+// ScanModified is Scan with the time each offer was last stored with a
+// new content (an unchanged re-import does not store it).
+func (s *Store) ScanModified(ctx context.Context, fn func(offres.Offer, time.Time) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketOffers).ForEach(func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
@@ -197,7 +229,7 @@ func (s *Store) Scan(ctx context.Context, fn func(offres.Offer) error) error {
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("offer %q: %w", k, err)
 			}
-			return fn(r.Offer)
+			return fn(r.Offer, r.UpdatedAt)
 		})
 	})
 }

@@ -86,8 +86,12 @@ type catalog interface {
 	Put(ctx context.Context, offers []offres.Offer) error
 	Get(ctx context.Context, id string) (offres.Offer, error)
 	Delete(ctx context.Context, id string) error
+	// Deleted reports whether an id was deleted and not stored again (its
+	// tombstone).
+	Deleted(ctx context.Context, id string) (bool, error)
 	Count(ctx context.Context) (int, error)
 	Scan(ctx context.Context, fn func(offres.Offer) error) error
+	ScanModified(ctx context.Context, fn func(offres.Offer, time.Time) error) error
 	Pending(ctx context.Context) ([]string, error)
 	Settle(ctx context.Context, ids []string) error
 	semantic.Store
@@ -473,6 +477,17 @@ func (e *Engine) delete(ctx context.Context, id string) error {
 	return e.store.Settle(ctx, []string{id})
 }
 
+// Deleted reports whether an offer was deleted from the catalogue (and not
+// imported again since), as opposed to never stored: its page answers 410
+// Gone rather than 404.
+func (e *Engine) Deleted(ctx context.Context, id string) (bool, error) {
+	if err := e.dbGate(); err != nil {
+		return false, err
+	}
+	deleted, err := e.store.Deleted(ctx, id)
+	return deleted, e.dbErr(err)
+}
+
 // Today is the current date in Nouméa.
 func (e *Engine) Today() offres.Date { return offres.Today(e.opts.Now) }
 
@@ -512,4 +527,13 @@ func (e *Engine) Scan(ctx context.Context, fn func(offres.Offer) error) error {
 		return err
 	}
 	return e.dbErr(e.store.Scan(ctx, fn))
+}
+
+// ScanModified calls fn for every offer of the catalogue with the time it
+// was last stored with a new content.
+func (e *Engine) ScanModified(ctx context.Context, fn func(offres.Offer, time.Time) error) error {
+	if err := e.dbGate(); err != nil {
+		return err
+	}
+	return e.dbErr(e.store.ScanModified(ctx, fn))
 }

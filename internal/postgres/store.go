@@ -252,7 +252,13 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 // loaded beforehand; fn may call the store, on another connection of the
 // pool.
 func (s *Store) Scan(ctx context.Context, fn func(offres.Offer) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT id, doc FROM offers ORDER BY id`)
+	return s.ScanModified(ctx, func(o offres.Offer, _ time.Time) error { return fn(o) })
+}
+
+// ScanModified is Scan with the time each offer was last stored with a
+// new content (updated_at; an unchanged re-import does not store it).
+func (s *Store) ScanModified(ctx context.Context, fn func(offres.Offer, time.Time) error) error {
+	rows, err := s.pool.Query(ctx, `SELECT id, doc, updated_at FROM offers ORDER BY id`)
 	if err != nil {
 		return wrap(ctx, "scan offers", err)
 	}
@@ -260,18 +266,30 @@ func (s *Store) Scan(ctx context.Context, fn func(offres.Offer) error) error {
 	for rows.Next() {
 		var id string
 		var doc []byte
-		if err := rows.Scan(&id, &doc); err != nil {
+		var modified time.Time
+		if err := rows.Scan(&id, &doc, &modified); err != nil {
 			return wrap(ctx, "scan offers", err)
 		}
 		var o offres.Offer
 		if err := json.Unmarshal(doc, &o); err != nil {
 			return fmt.Errorf("offer %q: %w", id, err)
 		}
-		if err := fn(o); err != nil {
+		if err := fn(o, modified); err != nil {
 			return err
 		}
 	}
 	return wrap(ctx, "scan offers", rows.Err())
+}
+
+// Deleted reports whether id was deleted from the catalogue (and not
+// stored again since): whether it has a tombstone.
+func (s *Store) Deleted(ctx context.Context, id string) (bool, error) {
+	var deleted bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM offer_tombstones WHERE id = $1)`, id).Scan(&deleted)
+	if err != nil {
+		return false, wrap(ctx, fmt.Sprintf("tombstone of %q", id), err)
+	}
+	return deleted, nil
 }
 
 // Pending returns the ids written or deleted since they were last settled,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -29,8 +30,10 @@ type catalog interface {
 	Put(ctx context.Context, offers []offres.Offer) error
 	Get(ctx context.Context, id string) (offres.Offer, error)
 	Delete(ctx context.Context, id string) error
+	Deleted(ctx context.Context, id string) (bool, error)
 	Count(ctx context.Context) (int, error)
 	Scan(ctx context.Context, fn func(offres.Offer) error) error
+	ScanModified(ctx context.Context, fn func(offres.Offer, time.Time) error) error
 	Pending(ctx context.Context) ([]string, error)
 	Settle(ctx context.Context, ids []string) error
 	Close() error
@@ -669,5 +672,67 @@ func TestOpenInvalidURL(t *testing.T) {
 	}
 	if err != nil && strings.Contains(err.Error(), "secret") {
 		t.Fatalf("error shows the password: %v", err)
+	}
+}
+
+// TestTombstones checks, in both storage modes, that a deleted offer is
+// told from one never stored (its page answers 410, not 404), that storing
+// it again lifts its tombstone, and that a scan gives each offer the time
+// it was last stored (the sitemap's lastmod).
+func TestTombstones(t *testing.T) {
+	stores := map[string]func(t *testing.T) catalog{
+		"embedded": func(t *testing.T) catalog {
+			s, err := boltstore.Open(filepath.Join(t.TempDir(), "offers.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+		"postgres": func(t *testing.T) catalog { s, _ := openStore(t); return s },
+	}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			s, ctx := open(t), t.Context()
+			before := time.Now().Add(-time.Second)
+			offers := sample()
+			if err := s.Put(ctx, offers); err != nil {
+				t.Fatal(err)
+			}
+			id := offers[0].ID
+			for _, probe := range []string{id, "never stored"} {
+				if deleted, err := s.Deleted(ctx, probe); err != nil || deleted {
+					t.Fatalf("Deleted(%q) before any deletion = %v, %v", probe, deleted, err)
+				}
+			}
+			if err := s.Delete(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if deleted, err := s.Deleted(ctx, id); err != nil || !deleted {
+				t.Fatalf("Deleted(%q) after its deletion = %v, %v; want true", id, deleted, err)
+			}
+			if deleted, err := s.Deleted(ctx, "never stored"); err != nil || deleted {
+				t.Fatalf("Deleted of an id never stored = %v, %v", deleted, err)
+			}
+			if err := s.Put(ctx, offers[:1]); err != nil {
+				t.Fatal(err)
+			}
+			if deleted, err := s.Deleted(ctx, id); err != nil || deleted {
+				t.Fatalf("Deleted(%q) once stored again = %v, %v; want false", id, deleted, err)
+			}
+			seen := map[string]time.Time{}
+			err := s.ScanModified(ctx, func(o offres.Offer, modified time.Time) error {
+				seen[o.ID] = modified
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range offers {
+				if m, ok := seen[o.ID]; !ok || m.Before(before) || m.After(time.Now().Add(time.Second)) {
+					t.Errorf("ScanModified: %q modified %v (seen %v), want the time of its Put", o.ID, m, ok)
+				}
+			}
+		})
 	}
 }
