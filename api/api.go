@@ -34,6 +34,12 @@ type Offers interface {
 	Get(ctx context.Context, id string) (offres.Offer, error)
 	Import(ctx context.Context, name string, r io.Reader) (indexer.Summary, []indexer.Record, error)
 	Delete(ctx context.Context, id string) error
+	// Deleted reports whether id was deleted (and not imported again):
+	// its page answers 410 rather than 404.
+	Deleted(ctx context.Context, id string) (bool, error)
+	// ScanModified calls fn for every offer with the time it was last
+	// stored with a new content (the sitemap).
+	ScanModified(ctx context.Context, fn func(offres.Offer, time.Time) error) error
 	Today() offres.Date
 	Ready(ctx context.Context) error
 	// Storage names the storage mode, for readiness reports.
@@ -76,6 +82,16 @@ type Options struct {
 	// of one client in a minute; past it, its authenticated requests
 	// answer 429 until the minute ends. Default 10.
 	AuthFailuresPerMinute int
+	// PublicURL is the service's address as the public reaches it
+	// (https://emploi.province-sud.nc behind the portal's reverse proxy),
+	// without a trailing slash: the base of the offer pages' canonical
+	// links, the sitemap, robots.txt and the feeds. Empty: the scheme and
+	// host of each request.
+	PublicURL string
+	// UndatedOpenDays is how long an offer without a deadline is open
+	// after its publication, as in the engine's search
+	// (offres.DefaultUndatedOpenDays when zero).
+	UndatedOpenDays int
 }
 
 func (o *Options) defaults() {
@@ -154,11 +170,13 @@ type server struct {
 	cache      *searchCache // nil: none
 	proxies    proxies      // trusted reverse proxies
 	authFails  *authFailures
+	sitemaps   sitemapCache
 }
 
 // New builds the fiber app.
 func New(deps Deps, opts Options) *fiber.App {
 	opts.defaults()
+	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	s := &server{Deps: deps, opts: opts, cache: newSearchCache(opts.SearchCacheEntries, opts.SearchCacheTTL), proxies: parseProxies(opts.TrustedProxies),
 		authFails: newAuthFailures(opts.AuthFailuresPerMinute)}
 	if opts.AdminToken != "" {
@@ -230,6 +248,7 @@ func (s *server) routes() []route {
 		{fiber.MethodGet, "/readyz", accessPublic, nil, s.readyz, false},
 		{fiber.MethodGet, "/api/v1/openapi.json", accessPublic, nil, s.openapi, false},
 		{fiber.MethodGet, "/api/v1/search", accessPublic, searchParams, s.search, false},
+		{fiber.MethodGet, "/api/v1/search.atom", accessPublic, searchParams, s.searchFeed, false},
 		{fiber.MethodGet, "/api/v1/suggest", accessPublic, []string{"q", "limit"}, s.suggest, false},
 		{fiber.MethodPost, "/api/v1/ask", accessPublic, nil, s.ask, true},
 		{fiber.MethodPost, "/api/v1/match", accessPublic, nil, s.match, true},
@@ -247,6 +266,11 @@ func (s *server) routes() []route {
 		{fiber.MethodGet, "/analytics", accessPublic, anyParams, s.webPage("analytics.html"), false},
 		{fiber.MethodGet, "/widget.js", accessPublic, []string{"v"}, s.webPage("widget.js"), false},
 		{fiber.MethodGet, "/static/*", accessPublic, []string{"v"}, s.webStatic(), false},
+		// What search engines and shared links reach: a page per offer,
+		// the sitemap of the open ones, robots.txt.
+		{fiber.MethodGet, "/offres/:id", accessPublic, anyParams, s.offerPage, false},
+		{fiber.MethodGet, "/sitemap.xml", accessPublic, nil, s.sitemap, false},
+		{fiber.MethodGet, "/robots.txt", accessPublic, nil, s.robots, false},
 		{fiber.MethodPost, eventsPath, accessPublic, nil, s.postEvents, true},
 		{fiber.MethodGet, "/api/v1/admin/analytics", accessAnalyst, []string{"days", "limit"}, s.getAnalytics, false},
 		// Operations: Prometheus metrics (for a scraper with an analyst key

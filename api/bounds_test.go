@@ -202,6 +202,7 @@ func worstRequests(t *testing.T) map[string]func() *http.Request {
 		"GET /readyz":              get("/readyz"),
 		"GET /api/v1/openapi.json": get("/api/v1/openapi.json"),
 		"GET /api/v1/search":       get("/api/v1/search?q=" + q + "&fuzzy=true&limit=50&page=100&include_closed=true&mode=hybrid&sort=relevance"),
+		"GET /api/v1/search.atom":  get("/api/v1/search.atom?q=" + q + "&fuzzy=true&limit=50&page=100&include_closed=true&mode=hybrid&sort=published"),
 		"GET /api/v1/suggest":      get("/api/v1/suggest?q=" + url.QueryEscape(long(offres.MaxSuggestLen)) + "&limit=20"),
 		// A question may have 500 characters, but one over 300 is refused
 		// as a search (« la requête dépasse 300 caractères »).
@@ -221,6 +222,9 @@ func worstRequests(t *testing.T) map[string]func() *http.Request {
 		"GET /analytics":                 get("/analytics"),
 		"GET /widget.js":                 get("/widget.js"),
 		"GET /static/*":                  get("/static/demo.css"),
+		"GET /offres/:id":                get("/offres/" + offer),
+		"GET /sitemap.xml":               get("/sitemap.xml"),
+		"GET /robots.txt":                get("/robots.txt"),
 		"POST /api/v1/events":            post("POST", "/api/v1/events", []byte(`{"events":[`+strings.Join(events, ",")+`]}`)),
 	}
 }

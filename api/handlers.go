@@ -55,27 +55,29 @@ func (s *server) openapi(c *fiber.Ctx) error {
 	return c.Send(openapiJSON)
 }
 
-func (s *server) search(c *fiber.Ctx) error {
+// searchRequest reads the query parameters of a search (/search and its
+// feed, /search.atom); the search service validates them.
+func searchRequest(c *fiber.Ctx) (search.Request, error) {
 	// Copies: fiber's strings point into its request buffer, reused after the handler.
 	r := search.Request{Text: strings.Clone(c.Query("q")), Sort: strings.Clone(c.Query("sort")), Mode: strings.Clone(c.Query("mode"))}
 	var err error
 	if r.Limit, err = intParam(c, "limit"); err != nil {
-		return err
+		return r, err
 	}
 	if r.Page, err = intParam(c, "page"); err != nil {
-		return err
+		return r, err
 	}
 	if r.IncludeClosed, err = boolParam(c, "include_closed", false); err != nil {
-		return err
+		return r, err
 	}
 	fuzzy, err := boolParam(c, "fuzzy", true)
 	if err != nil {
-		return err
+		return r, err
 	}
 	r.NoFuzzy = !fuzzy
 	collapse, err := boolParam(c, "collapse", true)
 	if err != nil {
-		return err
+		return r, err
 	}
 	r.NoCollapse = !collapse
 	for _, f := range offres.FacetNames {
@@ -85,6 +87,14 @@ func (s *server) search(c *fiber.Ctx) error {
 			}
 			r.Filters[f] = append(r.Filters[f], string(v))
 		}
+	}
+	return r, nil
+}
+
+func (s *server) search(c *fiber.Ctx) error {
+	r, err := searchRequest(c)
+	if err != nil {
+		return err
 	}
 	var key string
 	if s.cache != nil && !s.degraded() {
@@ -187,7 +197,7 @@ func (s *server) getOffer(c *fiber.Ctx) error {
 	}
 	v := offerView{Offer: o}
 	var days int
-	v.DeadlineStatus, days = o.Status(s.Offers.Today())
+	v.DeadlineStatus, days = o.StatusAt(s.Offers.Today(), s.opts.UndatedOpenDays)
 	if !o.Deadline.IsZero() {
 		v.DaysLeft = &days
 	}

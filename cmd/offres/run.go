@@ -307,6 +307,8 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		Logger:             log,
 		CORSOrigins:        origins,
 		TrustedProxies:     srv.TrustedProxies,
+		PublicURL:          srv.PublicURL,
+		UndatedOpenDays:    eng.UndatedOpenDays(),
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(srv.Addr) }()

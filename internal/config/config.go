@@ -45,6 +45,7 @@ type Server struct {
 	TrustedProxies  []string `toml:"trusted_proxies" env:"OFFRES_TRUSTED_PROXIES" doc:"addresses (IPs or CIDR ranges) of the reverse proxies whose X-Forwarded-For is believed"`
 	AdminToken      string   `toml:"admin_token" env:"OFFRES_ADMIN_TOKEN" secret:"true" doc:"bearer token of the write routes (import, delete), at least 32 characters; none: they answer 401"`
 	ShutdownTimeout Duration `toml:"shutdown_timeout" env:"OFFRES_SHUTDOWN_TIMEOUT" doc:"how long a stopping server waits for the requests in flight"`
+	PublicURL       string   `toml:"public_url" env:"OFFRES_PUBLIC_URL" doc:"address the public reaches the service at (https://emploi.example.nc, behind the portal's reverse proxy): the base of the offer pages' links, the sitemap, robots.txt and the feeds; none: each request's scheme and host"`
 }
 
 // Limits bound what one client or one API key may ask of offres serve;

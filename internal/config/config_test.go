@@ -187,6 +187,12 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{name: "short admin token", env: map[string]string{"OFFRES_ADMIN_TOKEN": "s3cret-admin-token"},
 			want: []string{"OFFRES_ADMIN_TOKEN: server.admin_token: is 18 characters long: want at least 32"}},
 		{name: "admin token long enough", env: map[string]string{"OFFRES_ADMIN_TOKEN": "0123456789abcdef0123456789abcdef"}},
+		// Issue 17: the public address of the offer pages, the sitemap and the feeds.
+		{name: "public url", file: "[server]\npublic_url = \"emploi.province-sud.nc\"\n",
+			want: []string{`offres.toml:2: server.public_url: "emploi.province-sud.nc" is not an http:// or https:// URL`}},
+		{name: "public url with a query", env: map[string]string{"OFFRES_PUBLIC_URL": "https://emploi.province-sud.nc/?x=1"},
+			want: []string{`OFFRES_PUBLIC_URL: server.public_url: "https://emploi.province-sud.nc/?x=1": want scheme, host and at most a path, no query, fragment or user`}},
+		{name: "public url behind a path", env: map[string]string{"OFFRES_PUBLIC_URL": "https://www.province-sud.nc/emploi"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var file, dir string

@@ -53,6 +53,15 @@ func (l *Loaded) validate() []error {
 	if t := c.Server.AdminToken; t != "" && len(strings.TrimSpace(t)) < MinAdminToken {
 		bad("server.admin_token", "is %d characters long: want at least %d (for instance openssl rand -hex 16)", len(strings.TrimSpace(t)), MinAdminToken)
 	}
+	if u := c.Server.PublicURL; u != "" {
+		p, err := url.Parse(u)
+		switch {
+		case err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https"):
+			bad("server.public_url", "%q is not an http:// or https:// URL", u)
+		case p.RawQuery != "" || p.Fragment != "" || p.User != nil:
+			bad("server.public_url", "%q: want scheme, host and at most a path, no query, fragment or user", u)
+		}
+	}
 	if c.Server.ShutdownTimeout.Duration <= 0 {
 		bad("server.shutdown_timeout", "%s: want a positive duration", c.Server.ShutdownTimeout)
 	}
