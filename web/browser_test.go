@@ -134,7 +134,7 @@ func TestBrowser(t *testing.T) {
 	}
 	shots, _ := filepath.Glob(filepath.Join(out, "*.png"))
 	if len(shots) < 11 {
-		t.Errorf("%d screenshots in %s, want one per state (11)", len(shots), out)
+		t.Errorf("%d screenshots in %s, want one per state (13)", len(shots), out)
 	}
 	t.Logf("screenshots: %s", out)
 }

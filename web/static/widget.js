@@ -10,6 +10,10 @@
  *   page-size  results per page, 1 to 50 (default 10)
  *   assistant  "off" hides the assistant
  *   analytics  "off" reports no search and no click
+ *   routing    "off" leaves the page's URL alone; otherwise the search, its
+ *              filters, sort and page and the open offer are kept in the URL
+ *              (q, the facets, sort, page, offre), so that back and forward,
+ *              a reload and a shared link show the same view
  *
  * Events, dispatched on the element: "offres-results" (detail: query, total,
  * page) after each rendered search, "offres-answer" (detail: the answer) after
@@ -39,6 +43,9 @@
   const FLUSH_MS = 1000; // events are sent in batches
   const FACETS = ['deadline_status', 'rome', 'commune', 'category', 'contract_type', 'employer', 'direction'];
   const FACET_VALUES_SHOWN = 8;
+  // The parameters of the page's URL the widget owns when it routes; the
+  // page's others (« ?utm_source=… ») are left as they are.
+  const ROUTE_KEYS = ['q', 'sort', 'page', 'offre', ...FACETS];
 
   const plural = (n, one, many) => (n === 1 ? one : many);
 
@@ -88,6 +95,8 @@
       prev: 'Page précédente',
       next: 'Page suivante',
       pageOf: (p, n) => `Page ${p} sur ${n}`,
+      follow: 'Suivre cette recherche',
+      followHint: "Flux Atom des offres de cette recherche, les plus récentes d'abord : ajoutez son adresse à un lecteur de flux pour être averti des nouvelles offres, sans compte.",
       badge: {
         closed: 'clôturée',
         today: "clôture aujourd'hui",
@@ -168,6 +177,8 @@
       prev: 'Previous page',
       next: 'Next page',
       pageOf: (p, n) => `Page ${p} of ${n}`,
+      follow: 'Follow this search',
+      followHint: 'Atom feed of the offers of this search, newest first: add its address to a feed reader to hear of new offers, without an account.',
       badge: {
         closed: 'closed', today: 'closes today', tomorrow: 'closes tomorrow',
         soon: (n) => `closes in ${n} days`, open: (d) => `open until ${d}`, unknown: 'no deadline given',
@@ -257,6 +268,7 @@ form.search { flex: 1 1 20rem; min-width: 0; }
 .facet input { width: 1.25rem; height: 1.25rem; margin: 0.125rem 0 0; flex: none; accent-color: var(--accent); }
 .facet .count { color: #4a4a4a; margin-left: auto; padding-left: 0.5rem; }
 .results-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 0.5rem; }
+.results-head .follow { font-weight: 600; display: inline-block; padding: 0.5rem 0; }
 .results-head select { min-height: 44px; padding: 0.25rem 0.5rem; border: 2px solid #595959; border-radius: var(--radius); background: #fff; max-width: 100%; }
 .hits { list-style: none; margin: 0; padding: 0; }
 .hits[aria-busy="true"] { opacity: 0.6; }
@@ -480,7 +492,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
   let instances = 0;
 
   class OffresSearch extends HTMLElement {
-    static get observedAttributes() { return ['api', 'lang', 'page-size', 'assistant', 'analytics']; }
+    static get observedAttributes() { return ['api', 'lang', 'page-size', 'assistant', 'analytics', 'routing']; }
 
     constructor() {
       super();
@@ -488,11 +500,16 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       this.uid = 'offres-' + (++instances);
       this.controllers = {};
       this.timer = 0;
+      this.onPopState = () => this.popState();
     }
 
-    connectedCallback() { this.build(); }
+    connectedCallback() {
+      window.addEventListener('popstate', this.onPopState);
+      this.build();
+    }
 
     disconnectedCallback() {
+      window.removeEventListener('popstate', this.onPopState);
       for (const c of Object.values(this.controllers)) c.abort();
       clearTimeout(this.timer);
       if (this.reporter) this.reporter.dispose();
@@ -525,7 +542,9 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       this.pageSize = size >= 1 && size <= 50 ? size : 10;
       this.reporter = new Reporter(this.base, this.getAttribute('analytics') !== 'off');
       this.numberFormat = new Intl.NumberFormat(this.t.locale);
-      this.state = { q: '', filters: {}, page: 1, sort: '', total: 0, hits: [], openFacets: new Set(), expanded: new Set() };
+      this.routing = this.getAttribute('routing') !== 'off';
+      this.lastNav = null;
+      this.state = { q: '', filters: {}, page: 1, sort: '', offer: '', total: 0, hits: [], openFacets: new Set(), expanded: new Set() };
       this.suggestions = [];
       this.active = -1;
       this.conversation = '';
@@ -536,7 +555,63 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       root.append(this.render());
       this.built = true;
       this.filtersEl.open = this.getBoundingClientRect().width >= 720;
+      const offer = this.routing ? this.readURL() : '';
       this.search();
+      if (offer) this.openOffer(offer, null, { nav: false });
+    }
+
+    // ——— The state in the page's URL (routing) ———
+
+    // readURL sets the query, filters, sort and page from the page's URL;
+    // returns the offer it opens, if any.
+    readURL() {
+      const p = new URLSearchParams(location.search);
+      this.input.value = (p.get('q') || '').slice(0, 300);
+      const filters = {};
+      for (const f of FACETS) {
+        const values = p.getAll(f).filter(Boolean);
+        if (values.length) filters[f] = new Set(values);
+      }
+      this.state.filters = filters;
+      const sort = p.get('sort') || '';
+      this.state.sort = Object.prototype.hasOwnProperty.call(this.t.sorts, sort) ? sort : '';
+      const page = parseInt(p.get('page') || '1', 10);
+      this.state.page = page >= 1 && page <= 100 ? page : 1;
+      return p.get('offre') || '';
+    }
+
+    // syncURL writes the state to the page's URL: a new history entry
+    // (push), except while typing, where the entry of the query being typed
+    // is updated (one entry per search, not per keystroke).
+    syncURL(kind) {
+      if (!this.routing) return;
+      const u = new URL(location.href);
+      for (const k of ROUTE_KEYS) u.searchParams.delete(k);
+      const q = this.query();
+      if (q) u.searchParams.set('q', q);
+      for (const f of FACETS) for (const v of this.state.filters[f] || []) u.searchParams.append(f, v);
+      if (this.state.sort) u.searchParams.set('sort', this.state.sort);
+      if (this.state.page > 1) u.searchParams.set('page', String(this.state.page));
+      if (this.state.offer) u.searchParams.set('offre', this.state.offer);
+      if (u.href === location.href) return;
+      const replace = kind === 'typing' && this.lastNav === 'typing';
+      this.lastNav = kind;
+      history[replace ? 'replaceState' : 'pushState']({ offres: this.uid }, '', u.href);
+    }
+
+    // popState shows the view of the URL the browser went back or forward to.
+    popState() {
+      if (!this.routing || !this.built) return;
+      this.lastNav = null;
+      clearTimeout(this.timer);
+      this.closeList();
+      const offer = this.readURL();
+      this.search();
+      if (offer) {
+        if (offer !== this.state.offer || this.detail.hidden) this.openOffer(offer, null, { nav: false });
+      } else if (!this.detail.hidden) {
+        this.showResults(true, { nav: false });
+      }
     }
 
     id(s) { return `${this.uid}-${s}`; }
@@ -569,13 +644,16 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       this.filtersSummary = h('summary', { text: t.filters });
       this.filtersEl = h('details', { class: 'filters' }, this.filtersSummary, this.facetsEl);
       this.resultsHeading = h('h2', { class: 'vh', id: this.id('results-h'), text: t.results });
-      this.sortSelect = h('select', { id: this.id('sort'), onchange: () => { this.state.sort = this.sortSelect.value; this.state.page = 1; this.search(); } },
+      this.sortSelect = h('select', { id: this.id('sort'), onchange: () => { this.state.sort = this.sortSelect.value; this.state.page = 1; this.search({ nav: 'push' }); } },
         Object.entries(t.sorts).map(([v, label]) => h('option', { value: v, text: label })));
+      this.followLink = h('a', { class: 'follow', href: this.feedURL(), type: 'application/atom+xml',
+        'aria-describedby': this.id('follow-hint'), text: t.follow });
       this.hitsEl = h('ol', { class: 'hits', 'aria-labelledby': this.id('results-h') });
       this.pager = h('nav', { class: 'pager', 'aria-label': t.pagination, hidden: true });
       this.results = h('section', { class: 'results', 'aria-labelledby': this.id('results-h') },
         h('div', { class: 'results-head' }, this.resultsHeading,
-          h('span', {}, h('label', { for: this.id('sort'), text: t.sort + ' ' }), this.sortSelect)),
+          h('span', {}, h('label', { for: this.id('sort'), text: t.sort + ' ' }), this.sortSelect),
+          h('span', {}, this.followLink, h('span', { class: 'vh', id: this.id('follow-hint'), text: t.followHint }))),
         this.hitsEl, this.pager);
       this.detail = h('section', { class: 'detail', hidden: true, 'aria-labelledby': this.id('detail-h') });
       this.main = h('div', { class: 'main' }, this.filtersEl, this.results, this.detail);
@@ -590,7 +668,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       this.timer = setTimeout(() => {
         this.state.page = 1;
         this.suggest();
-        this.search({ fromInput: true });
+        this.search({ fromInput: true, nav: 'typing' });
       }, DEBOUNCE_MS);
     }
 
@@ -598,7 +676,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       clearTimeout(this.timer);
       this.closeList();
       this.state.page = 1;
-      this.search({ fromInput: true, settle: true });
+      this.search({ fromInput: true, settle: true, nav: 'typing' });
     }
 
     query() {
@@ -726,13 +804,26 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       }
     }
 
-    searchURL() {
+    // filterParams are the query and the filters of the search.
+    filterParams() {
       const p = new URLSearchParams();
       const q = this.query();
       if (q) p.set('q', q);
       for (const [f, values] of Object.entries(this.state.filters)) for (const v of values) p.append(f, v);
       const ds = this.state.filters.deadline_status;
       if (ds && (ds.has('closed') || ds.has('expired'))) p.set('include_closed', 'true');
+      return p;
+    }
+
+    // feedURL is the Atom feed of the search: its newest offers.
+    feedURL() {
+      const p = this.filterParams().toString();
+      return `${this.base}/api/v1/search.atom${p ? '?' + p : ''}`;
+    }
+
+    searchURL() {
+      const p = this.filterParams();
+      const q = this.query();
       p.set('sort', this.sortOf(q));
       p.set('limit', String(this.pageSize));
       p.set('page', String(this.state.page));
@@ -749,8 +840,12 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       return this.state.sort || (q ? 'relevance' : 'deadline');
     }
 
-    async search({ fromInput = false, settle = false, focus = false } = {}) {
+    // nav: how the URL records the search (routing): 'typing', 'push', or
+    // false (a search the URL asked for, or the first).
+    async search({ fromInput = false, settle = false, focus = false, nav = false } = {}) {
       const q = this.query();
+      if (fromInput) this.state.offer = '';
+      if (nav) this.syncURL(nav);
       this.hitsEl.setAttribute('aria-busy', 'true');
       let body;
       try {
@@ -768,10 +863,11 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       this.state.total = body.total || 0;
       this.state.exact = body.exact_total === undefined ? this.state.total : body.exact_total;
       this.state.hits = body.hits || [];
+      this.followLink.href = this.feedURL();
       this.renderResults();
       this.renderFacets(body.facets || {});
       this.renderPager();
-      if (fromInput && !this.detail.hidden) this.showResults(false);
+      if (fromInput && !this.detail.hidden) this.showResults(false, { nav: false });
       if (focus) {
         const first = this.hitsEl.querySelector('.hit-title');
         (first || this.input).focus();
@@ -899,7 +995,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
         groups.push(details);
       }
       const clear = active ? h('button', { type: 'button', class: 'link', 'data-key': 'clear', text: t.clearFilters,
-        onclick: () => { this.state.filters = {}; this.state.page = 1; this.search(); this.input.focus(); } }) : null;
+        onclick: () => { this.state.filters = {}; this.state.page = 1; this.search({ nav: 'push' }); this.input.focus(); } }) : null;
       this.lastFacets = facets;
       this.facetsEl.replaceChildren(...groups, clear ? h('p', {}, clear) : '');
       this.filtersSummary.textContent = active ? `${t.filters} (${t.activeFilters(active)})` : t.filters;
@@ -917,7 +1013,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       if (on) set.add(v); else set.delete(v);
       if (set.size) this.state.filters[f] = set; else delete this.state.filters[f];
       this.state.page = 1;
-      this.search();
+      this.search({ nav: 'push' });
     }
 
     renderPager() {
@@ -929,7 +1025,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
         return;
       }
       const p = this.state.page;
-      const go = (n) => { this.state.page = n; this.search({ focus: true }); };
+      const go = (n) => { this.state.page = n; this.search({ focus: true, nav: 'push' }); };
       this.pager.hidden = false;
       this.pager.replaceChildren(
         h('button', { type: 'button', class: 'btn secondary', disabled: p <= 1, text: t.prev, onclick: () => go(p - 1) }),
@@ -939,7 +1035,10 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
 
     // ——— Offer detail ———
 
-    showResults(restoreFocus) {
+    // showResults closes the offer; nav: false when the URL asked for it.
+    showResults(restoreFocus, { nav = 'push' } = {}) {
+      this.state.offer = '';
+      if (nav) this.syncURL(nav);
       this.detail.hidden = true;
       this.detail.replaceChildren();
       this.results.hidden = false;
@@ -953,10 +1052,13 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       }
     }
 
-    async openOffer(id, opener) {
+    // openOffer shows an offer; nav: false when the URL asked for it.
+    async openOffer(id, opener, { nav = 'push' } = {}) {
       const t = this.t;
       this.opener = opener || null;
       this.openedId = id;
+      this.state.offer = id;
+      if (nav) this.syncURL(nav);
       this.results.hidden = true;
       this.filtersEl.hidden = true;
       this.detail.hidden = false;

@@ -436,3 +436,145 @@ test("un portail d'un autre domaine intègre le widget (CORS), en anglais, 5 ré
   await shot(page, '11-autre-portail.png');
   await close(page);
 });
+
+// view describes what the widget shows: the query, the filters checked, the
+// offer open (its heading) and the address of the page.
+function view(page) {
+  return page.evaluate(() => {
+    const w = document.querySelector('offres-search').shadowRoot;
+    const detail = w.querySelector('.detail');
+    const h2 = detail && !detail.hidden ? detail.querySelector('h2') : null;
+    return {
+      q: w.querySelector('input[role="combobox"]').value,
+      filters: [...w.querySelectorAll('.facet input[type="checkbox"]:checked')].map((c) => c.dataset.key.replace('\u0000', '=')).sort(),
+      offer: h2 ? h2.textContent : '',
+      search: location.search,
+    };
+  });
+}
+
+// settled waits until the widget shows an offer (its title loaded) or none.
+async function settled(page, offerOpen) {
+  await page.waitForFunction((open) => {
+    const w = document.querySelector('offres-search').shadowRoot;
+    const detail = w.querySelector('.detail');
+    if (!open) return detail.hidden && w.querySelector('.hits').getAttribute('aria-busy') !== 'true';
+    const h2 = detail.querySelector('h2');
+    return !detail.hidden && h2 && !/Chargement/.test(h2.textContent);
+  }, offerOpen);
+}
+
+test("l'adresse de la page garde la recherche : retour, avant, rechargement et lien partagé", async () => {
+  const page = await open('/?utm_source=test');
+  await ready(page);
+  const w = page.locator('offres-search');
+  const input = page.locator('offres-search input[role="combobox"]');
+  // Type: one history entry for the query, not one per keystroke.
+  await input.click();
+  const typed = results(page, 'technicien');
+  await input.pressSequentially('technicien', { delay: 40 });
+  await typed;
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'technicien');
+  await input.press('Escape'); // closes the suggestions
+  const afterTyping = await view(page);
+  assert.deepEqual(afterTyping.filters, []);
+  // Filter on the first commune.
+  const facet = w.locator('details.facet[data-facet="commune"]');
+  await facet.locator('summary').click();
+  const box = facet.locator('input[type="checkbox"]').first();
+  const filtered = results(page, 'technicien');
+  await box.check();
+  await filtered;
+  const afterFilter = await view(page);
+  assert.equal(afterFilter.filters.length, 1, 'one filter checked');
+  assert.match(afterFilter.search, /[?&]commune=/, 'the filter is in the URL');
+  // The follow link is the feed of this search, and the feed answers.
+  const follow = w.getByRole('link', { name: 'Suivre cette recherche' });
+  const href = await follow.getAttribute('href');
+  assert.match(href, /\/api\/v1\/search\.atom\?q=technicien&commune=/);
+  const feed = await page.request.get(href);
+  assert.equal(feed.status(), 200);
+  assert.match(feed.headers()['content-type'], /^application\/atom\+xml/);
+  assert.match(await feed.text(), /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+  await follow.scrollIntoViewIfNeeded();
+  await shot(page, '12-suivre-la-recherche.png');
+  // Open an offer.
+  await w.locator('.hit-title').first().click();
+  await settled(page, true);
+  const afterOpen = await view(page);
+  assert.ok(afterOpen.offer.length > 3, 'an offer is open');
+  assert.match(afterOpen.search, /[?&]offre=/, 'the open offer is in the URL');
+  assert.match(afterOpen.search, /[?&]utm_source=test/, "the page's own parameters stay");
+  const shared = page.url();
+  // Back: the filtered list; back again: the typed query without the filter.
+  await page.goBack();
+  await settled(page, false);
+  assert.deepEqual(await view(page), afterFilter, 'back once: the filtered results');
+  await page.goBack();
+  await settled(page, false);
+  assert.deepEqual(await view(page), afterTyping, 'back twice: the query without the filter');
+  // Forward, then reload: the filtered list again.
+  await page.goForward();
+  await settled(page, false);
+  assert.deepEqual(await view(page), afterFilter, 'forward: the filtered results');
+  await page.reload();
+  await ready(page);
+  await settled(page, false);
+  assert.deepEqual(await view(page), afterFilter, 'a reload shows the same view');
+  await close(page);
+
+  // The copied link, in a new page: the same offer, and behind it the same search.
+  const other = await open(shared);
+  await settled(other, true);
+  assert.deepEqual(await view(other), afterOpen, 'the shared link opens the same offer');
+  await other.locator('offres-search .detail .back').click();
+  await settled(other, false);
+  const back = await view(other);
+  assert.deepEqual([back.q, back.filters], [afterFilter.q, afterFilter.filters], 'behind it, the same search');
+  await close(other);
+});
+
+test("routing=\"off\" laisse l'adresse de la page intacte", async () => {
+  const page = await open('/');
+  await ready(page);
+  await page.evaluate(() => document.querySelector('offres-search').setAttribute('routing', 'off'));
+  await ready(page);
+  const entries = await page.evaluate(() => history.length);
+  const input = page.locator('offres-search input[role="combobox"]');
+  await input.click();
+  const typed = results(page, 'technicien');
+  await input.pressSequentially('technicien', { delay: 20 });
+  await typed;
+  await input.press('Escape'); // closes the suggestions
+  await page.locator('offres-search .hit-title').first().click();
+  await settled(page, true);
+  assert.equal(await page.evaluate(() => location.search), '', 'the URL is untouched');
+  assert.equal(await page.evaluate(() => history.length), entries, 'no history entry');
+  await close(page);
+});
+
+test("la page d'une offre se lit sans JavaScript, avec son JobPosting, accessible (axe)", async () => {
+  const id = 'PS-2026-0640/DSIN';
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', javaScriptEnabled: false });
+  const bare = await context.newPage();
+  const res = await bare.goto(`${BASE}/offres/${encodeURIComponent(id)}`);
+  assert.equal(res.status(), 200);
+  assert.equal(await bare.locator('h1').textContent(), 'Développeur / Développeuse web');
+  assert.match(await bare.locator('.offer-status').textContent(), /^Offre ouverte/);
+  const ld = JSON.parse(await bare.locator('script[type="application/ld+json"]').textContent());
+  assert.equal(ld['@type'], 'JobPosting');
+  assert.equal(ld.identifier.value, id);
+  await context.close();
+  // With JavaScript: the widget adds a search box below the offer, and
+  // leaves the page's address alone (routing="off").
+  const page = await open(`/offres/${encodeURIComponent(id)}`);
+  await page.locator('offres-search .status').filter({ hasText: /offre/ }).waitFor();
+  assert.equal(await page.evaluate(() => location.search), '');
+  await shot(page, '13-page-offre.png', true);
+  await axe(page, "page d'une offre");
+  await close(page);
+  const gone = await open('/offres/inconnue-0000');
+  assert.match(await gone.locator('h1').textContent(), /Offre introuvable/);
+  gone.errors = gone.errors.filter((e) => !/404/.test(e)); // the browser logs the 404
+  await close(gone);
+});
