@@ -236,7 +236,7 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 		ans.Filters = map[string][]string{}
 	}
 	if a.llm != nil && len(found) > 0 {
-		if out, ok := a.askLLM(ctx, req.Client, q, found, today, stream); ok {
+		if out, ok := a.askLLM(ctx, req.Client, q, found, ex, today, stream); ok {
 			ans.Answer, ans.Citations, ans.Mode = out.text, out.citations, ModeLLM
 			ans.Offers = out.offers
 		} else if ctx.Err() != nil {
