@@ -50,7 +50,7 @@ var (
 	claimDateEnUSRE = regexp.MustCompile(`\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b`)
 	deadlineWordsRE = regexp.MustCompile(`date limite|avant le|jusqu.(?:au|a)\b|au plus tard|cloture|candidatures? avant|deadline|apply by|closing date|\buntil\b|\bcloses?\b`)
 	// Open or closed, in French and in English: the negated forms first.
-	saysClosedNegRE = regexp.MustCompile(`\b(?:n.est|ne sont|n.etait) (?:plus|pas) (?:ouverte?s?|possibles?|valables?)\b|\bplus possibles?\b|\bn.accepte plus\b|\baucune? (?:offre|poste)s? (?:n.est )?ouverte?s?\b|\bpas d.(?:offres?|postes?) ouverte?s?\b|\b(?:is|are) (?:no longer|not) open\b|\bno (?:longer )?open\b|\bnone (?:is|are) open\b`)
+	saysClosedNegRE = regexp.MustCompile(`\b(?:n.est|ne sont|n.etait) (?:(?:plus|pas) ouverte?s?|plus (?:possibles?|valables?))\b|\bplus possibles?\b|\bn.accepte plus\b|\baucune? (?:offre|poste)s? (?:n.est )?ouverte?s?\b|\bpas d.(?:offres?|postes?) ouverte?s?\b|\b(?:is|are) (?:no longer|not) open\b|\bno (?:longer )?open\b|\bnone (?:is|are) open\b`)
 	saysOpenNegRE   = regexp.MustCompile(`\b(?:n.est|ne sont) pas (?:encore )?(?:cloturee?s?|fermee?s?|expiree?s?|terminee?s?)\b|\b(?:is|are) not (?:yet )?(?:closed|expired)\b`)
 	saysClosedRE    = regexp.MustCompile(`\b(?:cloturee|cloturees|fermee|fermees|expiree|expirees|terminee|terminees|depassee|depassees|closed|expired)\b|\b(?:est|sont|etait|a ete) (?:deja )?(?:cloture|ferme|expire|termine)s?\b`)
 	saysOpenRE      = regexp.MustCompile(`\b(?:ouverte|ouvertes|ouvert|ouverts)\b(?:\s+(?:a|aux|au)\b)?|\b(?:encore|toujours) possibles?\b|\bvous pouvez (?:encore |toujours )?(?:postuler|candidater|envoyer)\b|\b(?:still|is|are) open\b|\byou can (?:still )?apply\b`)
@@ -74,7 +74,7 @@ type claimSegment struct {
 // sentence, or, after the last group of a sentence, to that group.
 func segments(answer string) []claimSegment {
 	var out []claimSegment
-	for _, sentence := range splitKeep(answer, sentenceEndRE) {
+	for _, sentence := range splitOutsideQuotes(answer, sentenceEndRE) {
 		groups := citeGroupRE.FindAllStringIndex(sentence, -1)
 		if len(groups) == 0 {
 			if strings.TrimSpace(sentence) != "" {
@@ -100,11 +100,16 @@ func segments(answer string) []claimSegment {
 	return out
 }
 
-// splitKeep splits s after each match of re.
-func splitKeep(s string, re *regexp.Regexp) []string {
+// splitOutsideQuotes splits s after each match of re that is not inside a
+// quotation (« … »): a quoted clause stays whole, with the citation that
+// follows it.
+func splitOutsideQuotes(s string, re *regexp.Regexp) []string {
 	var out []string
 	prev := 0
 	for _, m := range re.FindAllStringIndex(s, -1) {
+		if m[0] < prev || strings.Count(s[prev:m[0]], "«") > strings.Count(s[prev:m[0]], "»") {
+			continue
+		}
 		out = append(out, s[prev:m[1]])
 		prev = m[1]
 	}
@@ -256,7 +261,7 @@ func checkStatus(folded string, sp *support, all bool) error {
 		switch {
 		case st == offres.StatusUnknown:
 			agree++
-		case (st == offres.StatusClosed) == claimClosed && claimOpen != claimClosed:
+		case st.Closed() == claimClosed && claimOpen != claimClosed: // expired counts as closed
 			agree++
 		default:
 			disagree++

@@ -62,6 +62,10 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 		return out, false
 	}
 	text := strings.TrimSpace(comp.Text)
+	if text == "" {
+		a.log.Warn("language model answered nothing: extractive answer")
+		return out, false
+	}
 	citations, err := checkCitations(text, sources, texts)
 	if err == nil {
 		byID := make(map[string]*offres.Offer, len(offers))

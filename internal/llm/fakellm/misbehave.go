@@ -67,7 +67,7 @@ func modeFor(v view, share float64) Mode {
 }
 
 var (
-	instructionRE = re(`\b(ignore[rsz]?|oublie[rz]?|instructions?|consignes?|r[èe]gles?|system|prompt|tu es maintenant|tu dois r[ée]pondre|r[ée]ponds que|ajoute[rz]?|affiche[rz]?|say|print|write|[ée]cris)\b`)
+	instructionRE = re(`\b(ignore[rsz]?|oublie[rz]?|instructions|consignes|tes r[èe]gles|all rules|system|prompt|tu es maintenant|tu dois r[ée]pondre|r[ée]ponds que|nouvelle r[èe]gle|ajoute [àa] la fin)\b`)
 	payloadRE     = re(`\b(?:r[ée]pond(?:s|ez|re) que|dis que|affiche que|affichez que|say|print|write|[ée]cris|ajoute(?:z)? [àa] la fin)\s*:?\s*«?\s*([^«».!?;]{3,80})`)
 )
 
@@ -105,6 +105,8 @@ func misbehave(m Mode, v view, careful string) (text, marker string, used Mode) 
 	case FlipStatus:
 		for _, p := range v.Passages {
 			switch {
+			case strings.Contains(p.Status, "sans date limite"):
+				// No deadline: offres cannot tell open from closed.
 			case p.closed():
 				s := pick(v.English, " Cette offre est encore ouverte [%d].", " This offer is still open [%d].")
 				return stripStatus(careful) + fmt.Sprintf(s, p.N), "", m
@@ -146,12 +148,15 @@ func misbehave(m Mode, v view, careful string) (text, marker string, used Mode) 
 			}
 		}
 	}
-	return careful, "", Careful
+	if m == InventDate || m == InventAmount {
+		return careful, "", Careful // nothing to invent that the passages do not hold
+	}
+	return careful, "", m // the misbehaviours of the wire
 }
 
 // stripStatus drops the careful answer's sentences about the offer's status.
 func stripStatus(s string) string {
-	return regexp.MustCompile(` (Cette offre est (clôturée ou expirée|ouverte)|This offer is (closed or expired|open)) \[\d+\]\.`).ReplaceAllString(s, "")
+	return statusSentenceRE.ReplaceAllString(s, "")
 }
 
 var quotedRE = regexp.MustCompile(`«([^«»]+)» \[(\d+)\]`)
@@ -188,3 +193,5 @@ func offerText(v view, id string) string {
 	}
 	return b.String()
 }
+
+var statusSentenceRE = regexp.MustCompile(` (Cette offre est (clôturée ou expirée|ouverte)|This offer is (closed or expired|open))[^.\[]*\[\d+\]\.`)

@@ -33,6 +33,8 @@ type Record struct {
 	// Marker is the invented fact the answer carried (a date, an amount,
 	// an injected payload), "" when the misbehaviour has none.
 	Marker string
+	// Text is the answer written (before any failure of the wire).
+	Text string
 }
 
 // stats counts what the server did; GET /stats shows them.
@@ -152,7 +154,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request) {
 		} else if mode = modeFor(v, s.opts.Misbehave); mode != Careful {
 			text, rec.Marker, mode = misbehave(mode, v, text)
 		}
-		rec.Mode = mode
+		rec.Mode, rec.Text = mode, text
 		if mode == Careful {
 			s.stats.Answers.Add(1)
 		}
