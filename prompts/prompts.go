@@ -41,6 +41,11 @@ type Passage struct {
 type Data struct {
 	Today    string // « vendredi 28 novembre 2026 »
 	Question string
+	// Asked, when not empty, says in French what the question asks (« la
+	// date limite de candidature », « la liste des offres qui
+	// correspondent »): the value the answer must give, from the clause that
+	// states it.
+	Asked    string
 	Passages []Passage
 	// Rules, when not empty, are the local-employment rules (RulesDate
 	// their date), for questions about residence.
@@ -69,7 +74,7 @@ func Render(data Data) (system, user string, err error) {
 	if data.UndatedOpenDays <= 0 {
 		data.UndatedOpenDays = defaultUndatedOpenDays
 	}
-	data.Question = neutralizeLine(data.Question)
+	data.Question, data.Asked = neutralizeLine(data.Question), neutralizeLine(data.Asked)
 	ps := make([]Passage, len(data.Passages))
 	for i, p := range data.Passages {
 		p.Title, p.Section, p.OfferID, p.Status = neutralizeLine(p.Title), neutralizeLine(p.Section), neutralizeLine(p.OfferID), neutralizeLine(p.Status)

@@ -22,6 +22,7 @@ func TestGolden(t *testing.T) {
 		"deadline": {
 			Today:    "vendredi 28 novembre 2026",
 			Question: "Quelle est la date limite pour le poste de chef de projet digital ?",
+			Asked:    "la date limite de candidature (et si l'offre est encore ouverte)",
 			Passages: []Passage{{N: 1, OfferID: "3134-25-0308/SR", Title: "Chef de projet digital", Status: "clôturée le 7 mars 2025",
 				Section: "Résumé", Text: "Chef de projet digital\nDate limite de candidature : vendredi 7 mars 2025"}},
 		},
@@ -35,6 +36,7 @@ func TestGolden(t *testing.T) {
 		"english": {
 			Today:    "vendredi 28 novembre 2026",
 			Question: "What is the salary of the web developer job?",
+			Asked:    "la rémunération",
 			English:  true, UndatedOpenDays: 90,
 			Passages: []Passage{{N: 1, OfferID: "PS-2026-0640/DSIN", Title: "Développeur / Développeuse web", Status: "ouverte jusqu'au 12 mars 2027",
 				Section: "Rémunération", Text: "Rémunération selon la grille indiciaire de la catégorie B."}},

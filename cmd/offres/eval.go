@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"offres/internal/assistant"
 	"offres/internal/config"
 	"offres/internal/eval"
 	"offres/internal/offres"
@@ -102,18 +103,36 @@ func runEvalAsk(ctx context.Context, c *common, path, offersPath string, e env) 
 		return err
 	}
 	defer closeEng()
-	a, err := newAssistant(eng, c.cfg.LLM, log, c.now, nil)
+	// The evaluation is one client asking every question: the budget per
+	// client would turn the model path extractive half-way.
+	settings := c.cfg.LLM
+	settings.TokensPerClientDay = -1
+	a, err := newAssistant(eng, settings, log, c.now, nil)
 	if err != nil {
 		return err
 	}
+	var byModel, refused, fallback int
 	rep, err := eval.RunAsk(ctx, cases, prompts.Refusals, func(ctx context.Context, conv []string) (eval.AskResult, error) {
 		ans, err := a.Converse(ctx, conv)
+		switch {
+		case ans.Mode == assistant.ModeLLM:
+			byModel++
+		case ans.Notice != "":
+			refused++
+		default:
+			fallback++
+		}
 		return eval.AskResult{Answer: ans.Answer, Offers: ans.CitedOffers()}, err
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "assistant (%s), %d questions from %s\n\n", answerMode(c.cfg.LLM), len(cases), path)
+	fmt.Fprintf(e.stdout, "assistant (%s), %d questions from %s\n", answerMode(c.cfg.LLM), len(cases), path)
+	if c.cfg.LLM.Model != "" {
+		fmt.Fprintf(e.stdout, "answers: %d by the model, %d extractive after the model's answer failed the checks, %d extractive (the model failed, or nothing was found to ask it)\n",
+			byModel, refused, fallback)
+	}
+	fmt.Fprintln(e.stdout)
 	return rep.WriteMarkdown(e.stdout)
 }
 

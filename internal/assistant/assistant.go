@@ -202,7 +202,9 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 	q := Understand(text, today)
 	if prev, ok := a.convs.last(convID); ok {
 		rq, rewritten := Rewrite(text, prev.question, prev.offers, today)
-		if lq, ok := a.rewriteWithModel(ctx, req.Client, text, prev, today); ok {
+		// A model that gives the follow-up back unchanged did not rewrite it:
+		// the rules' rewriting then stands.
+		if lq, ok := a.rewriteWithModel(ctx, req.Client, text, prev, today); ok && !(rewritten && strings.EqualFold(strings.TrimSpace(lq.Text), text)) {
 			if lq.Reference == "" && rewritten && rq.Reference != "" {
 				lq.Reference = rq.Reference // the offer the previous answer was about
 			}
@@ -236,7 +238,7 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 		ans.Filters = map[string][]string{}
 	}
 	if a.llm != nil && len(found) > 0 {
-		if out, ok := a.askLLM(ctx, req.Client, q, found, today, stream); ok {
+		if out, ok := a.askLLM(ctx, req.Client, q, found, ex, today, stream); ok {
 			ans.Answer, ans.Citations, ans.Mode = out.text, out.citations, ModeLLM
 			ans.Offers = out.offers
 		} else if ctx.Err() != nil {

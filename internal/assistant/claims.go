@@ -21,6 +21,9 @@ const (
 	claimDuration = "durée"
 	claimCommune  = "commune"
 	claimStatus   = "statut"
+	// claimInstruction: the answer obeys an instruction of the question or
+	// of a passage.
+	claimInstruction = "consigne"
 )
 
 // claimError is a claim of an answer that its sources do not support.
@@ -34,24 +37,31 @@ func (e *claimError) Error() string {
 
 var (
 	// The text is folded (lower case, no accents) before these apply.
-	claimDateRE     = regexp.MustCompile(`\b(\d{1,2})(?:er)?\s+(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?:\s+(\d{4}))?\b`)
-	claimSlashRE    = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})/(\d{4})\b`)
-	claimISORE      = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	claimAmountRE   = regexp.MustCompile(`(\d{1,3}(?:[ .]\d{3})+|\d+)(?:,\d+)?\s*(?:xpf|f\s?cfp|fcfp|francs?|euros?|€|f\b)`)
-	claimNumberRE   = regexp.MustCompile(`\d{1,3}(?:[ .]\d{3})+|\d+`)
-	claimDurationRE = regexp.MustCompile(`\b(\d{1,4}|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)\s+(ans?|annees?|mois|semaines?|jours?|heures?)\b`)
-	deadlineWordsRE = regexp.MustCompile(`date limite|avant le|jusqu.(?:au|a)\b|au plus tard|cloture|candidatures? avant`)
-	// Open or closed: the negated forms first.
-	saysClosedNegRE = regexp.MustCompile(`\b(?:n.est|ne sont|n.etait) (?:plus|pas) (?:ouverte?s?|possibles?|valables?)\b|\bplus possibles?\b|\bn.accepte plus\b`)
-	saysOpenNegRE   = regexp.MustCompile(`\b(?:n.est|ne sont) pas (?:encore )?(?:cloturee?s?|fermee?s?|expiree?s?|terminee?s?)\b`)
-	saysClosedRE    = regexp.MustCompile(`\b(?:cloturee|cloturees|fermee|fermees|expiree|expirees|terminee|terminees|depassee|depassees)\b|\b(?:est|sont|etait|a ete) (?:deja )?(?:cloture|ferme|expire|termine)s?\b`)
-	saysOpenRE      = regexp.MustCompile(`\b(?:ouverte|ouvertes|ouvert|ouverts)\b(?:\s+(?:a|aux|au)\b)?|\b(?:encore|toujours) possibles?\b|\bvous pouvez (?:encore |toujours )?(?:postuler|candidater|envoyer)\b`)
+	claimDateRE  = regexp.MustCompile(`\b(\d{1,2})(?:er)?\s+(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?:\s+(\d{4}))?\b`)
+	claimSlashRE = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})/(\d{4})\b`)
+	claimISORE   = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	// Amounts and numbers: groups of three digits after a space, a dot or
+	// (in English) a comma.
+	claimAmountRE   = regexp.MustCompile(`(\d{1,3}(?:[ .,]\d{3})+|\d+)(?:,\d{1,2})?\s*(?:xpf|f\s?cfp|fcfp|francs?|euros?|€|f\b)`)
+	claimNumberRE   = regexp.MustCompile(`\d{1,3}(?:[ .,]\d{3})+|\d+`)
+	claimDurationRE = regexp.MustCompile(`\b(\d{1,4}|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(ans?|annees?|mois|semaines?|jours?|heures?|years?|months?|weeks?|days?|hours?)\b`)
+	// English dates: « 7 March 2025 », « March 7, 2025 ».
+	claimDateEnRE   = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(january|february|march|april|may|june|july|august|september|october|november|december)(?:,?\s+(\d{4}))?\b`)
+	claimDateEnUSRE = regexp.MustCompile(`\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b`)
+	deadlineWordsRE = regexp.MustCompile(`date limite|avant le|jusqu.(?:au|a)\b|au plus tard|cloture|candidatures? avant|deadline|apply by|closing date|\buntil\b|\bcloses?\b`)
+	// Open or closed, in French and in English: the negated forms first.
+	saysClosedNegRE = regexp.MustCompile(`\b(?:n.est|ne sont|n.etait) (?:(?:plus|pas) ouverte?s?|plus (?:possibles?|valables?))\b|\bplus possibles?\b|\bn.accepte plus\b|\baucune? (?:offre|poste)s? (?:n.est )?ouverte?s?\b|\bpas d.(?:offres?|postes?) ouverte?s?\b|\b(?:is|are) (?:no longer|not) open\b|\bno (?:longer )?open\b|\bnone (?:is|are) open\b`)
+	saysOpenNegRE   = regexp.MustCompile(`\b(?:n.est|ne sont) pas (?:encore )?(?:cloturee?s?|fermee?s?|expiree?s?|terminee?s?)\b|\b(?:is|are) not (?:yet )?(?:closed|expired)\b`)
+	saysClosedRE    = regexp.MustCompile(`\b(?:cloturee|cloturees|fermee|fermees|expiree|expirees|terminee|terminees|depassee|depassees|closed|expired)\b|\b(?:est|sont|etait|a ete) (?:deja )?(?:cloture|ferme|expire|termine)s?\b`)
+	saysOpenRE      = regexp.MustCompile(`\b(?:ouverte|ouvertes|ouvert|ouverts)\b(?:\s+(?:a|aux|au)\b)?|\b(?:encore|toujours) possibles?\b|\bvous pouvez (?:encore |toujours )?(?:postuler|candidater|envoyer)\b|\b(?:still|is|are) open\b|\byou can (?:still )?apply\b`)
 	sentenceEndRE   = regexp.MustCompile(`[!?\n]|\.(?:\s|$)`)
 	citeGroupRE     = regexp.MustCompile(`(?:\s*\[\d{1,3}\])+`)
 )
 
 var frenchMonthIndex = map[string]time.Month{"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-	"juillet": 7, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+	"juillet": 7, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+	"july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12}
 
 // claimSegment is a piece of an answer and the sources it cites.
 type claimSegment struct {
@@ -64,7 +74,7 @@ type claimSegment struct {
 // sentence, or, after the last group of a sentence, to that group.
 func segments(answer string) []claimSegment {
 	var out []claimSegment
-	for _, sentence := range splitKeep(answer, sentenceEndRE) {
+	for _, sentence := range splitOutsideQuotes(answer, sentenceEndRE) {
 		groups := citeGroupRE.FindAllStringIndex(sentence, -1)
 		if len(groups) == 0 {
 			if strings.TrimSpace(sentence) != "" {
@@ -90,11 +100,16 @@ func segments(answer string) []claimSegment {
 	return out
 }
 
-// splitKeep splits s after each match of re.
-func splitKeep(s string, re *regexp.Regexp) []string {
+// splitOutsideQuotes splits s after each match of re that is not inside a
+// quotation (« … »): a quoted clause stays whole, with the citation that
+// follows it.
+func splitOutsideQuotes(s string, re *regexp.Regexp) []string {
 	var out []string
 	prev := 0
 	for _, m := range re.FindAllStringIndex(s, -1) {
+		if m[0] < prev || strings.Count(s[prev:m[0]], "«") > strings.Count(s[prev:m[0]], "»") {
+			continue
+		}
 		out = append(out, s[prev:m[1]])
 		prev = m[1]
 	}
@@ -246,7 +261,7 @@ func checkStatus(folded string, sp *support, all bool) error {
 		switch {
 		case st == offres.StatusUnknown:
 			agree++
-		case (st == offres.StatusClosed) == claimClosed && claimOpen != claimClosed:
+		case st.Closed() == claimClosed && claimOpen != claimClosed: // expired counts as closed
 			agree++
 		default:
 			disagree++
@@ -270,7 +285,7 @@ func foldClaims(s string) string {
 
 // digits keeps the digits of a number written with group separators.
 func digits(n string) string {
-	return strings.TrimLeft(strings.NewReplacer(" ", "", ".", "").Replace(n), "0")
+	return strings.TrimLeft(strings.NewReplacer(" ", "", ".", "", ",", "").Replace(n), "0")
 }
 
 // durations returns the durations of a folded text, as « N unit ».
@@ -280,18 +295,29 @@ func durations(folded string) []string {
 		n := m[1]
 		if w, ok := numberWords[n]; ok {
 			n = strconv.Itoa(w)
+		} else if w, ok := englishNumberWords[n]; ok {
+			n = strconv.Itoa(w)
 		}
 		unit := strings.TrimSuffix(m[2], "s")
-		if unit == "annee" {
+		switch unit {
+		case "annee", "year":
 			unit = "an"
-		}
-		if unit == "moi" {
+		case "moi", "month":
 			unit = "mois"
+		case "week":
+			unit = "semaine"
+		case "day":
+			unit = "jour"
+		case "hour":
+			unit = "heure"
 		}
 		out = append(out, strings.TrimLeft(n, "0")+" "+unit)
 	}
 	return out
 }
+
+var englishNumberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7,
+	"eight": 8, "nine": 9, "ten": 10, "twelve": 12}
 
 // dates returns the dates of a folded text; Year is 0 when not written.
 func dates(folded string) []offres.Date {
@@ -300,6 +326,16 @@ func dates(folded string) []offres.Date {
 		d, _ := strconv.Atoi(m[1])
 		y, _ := strconv.Atoi(m[3])
 		out = append(out, offres.Date{Year: y, Month: frenchMonthIndex[m[2]], Day: d})
+	}
+	for _, m := range claimDateEnRE.FindAllStringSubmatch(folded, -1) {
+		d, _ := strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[3])
+		out = append(out, offres.Date{Year: y, Month: frenchMonthIndex[m[2]], Day: d})
+	}
+	for _, m := range claimDateEnUSRE.FindAllStringSubmatch(folded, -1) {
+		d, _ := strconv.Atoi(m[2])
+		y, _ := strconv.Atoi(m[3])
+		out = append(out, offres.Date{Year: y, Month: frenchMonthIndex[m[1]], Day: d})
 	}
 	for _, m := range claimSlashRE.FindAllStringSubmatch(folded, -1) {
 		d, _ := strconv.Atoi(m[1])

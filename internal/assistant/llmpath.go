@@ -26,9 +26,9 @@ type generated struct {
 // false when the model failed (unavailable, out of budget, cancelled) or
 // its answer failed the citation check: the caller then gives the
 // extractive answer.
-func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offers []found, today offres.Date, stream Stream) (generated, bool) {
-	sources, texts := buildSources(offers, today, a.undated)
-	data := prompts.Data{Today: today.French(), Question: q.Text, English: q.Lang == langEnglish, UndatedOpenDays: a.undated}
+func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offers []found, ex extracted, today offres.Date, stream Stream) (generated, bool) {
+	sources, texts := buildSources(offers, ex.citations, q.Intent == IntentList, today, a.undated)
+	data := prompts.Data{Today: today.French(), Question: q.Text, Asked: askedOf(q), English: q.Lang == langEnglish, UndatedOpenDays: a.undated}
 	for _, s := range sources {
 		data.Passages = append(data.Passages, prompts.Passage{N: s.N, OfferID: s.OfferID, Title: s.Title, Status: s.Status, Section: s.Section, Text: s.Text})
 	}
@@ -62,6 +62,10 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 		return out, false
 	}
 	text := strings.TrimSpace(comp.Text)
+	if text == "" {
+		a.log.Warn("language model answered nothing: extractive answer")
+		return out, false
+	}
 	citations, err := checkCitations(text, sources, texts)
 	if err == nil {
 		byID := make(map[string]*offres.Offer, len(offers))
@@ -69,6 +73,9 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 			byID[offers[i].offer.ID] = &offers[i].offer
 		}
 		err = checkClaims(text, sources, byID, today, a.undated)
+	}
+	if err == nil {
+		err = checkInstructions(text, q.Dropped, sources)
 	}
 	if err != nil {
 		a.log.Warn("model answer failed the citation check: extractive answer", "err", err)
@@ -89,14 +96,43 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 	return out, true
 }
 
+// asked says in French what a question asks, for the prompt's
+// « Information demandée » line; "" for a plain search.
+func askedOf(q Question) string {
+	s := askedPhrases[q.Intent]
+	if s != "" && q.Compare {
+		s += " — comparaison entre les offres"
+	}
+	return s
+}
+
+var askedPhrases = map[Intent]string{
+	IntentDeadline: "la date limite de candidature (et si l'offre est encore ouverte)", IntentStartDate: "la date de prise de poste",
+	IntentPlace: "le lieu de travail", IntentEmployer: "l'employeur", IntentDirection: "la direction ou le service",
+	IntentCategory: "la catégorie ou le cadre d'emploi", IntentResidence: "la durée de résidence exigée",
+	IntentSalary: "la rémunération", IntentContact: "la candidature et le contact", IntentMissions: "les missions",
+	IntentProfile: "les compétences et le profil", IntentContract: "le type et la durée du contrat",
+	IntentExperience: "l'expérience demandée", IntentDiploma: "le diplôme demandé", IntentLicence: "le permis",
+	IntentLanguages: "les langues", IntentHours: "les horaires", IntentRemote: "le télétravail",
+	IntentPosts: "le nombre de postes", IntentConditions: "les conditions de travail (logement, astreintes, primes…)",
+	IntentList: "la liste des offres qui correspondent",
+}
+
 // buildSources numbers the passages given to the model: for each of the
-// first offers, its summary and the passage closest to the question; and
-// the full text of each offer, for the citation check.
-func buildSources(offers []found, today offres.Date, undated int) ([]Source, map[string]string) {
+// first offers (maxLLMOffers; maxListed for a list), its summary, then
+// (but for a list) the passages that hold the clauses the extractive
+// answer quotes (cited), so that the model sees the clause that states the
+// value asked, and the passage closest to the question; and the full text
+// of each offer, for the citation check.
+func buildSources(offers []found, cited []Citation, list bool, today offres.Date, undated int) ([]Source, map[string]string) {
 	var sources []Source
 	texts := map[string]string{}
+	limit := maxLLMOffers
+	if list {
+		limit = maxListed
+	}
 	for i := range offers {
-		if i == maxLLMOffers {
+		if i == limit {
 			break
 		}
 		o := &offers[i].offer
@@ -119,18 +155,36 @@ func buildSources(offers []found, today offres.Date, undated int) ([]Source, map
 			sources = append(sources, Source{N: len(sources) + 1, OfferID: o.ID, Title: o.Title, Section: section, Text: p.Text, Status: status})
 		}
 		add(ps[0])
-		if best := offers[i].passage; best != nil && best.ID != ps[0].ID {
+		if list {
+			continue // the summary says what a list needs
+		}
+		given := map[string]bool{ps[0].ID: true}
+		for _, p := range ps[1:] {
+			for _, c := range cited {
+				if c.OfferID == o.ID && !given[p.ID] && c.Section != summarySection && containsFolded(p.Text, c.Quote) {
+					given[p.ID] = true
+					add(p)
+				}
+			}
+		}
+		if best := offers[i].passage; best != nil && given[best.ID] {
+			continue
+		} else if best != nil && best.ID != ps[0].ID {
 			for _, p := range ps {
 				if p.ID == best.ID {
 					add(p)
 				}
 			}
 		} else {
+			n := 0
 			for _, p := range ps[1:] { // no closest passage known: the sections
-				if len(sources) >= (i+1)*3 {
+				if n == 2 {
 					break
 				}
-				add(p)
+				if !given[p.ID] {
+					add(p)
+					n++
+				}
 			}
 		}
 	}

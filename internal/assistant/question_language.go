@@ -152,12 +152,10 @@ func isInstruction(s string, othersAsk bool) bool {
 	if strings.ContainsAny(s, "<>[]{}") {
 		return true
 	}
-	toks := tokenize(s)
-	for i := range toks {
-		if _, ok := instructionPhrases().at(toks, i, nil); ok {
-			return true
-		}
+	if hasInstructionPhrase(s) {
+		return true
 	}
+	toks := tokenize(s)
 	return len(toks) > 0 && imperatives()[toks[0].key] && !strings.Contains(s, "?") && othersAsk
 }
 

@@ -92,12 +92,7 @@ func openFiles(t *testing.T, names ...string) *engine.Engine {
 //
 //	go test ./internal/assistant/ -run QuestionSet -v [-update]
 func TestQuestionSet(t *testing.T) {
-	committed := map[string]corpusFigures{}
-	if b, err := os.ReadFile(figuresFile); err == nil {
-		if err := json.Unmarshal(b, &committed); err != nil {
-			t.Fatalf("%s: %v", figuresFile, err)
-		}
-	}
+	committed := readFigures(t, figuresFile)
 	measured := map[string]corpusFigures{}
 	for _, c := range askCorpora {
 		t.Run(c.name, func(t *testing.T) {
@@ -118,26 +113,39 @@ func TestQuestionSet(t *testing.T) {
 		})
 	}
 	if *update && !t.Failed() {
-		for name, f := range committed {
-			if _, ok := measured[name]; !ok {
-				measured[name] = f // a corpus skipped here keeps its figures
-			}
-		}
-		b, _ := json.MarshalIndent(measured, "", "  ")
-		if err := os.WriteFile(figuresFile, append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFigures(t, figuresFile, committed, measured)
 	}
 }
 
-func rate(f corpusFigures) float64 {
-	if f.Questions == 0 {
-		return 0
+// readFigures reads the committed figures of file, none when it is absent.
+func readFigures(t *testing.T, file string) map[string]corpusFigures {
+	t.Helper()
+	committed := map[string]corpusFigures{}
+	if b, err := os.ReadFile(file); err == nil {
+		if err := json.Unmarshal(b, &committed); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
 	}
-	return float64(f.Good) / float64(f.Questions)
+	return committed
 }
 
-func runQuestionSet(t *testing.T, c askCorpus) eval.AskReport {
+// writeFigures writes the measured figures to file, a corpus skipped here
+// keeping its committed figures.
+func writeFigures(t *testing.T, file string, committed, measured map[string]corpusFigures) {
+	t.Helper()
+	for name, f := range committed {
+		if _, ok := measured[name]; !ok {
+			measured[name] = f
+		}
+	}
+	b, _ := json.MarshalIndent(measured, "", "  ")
+	if err := os.WriteFile(file, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readCases reads the question set of a corpus.
+func readCases(t *testing.T, c askCorpus) []eval.AskCase {
 	t.Helper()
 	f, err := os.Open(c.questions)
 	if err != nil {
@@ -151,6 +159,19 @@ func runQuestionSet(t *testing.T, c askCorpus) eval.AskReport {
 	if len(cases) < 40 {
 		t.Fatalf("%d questions, want at least 40", len(cases))
 	}
+	return cases
+}
+
+func rate(f corpusFigures) float64 {
+	if f.Questions == 0 {
+		return 0
+	}
+	return float64(f.Good) / float64(f.Questions)
+}
+
+func runQuestionSet(t *testing.T, c askCorpus) eval.AskReport {
+	t.Helper()
+	cases := readCases(t, c)
 	a := newAssistant(t, c.open(t), nil)
 	rep, err := eval.RunAsk(context.Background(), cases, prompts.Refusals, func(ctx context.Context, conv []string) (eval.AskResult, error) {
 		ans, err := a.Converse(ctx, conv)

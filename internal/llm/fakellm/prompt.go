@@ -1,4 +1,4 @@
-package main
+package fakellm
 
 import (
 	"regexp"
@@ -19,8 +19,53 @@ type passage struct {
 	Text    string
 }
 
-// passageRE matches the first line of a passage: « [n] Offre ID — Title — Status ».
-var passageRE = regexp.MustCompile(`(?m)^\[(\d{1,3})\] Offre (.+?) — (.+) — (.*)$`)
+// closed reports whether the passage's header says its offer is closed or
+// expired; open whether it says it is open.
+func (p passage) closed() bool { return strings.HasPrefix(p.Status, "CLÔTURÉE") }
+func (p passage) open() bool   { return strings.HasPrefix(p.Status, "ouverte") }
+
+// view is what the model reads in offres' answer prompt.
+type view struct {
+	Passages []passage
+	Question string
+	// Asked is the « Information demandée » line: what the question asks.
+	Asked   string
+	English bool
+	Refusal string
+	// Rules: the local-employment rules were given.
+	Rules bool
+}
+
+var (
+	// passageRE matches the first line of a passage: « [n] Offre ID — Title — Status ».
+	passageRE  = regexp.MustCompile(`(?m)^\[(\d{1,3})\] Offre (.+?) — (.+) — (.*)$`)
+	questionRE = regexp.MustCompile(`(?m)^Question : (.+)$`)
+	askedRE    = regexp.MustCompile(`(?m)^Information demandée : (.+)$`)
+	// followUpRE finds the follow-up question of the rewriting prompt
+	// (prompts/rewrite.tmpl).
+	followUpRE = regexp.MustCompile(`(?m)^Question de suivi : (.+)$`)
+)
+
+// readPrompt reads the system and user messages of offres' answer prompt.
+func readPrompt(system, user string) view {
+	v := view{Passages: parsePassages(user), English: strings.Contains(system, "posée en anglais")}
+	tail := user
+	if i := strings.LastIndex(user, "</passages>"); i >= 0 {
+		tail = user[i:]
+	}
+	if m := questionRE.FindAllStringSubmatch(tail, -1); m != nil {
+		v.Question = strings.TrimSpace(m[len(m)-1][1])
+	}
+	if m := askedRE.FindStringSubmatch(tail); m != nil {
+		v.Asked = strings.TrimSpace(m[1])
+	}
+	v.Refusal = prompts.Refusal
+	if v.English {
+		v.Refusal = prompts.RefusalEnglish
+	}
+	v.Rules = strings.Contains(tail, "<regles_emploi_local")
+	return v
+}
 
 // parsePassages reads the numbered passages between <passages> and
 // </passages> of a user message; none when there is no such block.
@@ -51,7 +96,7 @@ func parsePassages(user string) []passage {
 }
 
 // maxQuoteWords bounds a quote, as a model quotes a clause, not a section.
-const maxQuoteWords = 14
+const maxQuoteWords = 30
 
 // quote returns the first words of text, up to a line break or
 // maxQuoteWords, stopping before a word that holds a guillemet (a quote
@@ -70,70 +115,6 @@ func quote(text string) string {
 		return ""
 	}
 	return q
-}
-
-// answer writes what a careful model answers from the passages: for each of
-// the first offers (at most three), its title, its status and a verbatim
-// clause of its best passage with the citation [n], so that offres'
-// citation check passes. invalid makes the answer quote a clause no offer
-// holds, which the check refuses (the extractive fallback then answers).
-// Without passages, the answer is the refusal.
-func answer(ps []passage, invalid bool) string {
-	if len(ps) == 0 {
-		return prompts.Refusal
-	}
-	var b strings.Builder
-	b.WriteString("D'après les offres trouvées :")
-	seen := map[string]bool{}
-	for _, p := range ps {
-		if seen[p.OfferID] || len(seen) == 3 {
-			continue
-		}
-		seen[p.OfferID] = true
-		b.WriteString("\n- " + p.Title + " (" + p.OfferID + ", " + p.Status + ")")
-		q := quote(best(ps, p.OfferID).Text)
-		if invalid {
-			q = "poste logé, véhicule de fonction et prime annuelle de 30 %"
-		}
-		n := strconv.Itoa(best(ps, p.OfferID).N)
-		if q == "" {
-			b.WriteString(" [" + n + "].")
-		} else {
-			b.WriteString(" : « " + q + " » [" + n + "].")
-		}
-	}
-	b.WriteString("\nConsultez chaque offre pour le détail et les modalités de candidature.")
-	return b.String()
-}
-
-// best returns the passage to quote of an offer: the one closest to the
-// question (the second given for it, when there is one), else its summary.
-func best(ps []passage, offerID string) passage {
-	var first *passage
-	for i := range ps {
-		if ps[i].OfferID != offerID {
-			continue
-		}
-		if first != nil {
-			return ps[i]
-		}
-		first = &ps[i]
-	}
-	return *first
-}
-
-// followUpRE finds the follow-up question of the rewriting prompt
-// (prompts/rewrite.tmpl).
-var followUpRE = regexp.MustCompile(`(?m)^Question de suivi : (.+)$`)
-
-// reply returns the completion of a conversation: the rewritten question
-// for the rewriting prompt, else the answer from the passages of the last
-// user message.
-func reply(user string, invalid bool) string {
-	if m := followUpRE.FindStringSubmatch(user); m != nil && !strings.Contains(user, "<passages>") {
-		return strings.TrimSpace(m[1])
-	}
-	return answer(parsePassages(user), invalid)
 }
 
 // tokens cuts text into pieces about as long as a model's tokens: a word

@@ -1,4 +1,4 @@
-package main
+package fakellm
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -18,6 +19,22 @@ type Options struct {
 	// Invalid is the share of answers, in [0, 1], that quote a clause no
 	// offer holds (they fail offres' citation check).
 	Invalid float64
+	// Misbehave is the share of questions, in [0, 1], answered in one of
+	// the misbehaviours of Modes (chosen by a hash of the question, so
+	// deterministic); every question carrying an instruction is then
+	// obeyed (ObeyInjection).
+	Misbehave float64
+}
+
+// Record is what the model did for one answer request.
+type Record struct {
+	Question string
+	Mode     Mode
+	// Marker is the invented fact the answer carried (a date, an amount,
+	// an injected payload), "" when the misbehaviour has none.
+	Marker string
+	// Text is the answer written (before any failure of the wire).
+	Text string
 }
 
 // stats counts what the server did; GET /stats shows them.
@@ -29,13 +46,21 @@ type stats struct {
 	Rewrites  atomic.Int64
 	Cancelled atomic.Int64
 	Tokens    atomic.Int64
+	mu        sync.Mutex
+	modes     map[Mode]int64
 }
 
 func (s *stats) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]int64{
+	s.mu.Lock()
+	modes := map[Mode]int64{}
+	for m, n := range s.modes {
+		modes[m] = n
+	}
+	s.mu.Unlock()
+	return json.Marshal(map[string]any{
 		"requests": s.Requests.Load(), "streamed": s.Streamed.Load(), "answers": s.Answers.Load(),
 		"invalid": s.Invalid.Load(), "rewrites": s.Rewrites.Load(), "cancelled": s.Cancelled.Load(),
-		"tokens": s.Tokens.Load(),
+		"tokens": s.Tokens.Load(), "misbehaviours": modes,
 	})
 }
 
@@ -54,16 +79,28 @@ type chatRequest struct {
 	MaxCompletionTokens int `json:"max_completion_tokens"`
 }
 
-// server is the fake model.
-type server struct {
-	opts  Options
-	stats stats
-	seq   atomic.Int64
+// Server is the scripted model.
+type Server struct {
+	opts    Options
+	stats   stats
+	seq     atomic.Int64
+	mu      sync.Mutex
+	records []Record
 }
 
-func newServer(opts Options) *server { return &server{opts: opts} }
+// New returns a scripted model; Handler serves it.
+func New(opts Options) *Server { return &Server{opts: opts} }
 
-func (s *server) routes() http.Handler {
+// Records returns what the model did for each answer request (not the
+// rewriting of follow-ups), in order.
+func (s *Server) Records() []Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Record(nil), s.records...)
+}
+
+// Handler serves POST /v1/chat/completions and GET /stats.
+func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", s.complete)
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +119,7 @@ func openAIError(w http.ResponseWriter, status int, msg string) {
 	}})
 }
 
-func (s *server) complete(w http.ResponseWriter, r *http.Request) {
+func (s *Server) complete(w http.ResponseWriter, r *http.Request) {
 	s.stats.Requests.Add(1)
 	var req chatRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20)).Decode(&req); err != nil {
@@ -93,21 +130,56 @@ func (s *server) complete(w http.ResponseWriter, r *http.Request) {
 		openAIError(w, http.StatusBadRequest, "model and messages are required")
 		return
 	}
-	var user string
+	var system, user string
 	for _, m := range req.Messages {
-		if m.Role == "user" {
+		switch m.Role {
+		case "user":
 			user = m.Content
+		case "system":
+			system = m.Content
 		}
 	}
-	invalid := s.opts.Invalid > 0 && rand.Float64() < s.opts.Invalid
-	text := reply(user, invalid)
-	switch {
-	case !strings.Contains(user, "<passages>"):
+	var text string
+	mode := Careful
+	if m := followUpRE.FindStringSubmatch(user); m != nil && !strings.Contains(user, "<passages>") {
 		s.stats.Rewrites.Add(1)
-	case invalid:
-		s.stats.Invalid.Add(1)
-	default:
-		s.stats.Answers.Add(1)
+		text = strings.TrimSpace(m[1])
+	} else {
+		v := readPrompt(system, user)
+		text = answer(v)
+		rec := Record{Question: v.Question}
+		if s.opts.Invalid > 0 && rand.Float64() < s.opts.Invalid {
+			s.stats.Invalid.Add(1)
+			text = invalidQuote(v, text)
+		} else if mode = modeFor(v, s.opts.Misbehave); mode != Careful {
+			text, rec.Marker, mode = misbehave(mode, v, text)
+		}
+		rec.Mode, rec.Text = mode, text
+		if mode == Careful {
+			s.stats.Answers.Add(1)
+		}
+		s.mu.Lock()
+		s.records = append(s.records, rec)
+		s.mu.Unlock()
+		s.stats.mu.Lock()
+		if mode != Careful {
+			if s.stats.modes == nil {
+				s.stats.modes = map[Mode]int64{}
+			}
+			s.stats.modes[mode]++
+		}
+		s.stats.mu.Unlock()
+	}
+	switch mode {
+	case ServerError:
+		openAIError(w, http.StatusInternalServerError, "scripted server error")
+		return
+	case Timeout:
+		<-r.Context().Done() // until the client gives up
+		s.stats.Cancelled.Add(1)
+		return
+	case Empty:
+		text = ""
 	}
 	toks := tokens(text)
 	finish := "stop"
@@ -126,6 +198,10 @@ func (s *server) complete(w http.ResponseWriter, r *http.Request) {
 		}
 		s.stats.Tokens.Add(int64(len(toks)))
 		w.Header().Set("Content-Type", "application/json")
+		if mode == Malformed {
+			fmt.Fprint(w, `{"id":"`+id+`","choices":[{"message":{"content":"Pour l'offre`)
+			return
+		}
 		json.NewEncoder(w).Encode(map[string]any{
 			"id": id, "object": "chat.completion", "created": created, "model": req.Model,
 			"choices": []map[string]any{{
@@ -171,6 +247,13 @@ func (s *server) complete(w http.ResponseWriter, r *http.Request) {
 		}
 		chunk(delta(map[string]any{"content": tok}, nil), nil)
 		s.stats.Tokens.Add(1)
+		if mode == Malformed && i == len(toks)/2 {
+			fmt.Fprint(w, "data: {\"id\":\""+id+"\",\"choices\":[{\"delta\":{\"content\":\"Pour l\n\n")
+			if flusher != nil {
+				flusher.Flush()
+			}
+			return
+		}
 	}
 	chunk(delta(map[string]any{}, finish), nil)
 	if includeUsage {
@@ -183,7 +266,7 @@ func (s *server) complete(w http.ResponseWriter, r *http.Request) {
 }
 
 // wait sleeps d unless the client goes away first (false then).
-func (s *server) wait(r *http.Request, d time.Duration) bool {
+func (s *Server) wait(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		return r.Context().Err() == nil
 	}

@@ -1,4 +1,4 @@
-package main
+package fakellm
 
 import (
 	"bytes"
@@ -55,8 +55,7 @@ func TestQuote(t *testing.T) {
 		name, text, want string
 	}{
 		{"first line", "Date limite de candidature : 7 mars 2025\nLieu : Nouméa", "Date limite de candidature : 7 mars 2025"},
-		{"bounded", "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize",
-			"un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze"},
+		{"bounded", strings.Repeat("mot ", 40), strings.TrimSpace(strings.Repeat("mot ", maxQuoteWords))},
 		{"stops at a guillemet", "Le poste « chargé de mission » est basé", "Le poste"},
 		{"trailing punctuation", "Vous éliminez les nuisibles (cafards, rats) :", "Vous éliminez les nuisibles (cafards, rats)"},
 		{"guillemet first", "« Citation » puis texte", ""},
@@ -88,8 +87,8 @@ func TestReplyToTheRewritingPrompt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := reply(prompt, false); got != "Et à Dumbéa ?" {
-		t.Errorf("rewrite = %q", got)
+	if m := followUpRE.FindStringSubmatch(prompt); m == nil || m[1] != "Et à Dumbéa ?" {
+		t.Errorf("follow-up not found in %q", prompt)
 	}
 }
 
@@ -124,8 +123,8 @@ func TestAnswersPassTheCitationCheck(t *testing.T) {
 		{"invalid quotes", 1, assistant.ModeExtractive},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := newServer(Options{Invalid: tc.invalid})
-			srv := httptest.NewServer(fake.routes())
+			fake := New(Options{Invalid: tc.invalid})
+			srv := httptest.NewServer(fake.Handler())
 			defer srv.Close()
 			chat, err := llm.NewChat(llm.ChatConfig{BaseURL: srv.URL + "/v1", Model: "fake", MaxRetries: -1, Timeout: 5 * time.Second})
 			if err != nil {
