@@ -92,6 +92,12 @@ type Options struct {
 	// after its publication, as in the engine's search
 	// (offres.DefaultUndatedOpenDays when zero).
 	UndatedOpenDays int
+	// ConcurrentRequests bounds the computed requests served at once (a
+	// search the cache does not hold, similar offers, a matching, a
+	// recruiter's candidates); the others wait their turn, or answer 503
+	// at once when the wait would outlast their deadline (shed.go).
+	// Default: twice GOMAXPROCS; negative: no bound, nothing shed.
+	ConcurrentRequests int
 }
 
 func (o *Options) defaults() {
@@ -171,6 +177,7 @@ type server struct {
 	proxies    proxies      // trusted reverse proxies
 	authFails  *authFailures
 	sitemaps   sitemapCache
+	admission  *admission // nil: no bound
 }
 
 // New builds the fiber app.
@@ -178,7 +185,7 @@ func New(deps Deps, opts Options) *fiber.App {
 	opts.defaults()
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	s := &server{Deps: deps, opts: opts, cache: newSearchCache(opts.SearchCacheEntries, opts.SearchCacheTTL), proxies: parseProxies(opts.TrustedProxies),
-		authFails: newAuthFailures(opts.AuthFailuresPerMinute)}
+		authFails: newAuthFailures(opts.AuthFailuresPerMinute), admission: newAdmission(opts.ConcurrentRequests)}
 	if opts.AdminToken != "" {
 		s.adminHash, s.adminValid = sha256.Sum256([]byte(opts.AdminToken)), true
 	}
@@ -344,6 +351,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	var ue *offres.UserError
 	switch {
+	case retryAfter(c, err):
+		status, code, msg = fiber.StatusServiceUnavailable, "overloaded", "service surchargé : trop de requêtes en attente, réessayez dans quelques secondes"
 	case errors.As(err, &fe):
 		status, code, msg = fe.Code, codeOf(fe.Code), frenchStatus(fe.Code, fe.Message)
 	case errors.Is(err, offres.ErrInvalid):

@@ -107,7 +107,12 @@ func (s *server) search(c *fiber.Ctx) error {
 	}
 	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
 	defer cancel()
+	release, err := s.admit(ctx, c)
+	if err != nil {
+		return err
+	}
 	res, err := s.Search.Search(ctx, r)
+	release()
 	if err != nil {
 		return err
 	}
@@ -155,6 +160,11 @@ func (s *server) similar(c *fiber.Ctx) error {
 	if _, err := s.Offers.Get(ctx, id); err != nil {
 		return err
 	}
+	release, err := s.admit(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	res, err := s.Search.Similar(ctx, id, limit, closed)
 	if err != nil {
 		return err

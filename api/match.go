@@ -51,6 +51,11 @@ func (s *server) match(c *fiber.Ctx) error {
 	// uploaded file is part of the request's budget.
 	ctx, cancel := s.ctx(c, s.opts.RequestTimeout)
 	defer cancel()
+	release, err := s.admit(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	p, opts, err := profileBody(ctx, c)
 	if err != nil {
 		return err

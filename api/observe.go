@@ -21,6 +21,9 @@ type Metrics interface {
 	ObserveRequest(route, method string, status int, d time.Duration)
 	ObserveError(route, code string)
 	ObserveImport(indexed, updated, unchanged, rejected int)
+	// ObserveShed counts a request refused with 503 because the computed
+	// requests queued could not be served within its deadline.
+	ObserveShed(route string)
 	Handler() http.Handler
 }
 

@@ -164,6 +164,11 @@ func (s *server) candidates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	release, err := s.admit(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	ranked, err := s.Candidates.Candidates(ctx, id, ps)
 	if err != nil {
 		return err

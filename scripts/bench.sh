@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The figures of docs/benchmarks.md: the end-to-end measure on a generated
 # 10,000-offer corpus (import, the built-in model, search latency in each
-# mode, suggest latency, peak RSS), on the embedded storage and then on a
+# mode, suggest latency, peak RSS; beside a BM25 reference, Xapian, when
+# python3-xapian is installed), on the embedded storage and then on a
 # throwaway PostgreSQL with pgvector (POSTGRES=0 to skip), then the Go
 # benchmarks of the hot paths.
 set -euo pipefail
@@ -17,7 +18,9 @@ export OFFRES_TESTDATA OFFRES_REQUIRE_TESTDATA=1
 
 go build -o /tmp/offres-bench ./cmd/offres-bench
 echo "## embedded"
-/tmp/offres-bench --offers "${OFFERS:-10000}"
+# With the BM25 reference (Xapian through Debian's python3-xapian) on the same
+# corpus and queries; it says so when the reference cannot run.
+/tmp/offres-bench --offers "${OFFERS:-10000}" --reference xapian
 if [ "${POSTGRES:-1}" = 1 ]; then
   eval "$(scripts/pg-setup.sh start)"
   trap 'scripts/pg-setup.sh stop "$OFFRES_PG_DIR"' EXIT

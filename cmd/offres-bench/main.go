@@ -53,8 +53,13 @@ func run(args []string, out io.Writer) error {
 	databaseURL := fs.String("database-url", "", "run in the PostgreSQL mode on this (empty) database")
 	createDB := fs.String("create-database", "", "create this database on the server of OFFRES_TEST_DATABASE_URL, print its URL and exit")
 	writeCorpus := fs.String("write-corpus", "", "write the generated corpus to this file as NDJSON and exit")
+	reference := fs.String("reference", "", "also run a BM25 reference on the same corpus and queries and print the ratios: xapian (Debian's python3-xapian)")
+	python := fs.String("python", "/usr/bin/python3", "the Python with python3-xapian, for --reference xapian")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *reference != "" && *reference != "xapian" {
+		return fmt.Errorf("--reference %q: want xapian", *reference)
 	}
 	ctx := context.Background()
 	if *createDB != "" {
@@ -186,6 +191,17 @@ func run(args []string, out io.Writer) error {
 	suggest.row(out, "suggest")
 	answers.row(out, "assistant, extractive answers")
 	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", peakRSS())
+	if *reference != "" {
+		// After offres' figures, in the same run: the reference's process
+		// does not count in offres' peak RSS.
+		ref, err := runReference(ctx, *python, corpus, typicalQueries, *rounds)
+		if err != nil {
+			fmt.Fprintf(out, "\n**BM25 reference unavailable**: %v\n", err)
+			fmt.Fprintf(os.Stderr, "offres-bench: BM25 reference unavailable: %v\n", err)
+			return nil
+		}
+		compare(out, ref, modes, typical, *n, importTime, importTime+modelTime+ivfTime)
+	}
 	return nil
 }
 

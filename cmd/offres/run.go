@@ -301,6 +301,7 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 		AskPerMinute:       c.cfg.Limits.AskPerMinute,
 		EventsPerMinute:    c.cfg.Limits.EventsPerMinute,
 		KeyPerMinute:       c.cfg.Limits.KeyPerMinute,
+		ConcurrentRequests: c.cfg.Limits.ConcurrentRequests,
 		SearchCacheEntries: c.cfg.Search.CacheEntries,
 		SearchCacheTTL:     c.cfg.Search.CacheTTL.Duration,
 		AdminToken:         srv.AdminToken,

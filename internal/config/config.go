@@ -54,6 +54,8 @@ type Limits struct {
 	AskPerMinute    int `toml:"ask_per_minute" env:"OFFRES_ASK_PER_MINUTE" doc:"questions (/ask) and matchings (/match) per client and minute (0: 20)"`
 	EventsPerMinute int `toml:"events_per_minute" env:"OFFRES_EVENTS_PER_MINUTE" doc:"analytics requests of the widget per client and minute (0: 60)"`
 	KeyPerMinute    int `toml:"key_per_minute" env:"OFFRES_KEY_PER_MINUTE" doc:"requests per API key (recruiter, analyst) and minute (0: 120)"`
+	// ConcurrentRequests is api.Options.ConcurrentRequests.
+	ConcurrentRequests int `toml:"concurrent_requests" env:"OFFRES_CONCURRENT_REQUESTS" doc:"computed requests (searches not cached, similar offers, matchings) served at once; the others wait, or answer 503 at once when they could not be served before their deadline (0: twice the cores; -1: no bound)"`
 }
 
 // Search tunes hybrid search (search.HybridOptions); zero: the default.

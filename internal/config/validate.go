@@ -135,6 +135,9 @@ func (l *Loaded) validate() []error {
 			bad(f.key, "%d is negative", f.n)
 		}
 	}
+	if n := c.Limits.ConcurrentRequests; n < -1 {
+		bad("limits.concurrent_requests", "%d: want -1 (no bound), 0 (the default) or a positive number", n)
+	}
 	l.endpoint(bad, "embed", c.Embed.Model, c.Embed.BaseURL, c.Embed.APIKey)
 	if n := c.Embed.Dimensions; n < 0 {
 		bad("embed.dimensions", "%d is negative", n)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"offres/indexer"
@@ -211,30 +212,8 @@ func (e *Engine) train(ctx context.Context) error {
 	// back before embedding every passage, rather than let the heap grow
 	// on them (measured: the peak RSS of a 10,000-offer import).
 	debug.FreeOSMemory()
-	var mem *vectors.Index
-	batch := make([]offres.Offer, 0, embedBatch)
-	flush := func() error {
-		var err error
-		mem, err = e.sem.Embed(ctx, m, mem, batch)
-		batch = batch[:0]
-		return err
-	}
-	for _, id := range ids {
-		o, err := e.store.Get(ctx, id)
-		if errors.Is(err, offres.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		batch = append(batch, o)
-		if len(batch) == embedBatch {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(); err != nil {
+	mem, err := e.embedAll(ctx, m, ids)
+	if err != nil {
 		return err
 	}
 	if err := e.publish(ctx, m); err != nil {
@@ -260,6 +239,85 @@ func (e *Engine) train(ctx context.Context) error {
 	e.log.Info("built-in model trained", "model", m.Model(), "dims", m.Dimensions(), "features", m.Features(),
 		"texts", sampled, "passages", opts.Corpus, logKeyCount, len(ids), "train", trained.Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// embedWorkers is the number of batches embedded at once: while one batch
+// is written (a catalogue transaction, fsynced), the next is embedded.
+const embedWorkers = 2
+
+// embedAll embeds the offers of ids with m, in batches of embedBatch, each
+// stored in one transaction, and returns the in-memory index of their
+// passages (nil in the PostgreSQL mode). The first batch creates the
+// index; the others run embedWorkers at a time.
+func (e *Engine) embedAll(ctx context.Context, m *lsa.Model, ids []string) (*vectors.Index, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	batches := make(chan []offres.Offer, embedWorkers)
+	var (
+		mem   *vectors.Index
+		first = true
+		wg    sync.WaitGroup
+		ready = make(chan struct{}) // mem exists
+	)
+	for range embedWorkers {
+		wg.Go(func() {
+			for batch := range batches {
+				if ctx.Err() != nil {
+					continue
+				}
+				<-ready
+				if _, err := e.sem.Embed(ctx, m, mem, batch); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+	send := func(batch []offres.Offer) {
+		if first { // creates mem, before any other batch
+			first = false
+			var err error
+			if mem, err = e.sem.Embed(ctx, m, nil, batch); err != nil {
+				cancel(err)
+			}
+			close(ready)
+			return
+		}
+		select {
+		case batches <- batch:
+		case <-ctx.Done():
+		}
+	}
+	batch := make([]offres.Offer, 0, embedBatch)
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			break
+		}
+		o, err := e.store.Get(ctx, id)
+		if errors.Is(err, offres.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			cancel(err)
+			break
+		}
+		batch = append(batch, o)
+		if len(batch) == embedBatch {
+			send(batch)
+			batch = make([]offres.Offer, 0, embedBatch)
+		}
+	}
+	if len(batch) > 0 && ctx.Err() == nil {
+		send(batch)
+	}
+	if first {
+		close(ready)
+	}
+	close(batches)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	return mem, nil
 }
 
 // publish makes a newly trained model the one in use: saved in the data

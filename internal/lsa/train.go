@@ -371,24 +371,30 @@ func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int) ([]fl
 	}
 	omega = nil
 	z := mat.NewDense(a.cols, l, nil)
-	q := orthonormalize(y)
+	q := orthonormalize(y, workers)
+	// Each power iteration orthonormalises Y = A Aᵀ Q only, not Aᵀ Q in
+	// between: Aᵀ Q is as tall as the vocabulary (32,768 rows, four times
+	// a 8,000-passage sample), and orthonormalising it was two thirds of
+	// a training (measured: BenchmarkTrain10k). With two iterations the
+	// singular values are raised to the fifth power at most between two
+	// orthonormalisations, far within float64's range and precision for a
+	// TF-IDF matrix.
 	for range opts.PowerIterations {
 		if z, err = at.mulDense(ctx, q, z, workers); err != nil {
 			return nil, nil, err
 		}
-		if y, err = a.mulDense(ctx, orthonormalize(z), y, workers); err != nil {
+		if y, err = a.mulDense(ctx, z, y, workers); err != nil {
 			return nil, nil, err
 		}
-		q = orthonormalize(y)
+		q = orthonormalize(y, workers)
 	}
 	bt, err := at.mulDense(ctx, q, z, workers) // Bᵀ = Aᵀ Q, cols × l
 	if err != nil {
 		return nil, nil, err
 	}
-	var g mat.SymDense
-	g.SymOuterK(1, bt.T()) // B Bᵀ, l × l
+	g := gram(bt, workers) // B Bᵀ, l × l
 	var eig mat.EigenSym
-	if !eig.Factorize(&g, true) {
+	if !eig.Factorize(g, true) {
 		return nil, nil, errors.New("eigendecomposition did not converge")
 	}
 	lambda := eig.Values(nil) // ascending
@@ -444,22 +450,47 @@ func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int) ([]fl
 // matrices of the randomized SVD (measured: BenchmarkTrain). When YᵀY is
 // not numerically positive definite (Y of deficient rank), it falls back to
 // Householder.
-func orthonormalize(y *mat.Dense) *mat.Dense {
+func orthonormalize(y *mat.Dense, workers int) *mat.Dense {
 	for range 2 {
-		if !choleskyQR(y) {
+		if !choleskyQR(y, workers) {
 			return householderQR(y)
 		}
 	}
 	return y
 }
 
+// gramBlocks is the number of row blocks gram sums: fixed, so that the
+// result does not depend on the number of workers.
+const gramBlocks = 16
+
+// gram returns YᵀY. gonum's Syrk runs on one core: the rows are cut in
+// gramBlocks blocks whose products run in parallel, then are summed in
+// order.
+func gram(y *mat.Dense, workers int) *mat.SymDense {
+	rows, cols := y.Dims()
+	per := (rows + gramBlocks - 1) / gramBlocks
+	parts := make([]*mat.SymDense, (rows+per-1)/per)
+	// The context is the training's, checked by the products around.
+	parallelBlocks(context.Background(), len(parts), 1, workers, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			g := mat.NewSymDense(cols, nil)
+			g.SymOuterK(1, y.Slice(b*per, min((b+1)*per, rows), 0, cols).T())
+			parts[b] = g
+		}
+	})
+	g := parts[0]
+	for _, p := range parts[1:] {
+		g.AddSym(g, p)
+	}
+	return g
+}
+
 // choleskyQR replaces y by Y R⁻¹, with R the Cholesky factor of YᵀY; false
 // (y unchanged) when YᵀY is not positive definite.
-func choleskyQR(y *mat.Dense) bool {
-	var g mat.SymDense
-	g.SymOuterK(1, y.T())
+func choleskyQR(y *mat.Dense, workers int) bool {
+	g := gram(y, workers)
 	var ch mat.Cholesky
-	if !ch.Factorize(&g) {
+	if !ch.Factorize(g) {
 		return false
 	}
 	if cond := ch.Cond(); math.IsInf(cond, 0) || cond > 1e12 {
@@ -470,8 +501,12 @@ func choleskyQR(y *mat.Dense) bool {
 	if err := rinv.InverseTri(&r); err != nil {
 		return false
 	}
-	// Y ← Y R⁻¹ in place (R⁻¹ is upper triangular).
-	blas64.Trmm(blas.Right, blas.NoTrans, 1, rinv.RawTriangular(), y.RawMatrix())
+	// Y ← Y R⁻¹ in place (R⁻¹ is upper triangular), each row on its own:
+	// blocks of rows in parallel.
+	rows, cols := y.Dims()
+	parallelBlocks(context.Background(), rows, 1024, workers, func(lo, hi int) {
+		blas64.Trmm(blas.Right, blas.NoTrans, 1, rinv.RawTriangular(), y.Slice(lo, hi, 0, cols).(*mat.Dense).RawMatrix())
+	})
 	return true
 }
 

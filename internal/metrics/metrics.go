@@ -27,6 +27,7 @@ type Registry struct {
 
 	requests      *prometheus.HistogramVec
 	errors        *prometheus.CounterVec
+	shed          *prometheus.CounterVec
 	imports       *prometheus.CounterVec
 	llmTokens     *prometheus.CounterVec
 	llmDuration   *prometheus.HistogramVec
@@ -50,6 +51,10 @@ func New() *Registry {
 		Namespace: namespace, Name: "http_errors_total",
 		Help: "API requests answered with an error, by route pattern and error code (invalid_request, unavailable, internal…).",
 	}, []string{"route", "code"})
+	r.shed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: namespace, Name: "http_shed_total",
+		Help: "API requests refused at once with 503 and Retry-After because the computed requests queued could not be served within their deadline, by route pattern.",
+	}, []string{"route"})
 	r.imports = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: namespace, Name: "import_offers_total",
 		Help: "Offers received by imports through the API, by outcome (indexed, updated, unchanged, rejected).",
@@ -76,7 +81,7 @@ func New() *Registry {
 		Namespace: namespace, Name: "embedder_texts_total",
 		Help: "Texts sent to the remote embedding model.",
 	})
-	r.reg.MustRegister(r.requests, r.errors, r.imports, r.llmTokens, r.llmDuration, r.embedCalls, r.embedDuration, r.embedTexts)
+	r.reg.MustRegister(r.requests, r.errors, r.shed, r.imports, r.llmTokens, r.llmDuration, r.embedCalls, r.embedDuration, r.embedTexts)
 	return r
 }
 
@@ -94,6 +99,11 @@ func (r *Registry) ObserveRequest(route, method string, status int, d time.Durat
 // ObserveError records an API error by its code.
 func (r *Registry) ObserveError(route, code string) {
 	r.errors.WithLabelValues(route, code).Inc()
+}
+
+// ObserveShed counts a request shed by the API's admission control.
+func (r *Registry) ObserveShed(route string) {
+	r.shed.WithLabelValues(route).Inc()
 }
 
 // ObserveImport records an import's outcome.

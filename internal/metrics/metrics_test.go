@@ -55,6 +55,8 @@ func TestWrappers(t *testing.T) {
 	chat.Stream(ctx, nil, nil)
 	r.LLM(model{fail: true}).Stream(ctx, nil, nil)
 	r.ObserveImport(3, 1, 0, 2)
+	r.ObserveShed("/api/v1/search")
+	r.ObserveShed("/api/v1/search")
 	r.WatchSizes(func(context.Context) (map[string]float64, error) {
 		return map[string]float64{"offers": 42}, errors.New("passages unreadable")
 	})
@@ -69,6 +71,7 @@ func TestWrappers(t *testing.T) {
 		`offres_llm_request_duration_seconds_count{outcome="ok"} 2`,
 		`offres_llm_request_duration_seconds_count{outcome="error"} 1`,
 		`offres_import_offers_total{outcome="indexed"} 3`,
+		`offres_http_shed_total{route="/api/v1/search"} 2`,
 		`offres_import_offers_total{outcome="rejected"} 2`,
 		`offres_index_size{kind="offers"} 42`,
 		`offres_index_size_errors_total 1`,
