@@ -639,3 +639,27 @@ func BenchmarkUnderstand(b *testing.B) {
 		}
 	}
 }
+
+// TestLanguage tells English questions from French ones: two distinct
+// English markers make a question English; French questions with an
+// English job title or a word both languages share stay French.
+func TestLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		question, want string
+	}{
+		{"What is the deadline for the web developer job?", langEnglish},
+		{"Can I work remotely as a full-stack developer?", langEnglish},
+		{"contact for the web developer job?", langEnglish},
+		{"How many police officers does Dumbéa need?", langEnglish},
+		{"Which offers close this week?", langEnglish},
+		{"Quelle est la date limite pour le poste de data analyst ?", langFrench},
+		{"Le télétravail est-il possible pour le développeur full-stack ?", langFrench},
+		{"Quel est le salaire du poste de technicien support helpdesk ?", langFrench},
+		{"Y a-t-il des offres en CDD à Bourail ?", langFrench},
+		{"Combien de postes d'agent de police municipale à Dumbéa ?", langFrench},
+	} {
+		if got := language(tokenize(tc.question)); got != tc.want {
+			t.Errorf("language(%q) = %s, want %s", tc.question, got, tc.want)
+		}
+	}
+}

@@ -151,7 +151,11 @@ func (w *writer) say(fr, en string, args ...any) {
 // status writes the offer's status as its passages give it.
 func (w *writer) status(o offer) {
 	p := o.passages[0]
-	detail := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(p.Status, "CLÔTURÉE ("), "ouverte, "), ")")
+	detail := p.Status
+	for _, prefix := range []string{"CLÔTURÉE (", "CLOSED (", "ouverte, ", "open, "} {
+		detail = strings.TrimPrefix(detail, prefix)
+	}
+	detail = strings.TrimSuffix(detail, ")")
 	if w.en {
 		detail = englishStatus(detail)
 	}
@@ -164,13 +168,18 @@ func (w *writer) status(o offer) {
 }
 
 var (
-	closesInRE = regexp.MustCompile(`^clôture dans (\d+) jours?$`)
-	datedRE    = regexp.MustCompile(`^(jusqu'au|clôturée le|publiée le) (\d{1,2} \p{L}+ \d{4})(.*)$`)
+	// englishStatusRE: a status offres wrote in English.
+	englishStatusRE = regexp.MustCompile(`^(until|closed on|published on|closes (in|today)|no deadline given)\b`)
+	closesInRE      = regexp.MustCompile(`^clôture dans (\d+) jours?$`)
+	datedRE         = regexp.MustCompile(`^(jusqu'au|clôturée le|publiée le) (\d{1,2} \p{L}+ \d{4})(.*)$`)
 )
 
-// englishStatus writes an offer's status, as offres' prompt gives it in
-// French, in English.
+// englishStatus writes an offer's status in English: as offres' prompt
+// gives it to an English question, or translated from the French.
 func englishStatus(s string) string {
+	if englishStatusRE.MatchString(s) {
+		return s
+	}
 	if m := closesInRE.FindStringSubmatch(s); m != nil {
 		return "closes in " + m[1] + " days"
 	}
