@@ -302,6 +302,18 @@ func TestUnderstand(t *testing.T) {
 			name: "follow-up only: bare et le", text: "et le salaire ?",
 			intent: IntentSalary,
 		},
+		{
+			name: "English: closing this week", text: "Which offers close this week?",
+			intent: IntentList, filters: qFilters{fDeadline: {stSoon}}, days: 7,
+		},
+		{
+			name: "English: a category and a commune", text: "Which category C jobs are open in Nouméa?",
+			intent: IntentList, filters: qFilters{fCategory: {"C"}, fCommune: {"Nouméa"}},
+		},
+		{
+			name: "English: which closes first is no status", text: "Which closes first, the sage-femme job or the juriste job?",
+			intent: IntentDeadline, subject: "sage-femme juriste", family: FamilyHealth,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

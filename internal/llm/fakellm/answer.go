@@ -259,8 +259,8 @@ func value(w *writer, o offer, k kind, comparing bool) bool {
 			switch {
 			case w.en && englishDate(value) != "":
 				fmt.Fprintf(&w.b, ", that is %s", englishDate(value))
-			case !w.en && label == "Catégorie":
-				fmt.Fprintf(&w.b, " (catégorie %s)", value)
+			case label == "Catégorie":
+				w.say(" (catégorie %s)", " (category %s)", value)
 			}
 		}
 	}
@@ -327,11 +327,15 @@ var frenchMonths = map[string]string{"janvier": "January", "février": "February
 	"mai": "May", "juin": "June", "juillet": "July", "août": "August", "septembre": "September", "octobre": "October",
 	"novembre": "November", "décembre": "December"}
 
-// englishDate writes « 12 mars 2027 » in English, "" when s is no such date.
+// englishDate writes « 12 mars 2027 » (or « novembre 2026 ») in English,
+// "" when s is no such date.
 func englishDate(s string) string {
 	f := strings.Fields(s)
-	if len(f) != 3 || frenchMonths[f[1]] == "" {
-		return ""
+	switch {
+	case len(f) == 2 && frenchMonths[f[0]] != "":
+		return frenchMonths[f[0]] + " " + f[1]
+	case len(f) == 3 && frenchMonths[f[1]] != "":
+		return strings.TrimSuffix(f[0], "er") + " " + frenchMonths[f[1]] + " " + f[2]
 	}
-	return f[0] + " " + frenchMonths[f[1]] + " " + f[2]
+	return ""
 }

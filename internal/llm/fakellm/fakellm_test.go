@@ -184,3 +184,12 @@ func TestStatusInEitherLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestEnglishDate(t *testing.T) {
+	for in, want := range map[string]string{"12 mars 2027": "12 March 2027", "1er février 2027": "1 February 2027",
+		"novembre 2026": "November 2026", "Nouméa": "", "12 mars": ""} {
+		if got := englishDate(in); got != want {
+			t.Errorf("englishDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
