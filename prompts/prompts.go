@@ -12,7 +12,7 @@ import (
 	"text/template"
 )
 
-//go:embed *.tmpl emploi-local.md
+//go:embed *.tmpl emploi-local.md emploi-local.en.md
 var files embed.FS
 
 var templates = template.Must(template.New("").Option("missingkey=error").ParseFS(files, "*.tmpl"))
@@ -39,7 +39,7 @@ type Passage struct {
 
 // Data is what the templates are rendered with.
 type Data struct {
-	Today    string // « vendredi 28 novembre 2026 »
+	Today    string // « 28 novembre 2026 », in the question's language (« 28 November 2026 »)
 	Question string
 	// Asked, when not empty, says in French what the question asks (« la
 	// date limite de candidature », « la liste des offres qui
@@ -48,11 +48,13 @@ type Data struct {
 	Asked    string
 	Passages []Passage
 	// Rules, when not empty, are the local-employment rules (RulesDate
-	// their date), for questions about residence.
+	// their date), for questions about residence, in the question's
+	// language (LocalEmployment.Text or English).
 	Rules, RulesDate string
 	Refusal          string
 	// English is true when the question is asked in English: the answer
-	// is written in English (the offers' words quoted in French).
+	// is written in English (the offers' words quoted in French), and
+	// Today, the passages' Status and Rules are given in English.
 	English bool
 	// UndatedOpenDays is how long an offer without a deadline is open
 	// after its publication (offres.DefaultUndatedOpenDays when zero).
@@ -156,31 +158,54 @@ func templateLine(line string) bool {
 }
 
 // LocalEmployment is the dated, sourced explanation of New Caledonia's
-// local-employment rules (emploi-local.md).
+// local-employment rules (emploi-local.md, and its English translation
+// emploi-local.en.md for questions asked in English).
 type LocalEmployment struct {
 	Date    string   // when the facts were gathered (YYYY-MM-DD)
 	Sources []string // where they come from
 	Text    string   // the explanation, in French, one paragraph a line
+	English string   // the same explanation in English
 }
 
-// Rules returns the local-employment rules.
+// Rules returns the local-employment rules, in French and in English; the
+// translation must have the date and the sources of the French text.
 func Rules() (LocalEmployment, error) {
-	b, err := files.ReadFile("emploi-local.md")
+	fr, err := readRules("emploi-local.md")
 	if err != nil {
 		return LocalEmployment{}, err
 	}
-	return parseRules(string(b))
+	en, err := readRules("emploi-local.en.md")
+	if err != nil {
+		return LocalEmployment{}, err
+	}
+	if en.Date != fr.Date || strings.Join(en.Sources, "\n") != strings.Join(fr.Sources, "\n") {
+		return LocalEmployment{}, fmt.Errorf("prompts: emploi-local.en.md: its date and sources must be those of emploi-local.md")
+	}
+	fr.English = en.Text
+	return fr, nil
+}
+
+func readRules(name string) (LocalEmployment, error) {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		return LocalEmployment{}, err
+	}
+	r, err := parseRules(string(b))
+	if err != nil {
+		return r, fmt.Errorf("%s: %w", name, err)
+	}
+	return r, nil
 }
 
 func parseRules(s string) (LocalEmployment, error) {
 	var out LocalEmployment
 	rest, ok := strings.CutPrefix(s, "---\n")
 	if !ok {
-		return out, fmt.Errorf("prompts: emploi-local.md: no front matter")
+		return out, fmt.Errorf("prompts: no front matter")
 	}
 	head, body, ok := strings.Cut(rest, "\n---\n")
 	if !ok {
-		return out, fmt.Errorf("prompts: emploi-local.md: front matter not closed")
+		return out, fmt.Errorf("prompts: front matter not closed")
 	}
 	for _, line := range strings.Split(head, "\n") {
 		switch {
@@ -192,7 +217,7 @@ func parseRules(s string) (LocalEmployment, error) {
 	}
 	out.Text = strings.TrimSpace(body)
 	if out.Date == "" || len(out.Sources) == 0 || out.Text == "" {
-		return out, fmt.Errorf("prompts: emploi-local.md: date, sources and text are required")
+		return out, fmt.Errorf("prompts: date, sources and text are required")
 	}
 	return out, nil
 }

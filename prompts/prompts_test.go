@@ -33,12 +33,20 @@ func TestGolden(t *testing.T) {
 				Section: "Conditions particulières", Text: "Durée de résidence exigée : au moins égale à 5 ans (recrutement sur titre)."}},
 			Rules: rules.Text, RulesDate: rules.Date,
 		},
+		"residence-english": {
+			Today:    "28 November 2026",
+			Question: "Do I need years of residence for the digital project manager job?",
+			English:  true,
+			Passages: []Passage{{N: 1, OfferID: "3134-25-0308/SR", Title: "Chef de projet digital", Status: "CLOSED (closed on 7 March 2025)",
+				Section: "Conditions particulières", Text: "Durée de résidence exigée : au moins égale à 5 ans (recrutement sur titre)."}},
+			Rules: rules.English, RulesDate: rules.Date,
+		},
 		"english": {
-			Today:    "vendredi 28 novembre 2026",
+			Today:    "28 November 2026",
 			Question: "What is the salary of the web developer job?",
 			Asked:    "la rémunération",
 			English:  true, UndatedOpenDays: 90,
-			Passages: []Passage{{N: 1, OfferID: "PS-2026-0640/DSIN", Title: "Développeur / Développeuse web", Status: "ouverte jusqu'au 12 mars 2027",
+			Passages: []Passage{{N: 1, OfferID: "PS-2026-0640/DSIN", Title: "Développeur / Développeuse web", Status: "open, until 12 March 2027",
 				Section: "Rémunération", Text: "Rémunération selon la grille indiciaire de la catégorie B."}},
 		},
 		"hostile": {
@@ -104,7 +112,8 @@ func TestRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Date != "2024-11-30" || len(r.Sources) < 3 || !strings.Contains(r.Text, "Je ne peux pas dire si vous remplissez") {
+	if r.Date != "2024-11-30" || len(r.Sources) < 3 || !strings.Contains(r.Text, "Je ne peux pas dire si vous remplissez") ||
+		!strings.Contains(r.English, "I cannot say whether you meet") {
 		t.Errorf("rules: %+v", r)
 	}
 	for _, bad := range []string{"", "no front matter", "---\ndate: 2024\n", "---\ndate: x\n---\n"} {

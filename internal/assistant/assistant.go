@@ -86,7 +86,8 @@ func (r Request) Validate() error {
 type Answer struct {
 	Answer string `json:"answer"`
 	// Grounded is false when a model's answer failed the citation check
-	// and the extractive answer replaced it; Notice then says so, in French.
+	// and the extractive answer replaced it; Notice then says so, in the
+	// question's language.
 	Grounded       bool       `json:"grounded"`
 	Notice         string     `json:"notice,omitempty"`
 	Citations      []Citation `json:"citations"`
@@ -246,11 +247,7 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 		} else {
 			ans.Grounded = !out.failedCheck
 			if out.failedCheck {
-				ans.Notice = "La réponse du modèle a été écartée : elle n'était pas confirmée par les offres citées"
-				if out.rejected != "" {
-					ans.Notice += " (" + out.rejected + ")"
-				}
-				ans.Notice += ". Voici la réponse tirée directement des offres."
+				ans.Notice = rejectedNotice(q.Lang, out.rejected)
 			}
 			if out.streamed && stream.Reset != nil {
 				if err := stream.Reset(); err != nil {

@@ -49,11 +49,13 @@ var (
 	claimDateEnRE   = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(january|february|march|april|may|june|july|august|september|october|november|december)(?:,?\s+(\d{4}))?\b`)
 	claimDateEnUSRE = regexp.MustCompile(`\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b`)
 	deadlineWordsRE = regexp.MustCompile(`date limite|avant le|jusqu.(?:au|a)\b|au plus tard|cloture|candidatures? avant|deadline|apply by|closing date|\buntil\b|\bcloses?\b`)
-	// Open or closed, in French and in English: the negated forms first.
+	// Open or closed, in French and in English (« open, until 12 March
+	// 2027 », « CLOSED (closed on 7 March 2025) », as the prompt gives an
+	// English question the offers' statuses): the negated forms first.
 	saysClosedNegRE = regexp.MustCompile(`\b(?:n.est|ne sont|n.etait) (?:(?:plus|pas) ouverte?s?|plus (?:possibles?|valables?))\b|\bplus possibles?\b|\bn.accepte plus\b|\baucune? (?:offre|poste)s? (?:n.est )?ouverte?s?\b|\bpas d.(?:offres?|postes?) ouverte?s?\b|\b(?:is|are) (?:no longer|not) open\b|\bno (?:longer )?open\b|\bnone (?:is|are) open\b`)
 	saysOpenNegRE   = regexp.MustCompile(`\b(?:n.est|ne sont) pas (?:encore )?(?:cloturee?s?|fermee?s?|expiree?s?|terminee?s?)\b|\b(?:is|are) not (?:yet )?(?:closed|expired)\b`)
 	saysClosedRE    = regexp.MustCompile(`\b(?:cloturee|cloturees|fermee|fermees|expiree|expirees|terminee|terminees|depassee|depassees|closed|expired)\b|\b(?:est|sont|etait|a ete) (?:deja )?(?:cloture|ferme|expire|termine)s?\b`)
-	saysOpenRE      = regexp.MustCompile(`\b(?:ouverte|ouvertes|ouvert|ouverts)\b(?:\s+(?:a|aux|au)\b)?|\b(?:encore|toujours) possibles?\b|\bvous pouvez (?:encore |toujours )?(?:postuler|candidater|envoyer)\b|\b(?:still|is|are) open\b|\byou can (?:still )?apply\b`)
+	saysOpenRE      = regexp.MustCompile(`\b(?:ouverte|ouvertes|ouvert|ouverts)\b(?:\s+(?:a|aux|au)\b)?|\b(?:encore|toujours) possibles?\b|\bvous pouvez (?:encore |toujours )?(?:postuler|candidater|envoyer)\b|\b(?:(?:still|is|are)\s+)?open\b(?:\s+to\b)?|\byou can (?:still )?apply\b`)
 	sentenceEndRE   = regexp.MustCompile(`[!?\n]|\.(?:\s|$)`)
 	citeGroupRE     = regexp.MustCompile(`(?:\s*\[\d{1,3}\])+`)
 )
@@ -248,7 +250,7 @@ func checkStatus(folded string, sp *support, all bool) error {
 	default:
 		claimClosed = saysClosedRE.MatchString(folded)
 		for _, m := range saysOpenRE.FindAllString(folded, -1) {
-			if !strings.HasSuffix(m, " a") && !strings.HasSuffix(m, " aux") && !strings.HasSuffix(m, " au") { // « ouvert aux titulaires »
+			if !strings.HasSuffix(m, " a") && !strings.HasSuffix(m, " aux") && !strings.HasSuffix(m, " au") && !strings.HasSuffix(m, " to") { // « ouvert aux titulaires », « open to »
 				claimOpen = true
 			}
 		}

@@ -55,6 +55,22 @@ func TestCheckClaims(t *testing.T) {
 		{"two offers, two statuses", "L'offre A est clôturée [1], l'offre B est ouverte [2].", ""},
 		{"uncited sentence, some offer open", "Une des offres est ouverte.", ""},
 		{"uncited sentence, invented amount", "Le salaire atteint 1 000 000 XPF.", claimAmount},
+		// In English, with the statuses as the prompt gives them to an
+		// English question (modelStatus).
+		{"English: closed offer, its status repeated", "This offer is closed (closed on 7 March 2025) [1].", ""},
+		{"English: the structured deadline", "The application deadline was 7 March 2025 [1]: the offer is CLOSED.", ""},
+		{"English: open offer, its status repeated", "This offer is open (until 15 December 2026) [2].", ""},
+		{"English: open offer, status alone", "Status: open, until 15 December 2026 [2].", ""},
+		{"English: closed offer said open, status alone", "Status: open [1].", claimStatus},
+		{"English: closed offer said open", "You can still apply [1].", claimStatus},
+		{"English: open offer said closed", "The offer is closed [2].", claimStatus},
+		{"English: open offer said expired", "Expired [2].", claimStatus},
+		{"English: planted deadline", "The offer is open until 15 January 2027 [1].", claimDate},
+		{"English: open to some, closed", "The job was open to tenured staff [1] but the offer is closed [1].", ""},
+		{"English: no open offer", "No open offer matches [1].", ""},
+		{"English: invented date", "The interview is on February 3, 2027 [2].", claimDate},
+		{"English: duration and amount", "A six-month contract [2] at 250,000 XPF a month [2].", ""},
+		{"English: invented amount", "The salary is 412,000 XPF [2].", claimAmount},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := checkClaims(tc.answer, sources, offers, today, 0)

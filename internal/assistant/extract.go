@@ -53,15 +53,10 @@ func (w *writer) printf(format string, args ...any) { fmt.Fprintf(&w.b, format, 
 func (w *writer) say(fr, en string, args ...any) { w.printf(w.pick(fr, en), args...) }
 
 // pick returns the French or the English text.
-func (w *writer) pick(fr, en string) string {
-	if w.lang == langEnglish {
-		return en
-	}
-	return fr
-}
+func (w *writer) pick(fr, en string) string { return inLang(w.lang, fr, en) }
 
 // date writes a date in the answer's language.
-func (w *writer) date(d offres.Date) string { return w.pick(d.French(), d.English()) }
+func (w *writer) date(d offres.Date) string { return dateIn(w.lang, d) }
 
 // refusal is the refusal in the answer's language; "" inside a comparison,
 // whose conclusion says what the offers do not state.
@@ -209,7 +204,11 @@ func (a *Assistant) answerAbout(w *writer, intent Intent, asked string, o *offre
 	case IntentStartDate:
 		if w.lang == langEnglish && !o.StartDate.IsZero() {
 			line := summaryLine(o, "Poste à pourvoir")
-			w.say("", "The job %s starts in or on %s %s. ", named(o), o.StartDate.English(), w.cite(o, summarySection, line))
+			on := "on"
+			if o.StartDate.MonthOnly() {
+				on = "in"
+			}
+			w.printf("The job %s starts %s %s %s. ", named(o), on, o.StartDate.English(), w.cite(o, summarySection, line))
 			w.printf("%s", w.statusSentence(o, today))
 			return
 		}
@@ -255,7 +254,7 @@ func (a *Assistant) category(w *writer, o *offres.Offer, today offres.Date) {
 		if cat != "" {
 			w.printf(",")
 		}
-		w.printf(" %s : %s %s", w.pick("cadre d'emploi", "cadre d'emploi"), o.CadreEmploi, w.cite(o, summarySection, cadre))
+		w.say(" cadre d'emploi : %s %s", " career grade (cadre d'emploi): %s %s", o.CadreEmploi, w.cite(o, summarySection, cadre))
 	}
 	w.printf(". %s", w.statusSentence(o, today))
 }
@@ -363,7 +362,7 @@ func (a *Assistant) contact(w *writer, o *offres.Offer, today offres.Date) {
 		w.say("Pour l'offre %s : « %s » %s\n%s", "For the offer %s: « %s » %s\n%s", named(o), sentence, w.cite(o, section, sentence), w.statusSentence(o, today))
 		return
 	}
-	w.say("%s", "%s", strings.TrimSpace(fmt.Sprintf(w.pick("%s L'offre %s ne donne pas de contact ni la façon de candidater %s.", "%s The offer %s gives no contact nor how to apply %s."),
+	w.say("%s", "%s", strings.TrimSpace(fmt.Sprintf(w.pick("%s L'offre %s ne donne pas de contact ni la façon de candidater %s.", "%s The offer %s gives no contact and does not say how to apply %s."),
 		w.refusal(), named(o), w.cite(o, summarySection, titleLine(o)))))
 	if o.URL != "" {
 		w.say(" Sa page d'origine : %s.", " Its original page: %s.", o.URL)
@@ -382,7 +381,7 @@ func (a *Assistant) residence(w *writer, o *offres.Offer, today offres.Date) {
 					w.say("L'offre %s indique : « %s » %s", "The offer %s states: « %s » %s", named(o), sentence, w.cite(o, passageSection(p), sentence))
 					quoted = true
 				} else {
-					w.printf(" ; « %s » %s", sentence, w.cite(o, passageSection(p), sentence))
+					w.say(" ; « %s » %s", "; « %s » %s", sentence, w.cite(o, passageSection(p), sentence))
 				}
 			}
 		}
@@ -392,8 +391,9 @@ func (a *Assistant) residence(w *writer, o *offres.Offer, today offres.Date) {
 	} else {
 		w.say("L'offre %s ne mentionne pas de durée de résidence exigée %s.\n", "The offer %s mentions no required length of residence %s.\n", named(o), w.cite(o, summarySection, titleLine(o)))
 	}
-	w.printf("Ce que prévoit la règle de l'emploi local (d'après les sources officielles, état au %s) : %s\nSources : %s\n%s",
-		frenchISODate(a.rules.Date), a.rules.Text, strings.Join(a.rules.Sources, " ; "), w.statusSentence(o, today))
+	w.say("Ce que prévoit la règle de l'emploi local (d'après les sources officielles, état au %s) : %s\nSources : %s\n%s",
+		"What the local-employment rule provides (from the official sources, as of %s): %s\nSources: %s\n%s",
+		dateIn(w.lang, isoDate(a.rules.Date)), w.pick(a.rules.Text, a.rules.English), strings.Join(a.rules.Sources, w.pick(" ; ", "; ")), w.statusSentence(o, today))
 }
 
 // overview presents an offer: its key facts and the passage closest to the
@@ -504,7 +504,7 @@ func describe(q Question, w *writer) string {
 	if cs := q.Filters[offres.FacetContract]; len(cs) > 0 {
 		var labels []string
 		for _, c := range cs {
-			labels = append(labels, strings.ToLower(offres.ContractLabels[c]))
+			labels = append(labels, strings.ToLower(contractLabel(w.lang, c)))
 		}
 		parts = append(parts, "("+strings.Join(labels, ", ")+")")
 	}
@@ -558,13 +558,10 @@ func excerpt(text string, n int) string {
 	return b.String()
 }
 
-// frenchISODate writes 2024-11-30 as « 30 novembre 2024 ».
-func frenchISODate(s string) string {
-	d, err := offres.ParseDate(s)
-	if err != nil {
-		return s
-	}
-	return d.French()
+// isoDate reads 2024-11-30 (the zero date when it is no such date).
+func isoDate(s string) offres.Date {
+	d, _ := offres.ParseDate(s)
+	return d
 }
 
 // atPlace says « à Nouméa », « au Mont-Dore ».

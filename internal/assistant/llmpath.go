@@ -17,8 +17,8 @@ type generated struct {
 	// streamed: tokens reached the stream; failedCheck: the answer came
 	// back but its citations did not hold.
 	streamed, failedCheck bool
-	// rejected names the claim that failed the check (« montant « 1 000
-	// 000 xpf » »), when one did.
+	// rejected names the claim that failed the check, in the question's
+	// language (« montant « 1 000 000 xpf » »), when one did.
 	rejected string
 }
 
@@ -27,13 +27,13 @@ type generated struct {
 // its answer failed the citation check: the caller then gives the
 // extractive answer.
 func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offers []found, ex extracted, today offres.Date, stream Stream) (generated, bool) {
-	sources, texts := buildSources(offers, ex.citations, q.Intent == IntentList, today, a.undated)
-	data := prompts.Data{Today: today.French(), Question: q.Text, Asked: askedOf(q), English: q.Lang == langEnglish, UndatedOpenDays: a.undated}
+	sources, texts := buildSources(offers, ex.citations, q.Intent == IntentList, q.Lang, today, a.undated)
+	data := prompts.Data{Today: dateIn(q.Lang, today), Question: q.Text, Asked: askedOf(q), English: q.Lang == langEnglish, UndatedOpenDays: a.undated}
 	for _, s := range sources {
 		data.Passages = append(data.Passages, prompts.Passage{N: s.N, OfferID: s.OfferID, Title: s.Title, Status: s.Status, Section: s.Section, Text: s.Text})
 	}
 	if q.Intent == IntentResidence {
-		data.Rules, data.RulesDate = a.rules.Text, a.rules.Date
+		data.Rules, data.RulesDate = inLang(q.Lang, a.rules.Text, a.rules.English), a.rules.Date
 	}
 	system, user, err := prompts.Render(data)
 	if err != nil {
@@ -82,7 +82,7 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 		out.failedCheck = true
 		var ce *claimError
 		if errors.As(err, &ce) {
-			out.rejected = ce.kind + " « " + ce.claim + " »"
+			out.rejected = ce.describe(q.Lang)
 		}
 		return out, false
 	}
@@ -122,9 +122,10 @@ var askedPhrases = map[Intent]string{
 // first offers (maxLLMOffers; maxListed for a list), its summary, then
 // (but for a list) the passages that hold the clauses the extractive
 // answer quotes (cited), so that the model sees the clause that states the
-// value asked, and the passage closest to the question; and the full text
-// of each offer, for the citation check.
-func buildSources(offers []found, cited []Citation, list bool, today offres.Date, undated int) ([]Source, map[string]string) {
+// value asked, and the passage closest to the question, each with its
+// offer's status in the question's language (lang), for the model to
+// repeat; and the full text of each offer, for the citation check.
+func buildSources(offers []found, cited []Citation, list bool, lang string, today offres.Date, undated int) ([]Source, map[string]string) {
 	var sources []Source
 	texts := map[string]string{}
 	limit := maxLLMOffers
@@ -137,12 +138,7 @@ func buildSources(offers []found, cited []Citation, list bool, today offres.Date
 		}
 		o := &offers[i].offer
 		texts[o.ID] = offerText(o)
-		status := (&writer{undated: undated}).statusShort(o, today)
-		if st, _ := o.StatusAt(today, undated); st.Closed() {
-			status = "CLÔTURÉE (" + status + ")"
-		} else if st != offres.StatusUnknown {
-			status = "ouverte, " + status
-		}
+		status := modelStatus(lang, o, today, undated)
 		ps := passagesOf(o)
 		if len(ps) == 0 {
 			continue

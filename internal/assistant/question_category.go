@@ -9,7 +9,7 @@ import (
 	"offres/internal/offres"
 )
 
-var categoryWords = set("categorie", "categories", "cat")
+var categoryWords = set("categorie", "categories", "cat", "category")
 
 var beforeCategory = set("de", "en", "la", "les", "une", "un", "des", "d'", "du")
 
@@ -43,7 +43,8 @@ func (p *parser) categoryLetter(j int) string {
 
 // afterCategoryA are the words (lower case, accents kept) after which a
 // lower-case « a » is the category.
-var afterCategoryA = set("et", "ou", "à", "au", "aux", "en", "sur", "dans", "pour", "avec", "qui", "dont", "b", "c")
+var afterCategoryA = set("et", "ou", "à", "au", "aux", "en", "sur", "dans", "pour", "avec", "qui", "dont", "b", "c",
+	"and", "or", "in", "job", "jobs", "position", "positions", "offers")
 
 func (p *parser) category() {
 	for i := 0; i < len(p.toks); i++ {
@@ -63,7 +64,7 @@ func (p *parser) category() {
 				j++
 				continue
 			}
-			if k := p.toks[j].key; (k == "et" || k == "ou") && p.toks[j].free() {
+			if k := p.toks[j].key; (k == "et" || k == "ou" || k == "and" || k == "or") && p.toks[j].free() {
 				if l := p.categoryLetter(j + 1); l != "" {
 					letters = append(letters, l)
 					j += 2

@@ -163,7 +163,7 @@ func (p *parser) deadline(q *Question) {
 	}
 	for i := range p.toks {
 		if ph, ok := statusPhrases().at(p.toks, i, func(ph phrase[[]string], i int) bool {
-			return !p.openTo(i + len(ph.keys))
+			return !p.openTo(i+len(ph.keys)) && !p.first(i+len(ph.keys))
 		}); ok {
 			p.mark(i, i+len(ph.keys), offres.FacetDeadline)
 			p.addFilter(offres.FacetDeadline, ph.val...)
@@ -179,4 +179,12 @@ func (p *parser) openTo(i int) bool {
 	return i < len(p.toks) && p.toks[i].free() && openToWords[p.toks[i].key]
 }
 
-var openToWords = set("a", "aux", "au")
+var openToWords = set("a", "aux", "au", "to")
+
+// first reports whether the token at i makes a status word a comparison of
+// deadlines (« which closes first », « closes earliest »), not a status.
+func (p *parser) first(i int) bool {
+	return i < len(p.toks) && firstWords[p.toks[i].key]
+}
+
+var firstWords = set("first", "earliest", "premier", "premiere")

@@ -302,6 +302,18 @@ func TestUnderstand(t *testing.T) {
 			name: "follow-up only: bare et le", text: "et le salaire ?",
 			intent: IntentSalary,
 		},
+		{
+			name: "English: closing this week", text: "Which offers close this week?",
+			intent: IntentList, filters: qFilters{fDeadline: {stSoon}}, days: 7,
+		},
+		{
+			name: "English: a category and a commune", text: "Which category C jobs are open in Nouméa?",
+			intent: IntentList, filters: qFilters{fCategory: {"C"}, fCommune: {"Nouméa"}},
+		},
+		{
+			name: "English: which closes first is no status", text: "Which closes first, the sage-femme job or the juriste job?",
+			intent: IntentDeadline, subject: "sage-femme juriste", family: FamilyHealth,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -636,6 +648,30 @@ func BenchmarkUnderstand(b *testing.B) {
 	for b.Loop() {
 		for _, q := range questions {
 			Understand(q, qToday)
+		}
+	}
+}
+
+// TestLanguage tells English questions from French ones: two distinct
+// English markers make a question English; French questions with an
+// English job title or a word both languages share stay French.
+func TestLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		question, want string
+	}{
+		{"What is the deadline for the web developer job?", langEnglish},
+		{"Can I work remotely as a full-stack developer?", langEnglish},
+		{"contact for the web developer job?", langEnglish},
+		{"How many police officers does Dumbéa need?", langEnglish},
+		{"Which offers close this week?", langEnglish},
+		{"Quelle est la date limite pour le poste de data analyst ?", langFrench},
+		{"Le télétravail est-il possible pour le développeur full-stack ?", langFrench},
+		{"Quel est le salaire du poste de technicien support helpdesk ?", langFrench},
+		{"Y a-t-il des offres en CDD à Bourail ?", langFrench},
+		{"Combien de postes d'agent de police municipale à Dumbéa ?", langFrench},
+	} {
+		if got := language(tokenize(tc.question)); got != tc.want {
+			t.Errorf("language(%q) = %s, want %s", tc.question, got, tc.want)
 		}
 	}
 }

@@ -113,6 +113,7 @@ func runQuestionSetLLM(t *testing.T, c askCorpus, modes map[fakellm.Mode]*modeTa
 	if err != nil {
 		t.Fatal(err)
 	}
+	langOf := languageOf(cases)
 	rep, err = eval.RunAsk(context.Background(), cases, prompts.Refusals, func(ctx context.Context, conv []string) (eval.AskResult, error) {
 		var ans assistant.Answer
 		id := fmt.Sprintf("eval-conversation-%d", len(fake.Records()))
@@ -143,6 +144,12 @@ func runQuestionSetLLM(t *testing.T, c askCorpus, modes map[fakellm.Mode]*modeTa
 					}
 				}
 			}
+		}
+		// The answer shown, the model's or the extractive one with its
+		// notice, is in the question's language (TestAnswerLanguage).
+		lang := langOf(conv)
+		if wrong := wrongLanguage(ans.Answer+"\n"+ans.Notice, lang, offerValues(t, e, ans)); len(wrong) > 0 {
+			t.Errorf("%q (%s): %q outside the quotes of\n%s\n%s", conv[len(conv)-1], lang, wrong, ans.Answer, ans.Notice)
 		}
 		return eval.AskResult{Answer: ans.Answer, Offers: ans.CitedOffers()}, nil
 	})

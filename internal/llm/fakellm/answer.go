@@ -151,7 +151,11 @@ func (w *writer) say(fr, en string, args ...any) {
 // status writes the offer's status as its passages give it.
 func (w *writer) status(o offer) {
 	p := o.passages[0]
-	detail := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(p.Status, "CLÔTURÉE ("), "ouverte, "), ")")
+	detail := p.Status
+	for _, prefix := range []string{"CLÔTURÉE (", "CLOSED (", "ouverte, ", "open, "} {
+		detail = strings.TrimPrefix(detail, prefix)
+	}
+	detail = strings.TrimSuffix(detail, ")")
 	if w.en {
 		detail = englishStatus(detail)
 	}
@@ -164,13 +168,18 @@ func (w *writer) status(o offer) {
 }
 
 var (
-	closesInRE = regexp.MustCompile(`^clôture dans (\d+) jours?$`)
-	datedRE    = regexp.MustCompile(`^(jusqu'au|clôturée le|publiée le) (\d{1,2} \p{L}+ \d{4})(.*)$`)
+	// englishStatusRE: a status offres wrote in English.
+	englishStatusRE = regexp.MustCompile(`^(until|closed on|published on|closes (in|today)|no deadline given)\b`)
+	closesInRE      = regexp.MustCompile(`^clôture dans (\d+) jours?$`)
+	datedRE         = regexp.MustCompile(`^(jusqu'au|clôturée le|publiée le) (\d{1,2} \p{L}+ \d{4})(.*)$`)
 )
 
-// englishStatus writes an offer's status, as offres' prompt gives it in
-// French, in English.
+// englishStatus writes an offer's status in English: as offres' prompt
+// gives it to an English question, or translated from the French.
 func englishStatus(s string) string {
+	if englishStatusRE.MatchString(s) {
+		return s
+	}
 	if m := closesInRE.FindStringSubmatch(s); m != nil {
 		return "closes in " + m[1] + " days"
 	}
@@ -250,8 +259,8 @@ func value(w *writer, o offer, k kind, comparing bool) bool {
 			switch {
 			case w.en && englishDate(value) != "":
 				fmt.Fprintf(&w.b, ", that is %s", englishDate(value))
-			case !w.en && label == "Catégorie":
-				fmt.Fprintf(&w.b, " (catégorie %s)", value)
+			case label == "Catégorie":
+				w.say(" (catégorie %s)", " (category %s)", value)
 			}
 		}
 	}
@@ -318,11 +327,15 @@ var frenchMonths = map[string]string{"janvier": "January", "février": "February
 	"mai": "May", "juin": "June", "juillet": "July", "août": "August", "septembre": "September", "octobre": "October",
 	"novembre": "November", "décembre": "December"}
 
-// englishDate writes « 12 mars 2027 » in English, "" when s is no such date.
+// englishDate writes « 12 mars 2027 » (or « novembre 2026 ») in English,
+// "" when s is no such date.
 func englishDate(s string) string {
 	f := strings.Fields(s)
-	if len(f) != 3 || frenchMonths[f[1]] == "" {
-		return ""
+	switch {
+	case len(f) == 2 && frenchMonths[f[0]] != "":
+		return frenchMonths[f[0]] + " " + f[1]
+	case len(f) == 3 && frenchMonths[f[1]] != "":
+		return strings.TrimSuffix(f[0], "er") + " " + frenchMonths[f[1]] + " " + f[2]
 	}
-	return f[0] + " " + frenchMonths[f[1]] + " " + f[2]
+	return ""
 }

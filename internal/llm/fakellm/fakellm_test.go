@@ -156,3 +156,40 @@ func TestAnswersPassTheCitationCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusInEitherLanguage reads an offer's status as offres gives it, in
+// French or, to a question asked in English, in English, and repeats it in
+// the answer's language.
+func TestStatusInEitherLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		status       string
+		closed, open bool
+		english      string
+	}{
+		{"CLÔTURÉE (clôturée le 7 mars 2025)", true, false, "closed on 7 March 2025"},
+		{"CLOSED (closed on 7 March 2025)", true, false, "closed on 7 March 2025"},
+		{"CLOSED (published on 3 April 2021, no deadline: expired)", true, false, "published on 3 April 2021, no deadline: expired"},
+		{"ouverte, jusqu'au 12 mars 2027", false, true, "until 12 March 2027"},
+		{"open, until 12 March 2027", false, true, "until 12 March 2027"},
+		{"open, closes in 3 days", false, true, "closes in 3 days"},
+	} {
+		p := passage{N: 1, OfferID: "X-1", Title: "Poste", Status: tc.status}
+		if p.closed() != tc.closed || p.open() != tc.open {
+			t.Errorf("%q: closed %v, open %v; want %v, %v", tc.status, p.closed(), p.open(), tc.closed, tc.open)
+		}
+		w := &writer{en: true}
+		w.status(offer{id: "X-1", title: "Poste", passages: []passage{p}})
+		if !strings.Contains(w.b.String(), "("+tc.english+")") {
+			t.Errorf("%q: the English answer says %q, want (%s)", tc.status, w.b.String(), tc.english)
+		}
+	}
+}
+
+func TestEnglishDate(t *testing.T) {
+	for in, want := range map[string]string{"12 mars 2027": "12 March 2027", "1er février 2027": "1 February 2027",
+		"novembre 2026": "November 2026", "Nouméa": "", "12 mars": ""} {
+		if got := englishDate(in); got != want {
+			t.Errorf("englishDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

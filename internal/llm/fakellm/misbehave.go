@@ -105,7 +105,7 @@ func misbehave(m Mode, v view, careful string) (text, marker string, used Mode) 
 	case FlipStatus:
 		for _, p := range v.Passages {
 			switch {
-			case strings.Contains(p.Status, "sans date limite"):
+			case strings.Contains(p.Status, "sans date limite") || strings.Contains(p.Status, "no deadline"):
 				// No deadline: offres cannot tell open from closed.
 			case p.closed():
 				s := pick(v.English, " Cette offre est encore ouverte [%d].", " This offer is still open [%d].")

@@ -20,9 +20,14 @@ type passage struct {
 }
 
 // closed reports whether the passage's header says its offer is closed or
-// expired; open whether it says it is open.
-func (p passage) closed() bool { return strings.HasPrefix(p.Status, "CLÔTURÉE") }
-func (p passage) open() bool   { return strings.HasPrefix(p.Status, "ouverte") }
+// expired; open whether it says it is open (in French, or in English for a
+// question asked in English).
+func (p passage) closed() bool {
+	return strings.HasPrefix(p.Status, "CLÔTURÉE") || strings.HasPrefix(p.Status, "CLOSED")
+}
+func (p passage) open() bool {
+	return strings.HasPrefix(p.Status, "ouverte") || strings.HasPrefix(p.Status, "open")
+}
 
 // view is what the model reads in offres' answer prompt.
 type view struct {
