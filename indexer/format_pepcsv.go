@@ -60,12 +60,13 @@ func (e *emitter) pepRow(pos string, cols map[string]int, fields []string) error
 	}
 	text := strings.ReplaceAll(get("Description"), `\n`, "\n")
 	o := offres.Offer{
-		ID:       get("Par_ref_offre"),
-		Title:    get("Libelle_metier_OGR"),
-		Employer: pepEmployer,
-		Location: offres.Location{Commune: get("DEP_libelle")},
-		URL:      get("Par_URL_offre"),
-		Source:   string(FormatPEPCSV),
+		ID:              get("Par_ref_offre"),
+		Title:           get("Libelle_metier_OGR"),
+		Employer:        pepEmployer,
+		Location:        offres.Location{Commune: get("DEP_libelle")},
+		URL:             get("Par_URL_offre"),
+		RomeAppellation: get("Code_OGR"),
+		Source:          string(FormatPEPCSV),
 	}
 	if d, ok := ParseFrenchDate(get("Off_date_creation")); ok {
 		o.PublishedAt = d

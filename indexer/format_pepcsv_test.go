@@ -42,6 +42,7 @@ func TestParsePEPCSVFile(t *testing.T) {
 		{"published_at", o.PublishedAt, offres.Date{Year: 2021, Month: 4, Day: 16}},
 		{"url", o.URL, "https://place-emploi-public.gouv.fr/offre-emploi/2020-458922"},
 		{"rome_code", o.RomeCode, ""},
+		{"rome_appellation", o.RomeAppellation, "10715"}, // Code_OGR: the code of its ROME appellation
 		{"contract_type", o.ContractType, ""},
 		{"source", o.Source, "pepcsv"},
 	}

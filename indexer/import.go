@@ -28,7 +28,7 @@ type Index interface {
 // Classifier gives an offer its occupations in the ROME referential, from
 // the code its source gives and its title (*rome.Taxonomy).
 type Classifier interface {
-	OfferOccupations(title, code string) []offres.Occupation
+	OfferOccupations(o *offres.Offer) []offres.Occupation
 }
 
 // DefaultBatchSize is the number of offers written per batch.
@@ -45,6 +45,10 @@ type Importer struct {
 	// compared with the stored one: a newer referential changes them, and
 	// re-importing then updates the offer.
 	Classifier Classifier
+	// IgnoreSourceCodes drops the ROME codes the source gives (RomeCode,
+	// RomeAppellation) before classifying: evaluations measure with it
+	// what the titles alone give, as for a source without codes.
+	IgnoreSourceCodes bool
 	// Progress, when set, is called with the number of source bytes read.
 	Progress func(n int)
 	// Reject, when set, is called for each rejected record.
@@ -227,8 +231,11 @@ type batcher struct {
 }
 
 func (b *batcher) add(ctx context.Context, o offres.Offer) error {
+	if b.im.IgnoreSourceCodes {
+		o.RomeCode, o.RomeAppellation = "", ""
+	}
 	if b.im.Classifier != nil {
-		o.Occupations = b.im.Classifier.OfferOccupations(o.Title, o.RomeCode)
+		o.Occupations = b.im.Classifier.OfferOccupations(&o)
 	}
 	if b.byID == nil {
 		b.byID = make(map[string]offres.Offer, b.size)

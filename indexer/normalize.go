@@ -30,6 +30,7 @@ func normalize(o *offres.Offer) {
 	o.Sections = normSections(o.Sections)
 	o.Skills = normSkills(o.Skills)
 	o.RomeCode = strings.ToUpper(strings.TrimSpace(o.RomeCode))
+	o.RomeAppellation = strings.TrimSpace(o.RomeAppellation)
 	o.URL = strings.TrimSpace(o.URL)
 	o.Source = strings.TrimSpace(o.Source)
 }
@@ -191,7 +192,7 @@ func normSkills(in []offres.Skill) []offres.Skill {
 // those Offer.Validate does not check.
 func validText(o *offres.Offer) bool {
 	fields := []string{o.Employer, o.Direction, o.CadreEmploi, o.Location.Commune, o.Location.Province,
-		o.RomeCode, o.URL, o.Source}
+		o.RomeCode, o.RomeAppellation, o.URL, o.Source}
 	for _, s := range o.Skills {
 		fields = append(fields, s.Label)
 	}

@@ -84,3 +84,17 @@ func TestOfferRanking(t *testing.T) {
 		t.Fatal("o3 is under the cut-off")
 	}
 }
+
+// TestEvidenceFirst: the offers with evidence (the job a search names, or
+// every word) come first, each part in its fused order.
+func TestEvidenceFirst(t *testing.T) {
+	fused := []Fused{{ID: "near1"}, {ID: "job1"}, {ID: "near2"}, {ID: "job2"}, {ID: "job3"}}
+	got := evidenceFirst(fused, map[string]bool{"job1": true, "job2": true, "job3": true})
+	var order []string
+	for _, f := range got {
+		order = append(order, f.ID)
+	}
+	if want := []string{"job1", "job2", "job3", "near1", "near2"}; !slices.Equal(order, want) {
+		t.Errorf("order %q, want %q", order, want)
+	}
+}

@@ -140,6 +140,9 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	// query (or the job it names); not those with some of the words only.
 	evidence := kw.Evidence
 	fused := Fuse(kw.IDs, semantic, kw.Exact, s.hybrid.Fuse)
+	if len(q.Occupations) > 0 {
+		fused = evidenceFirst(fused, evidence)
+	}
 	var dups map[string][]string
 	if collapse {
 		if fused, dups, err = s.collapse(ctx, q, fused); err != nil {
@@ -150,6 +153,24 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	addDuplicates(&res, dups)
 	res.Mode = mode
 	return res, err
+}
+
+// evidenceFirst puts the offers with evidence first, each part in its
+// order. A query that names a job (« ripeur », « aide-soignante ») asks for
+// that job: its offers, and those with every word of the query, come before
+// the offers found by meaning only, however close (the title set: hybrid
+// nDCG@10 0.697 → 0.928, docs/search.md).
+func evidenceFirst(fused []Fused, evidence map[string]bool) []Fused {
+	slices.SortStableFunc(fused, func(a, b Fused) int {
+		switch ea, eb := evidence[a.ID], evidence[b.ID]; {
+		case ea && !eb:
+			return -1
+		case eb && !ea:
+			return 1
+		}
+		return 0
+	})
+	return fused
 }
 
 // collapsedKeywordSearch is keywordSearch with the near-duplicate offers

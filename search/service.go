@@ -28,7 +28,7 @@ type KeywordIndex interface {
 // offer's title names (*rome.Taxonomy).
 type Occupations interface {
 	QueryOccupations(text string) []offres.Occupation
-	OfferOccupations(title, code string) []offres.Occupation
+	OfferOccupations(o *offres.Offer) []offres.Occupation
 	// Appellations returns every job title of the referential with its
 	// code, for the suggestions.
 	Appellations() []offres.Occupation
@@ -264,7 +264,7 @@ func (s *Service) classify(offers []offres.Offer) []offres.Offer {
 		if out == nil {
 			out = slices.Clone(offers)
 		}
-		out[i].Occupations = s.occ.OfferOccupations(o.Title, o.RomeCode)
+		out[i].Occupations = s.occ.OfferOccupations(&o)
 	}
 	if out == nil {
 		return offers

@@ -24,6 +24,9 @@ type common struct {
 	now        func() time.Time // nil: the clock
 	// metrics, when set (offres serve), counts the remote embedder's calls.
 	metrics *metrics.Registry
+	// titlesOnly (offres eval --titles-only) imports offers without the
+	// ROME codes their source gives.
+	titlesOnly bool
 }
 
 // register registers --config and the flags of the settings every command

@@ -30,6 +30,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	setsDir := fs.String("sets", "", "a committed query set (a folder with queries.tsv and qrels.txt), or a folder of sets: each is run in every mode and by the BM25 baseline")
 	offersPath := fs.String("offers", "", "with --sets, --match or --questions: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
 	asJSON := fs.Bool("json", false, "with --sets: print the figures as JSON (the format of figures.json)")
+	titlesOnly := fs.Bool("titles-only", false, "with --offers: import the offers without the ROME codes their source gives, their occupations read from their titles only (what a source without codes gets)")
 	perQuery := fs.Bool("per-query", false, "with --sets: print every graded query's nDCG@10 in each run as TSV instead of the tables")
 	if err := c.parse(fs, args, e); err != nil {
 		return err
@@ -41,6 +42,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 		}
 		c.now = func() time.Time { return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, offres.Noumea) }
 	}
+	c.titlesOnly = *titlesOnly
 	if *questionsPath != "" {
 		return runEvalAsk(ctx, &c, *questionsPath, *offersPath, e)
 	}

@@ -45,7 +45,7 @@ func runEvalMatch(ctx context.Context, c *common, dir, offersPath string, out se
 	}
 	defer eng.Close()
 	if offersPath != "" {
-		if err := importOffers(ctx, eng, offersPath); err != nil {
+		if err := importOffers(ctx, eng, offersPath, c.titlesOnly); err != nil {
 			return err
 		}
 	}

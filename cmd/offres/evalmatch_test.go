@@ -39,7 +39,7 @@ func TestEvalMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	if err := importOffers(ctx, eng, offersDir); err != nil {
+	if err := importOffers(ctx, eng, offersDir, false); err != nil {
 		t.Fatal(err)
 	}
 	sets, err := eval.LoadMatchSets(matchSetsDir)

@@ -79,7 +79,7 @@ func openWithOffers(ctx context.Context, c *common, offersPath string, e env) (e
 	}
 	close = func() { eng.Close(); cleanup() }
 	if offersPath != "" {
-		if err := importOffers(ctx, eng, offersPath); err != nil {
+		if err := importOffers(ctx, eng, offersPath, c.titlesOnly); err != nil {
 			close()
 			return nil, nil, nil, err
 		}
@@ -88,13 +88,16 @@ func openWithOffers(ctx context.Context, c *common, offersPath string, e env) (e
 }
 
 // importOffers imports the offer files or folders at path and brings the
-// vectors up to date.
-func importOffers(ctx context.Context, eng *engine.Engine, path string) error {
+// vectors up to date; with titlesOnly, without the ROME codes their source
+// gives.
+func importOffers(ctx context.Context, eng *engine.Engine, path string, titlesOnly bool) error {
 	files, err := indexer.Files([]string{path})
 	if err != nil {
 		return err
 	}
-	if _, err := eng.Importer().ImportFiles(ctx, files); err != nil {
+	im := eng.Importer()
+	im.IgnoreSourceCodes = titlesOnly
+	if _, err := im.ImportFiles(ctx, files); err != nil {
 		return err
 	}
 	return eng.Refresh(ctx)

@@ -43,7 +43,7 @@ func TestEvalSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	if err := importOffers(ctx, eng, offersDir); err != nil {
+	if err := importOffers(ctx, eng, offersDir, false); err != nil {
 		t.Fatal(err)
 	}
 	sets, err := eval.LoadSearchSets(setsDir)

@@ -133,6 +133,8 @@ type SetResult struct {
 	Order []string `json:"-"`
 	// PerQuery holds the graded runs' reports, for a closer look.
 	PerQuery map[string]Report `json:"-"`
+	// Wrong lists an explanation set's pairs given a wrong status.
+	Wrong []string `json:"-"`
 }
 
 // Unflagged reports whether h is shown as a plain result. For an engine
@@ -355,10 +357,16 @@ func writeExplainMarkdown(bw *bufio.Writer, res SetResult) {
 		f := res.Runs[label]
 		fmt.Fprintf(bw, "| %s | %.3f | %d |\n", label, f.Accuracy, f.QuotedWrong)
 	}
+	if len(res.Wrong) > 0 {
+		bw.WriteString("\nWrong:\n\n")
+		for _, w := range res.Wrong {
+			fmt.Fprintf(bw, "- %s\n", w)
+		}
+	}
 }
 
 // ExplainResult is the SetResult of an explanation set run by label.
 func ExplainResult(name, label string, r ExplainReport) SetResult {
-	return SetResult{Set: name, Explain: true, Queries: r.Pairs, Order: []string{label},
+	return SetResult{Set: name, Explain: true, Queries: r.Pairs, Order: []string{label}, Wrong: r.Wrong,
 		Runs: map[string]Figures{label: {Accuracy: r.Accuracy(), QuotedWrong: r.QuotedWrong}}}
 }

@@ -246,15 +246,16 @@ func (t textQueries) withOccupations(codes, families []string) textQueries {
 		return t
 	}
 	terms := func(field string, values []string, boost float64) query.Query {
+		// The boost goes on each term: bleve (v2.6) ignores the boost of
+		// a disjunction or a conjunction.
 		qs := make([]query.Query, len(values))
 		for i, v := range values {
 			tq := query.NewTermQuery(offres.FoldKey(v))
 			tq.SetField(field)
+			tq.SetBoost(boost)
 			qs[i] = tq
 		}
-		d := query.NewDisjunctionQuery(qs)
-		d.SetBoost(boost)
-		return d
+		return query.NewDisjunctionQuery(qs)
 	}
 	job := terms(fieldRomeKey, append(slices.Clone(codes), families...), romeBoost)
 	or := func(qs ...query.Query) query.Query {

@@ -262,7 +262,8 @@ const exactCheck = 10
 
 // Rank returns the ids of at most n offers matching q's text and filters,
 // by keyword relevance (every term, or any of them when no offer has them
-// all; all offers by recency when there is no text), and those among the
+// all; all offers by recency when there is no text; likeness to all its
+// words for a q.Document), and those among the
 // first exactCheck whose reference or title is the query itself, after
 // offres.FoldKey. It loads no document but those.
 func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Ranking, error) {
@@ -279,13 +280,25 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		return offres.Ranking{}, fmt.Errorf("rank: %w", err)
 	}
 	defer reader.Close()
-	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
+	var text, strict query.Query
+	if q.Document {
+		text = ix.documentQuery(q.Text)
+	} else {
+		texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
+		text, strict = texts.ranking()
+	}
 	filter, err := filterQuery(&q)
 	if err != nil {
 		return offres.Ranking{}, err
 	}
+	if q.Document && len(q.Occupations)+len(q.OccupationFamilies) > 0 {
+		if jobs := jobsQuery(q.Occupations, q.OccupationFamilies); filter == nil {
+			filter = jobs
+		} else {
+			filter = query.NewConjunctionQuery([]query.Query{filter, jobs})
+		}
+	}
 	q.Limit = n
-	text, strict := texts.ranking()
 	res, err := ix.rank(ctx, q, text, filter)
 	if err != nil {
 		return offres.Ranking{}, err
@@ -305,6 +318,9 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 	}
 	exact := map[string]bool{}
 	key := offres.FoldKey(q.Text)
+	if q.Document {
+		key = ""
+	}
 	for i, h := range res.Hits {
 		if i >= exactCheck || key == "" {
 			continue
@@ -527,7 +543,9 @@ func (s snapshotTerms) fuzzy(term string, fuzziness int) []fuzzyTerm {
 func (ix *Index) normalize(q *offres.Query) error {
 	q.Text = strings.TrimSpace(q.Text)
 	switch {
-	case utf8.RuneCountInString(q.Text) > offres.MaxQueryLen:
+	case !q.Document && utf8.RuneCountInString(q.Text) > offres.MaxQueryLen:
+		return fmt.Errorf("query longer than %d characters: %w", offres.MaxQueryLen, offres.ErrInvalid)
+	case utf8.RuneCountInString(q.Text) > offres.MaxProfileText:
 		return fmt.Errorf("query longer than %d characters: %w", offres.MaxQueryLen, offres.ErrInvalid)
 	case q.Page < 0 || q.Page > offres.MaxPage:
 		return fmt.Errorf("page %d out of 1..%d: %w", q.Page, offres.MaxPage, offres.ErrInvalid)

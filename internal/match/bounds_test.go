@@ -37,12 +37,8 @@ func newDemoCatalog(t *testing.T) *demoCatalog {
 	return c
 }
 
-func (c *demoCatalog) Search(_ context.Context, r search.Request) (offres.Result, error) {
-	var res offres.Result
-	for _, id := range c.ids[:min(len(c.ids), r.Limit)] {
-		res.Hits = append(res.Hits, offres.Hit{ID: id})
-	}
-	return res, nil
+func (c *demoCatalog) Resemble(_ context.Context, _ string, _ search.Jobs, _ bool, n int) (search.Likeness, error) {
+	return search.Likeness{Keyword: c.ids[:min(len(c.ids), n)]}, nil
 }
 
 func (c *demoCatalog) Get(_ context.Context, id string) (offres.Offer, error) {

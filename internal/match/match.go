@@ -209,7 +209,7 @@ func (m *Matcher) ExplainAnalyzed(a *Analyzed, o *offres.Offer, today offres.Dat
 		items = append(items, it)
 	}
 	// Diploma and experience, from the profile section (or the text).
-	if it, ok := diplomaItem(a, o); ok {
+	if it, ok := m.diplomaItem(a, o); ok {
 		items = append(items, it)
 	}
 	if it, ok := experienceItem(a, od); ok {
@@ -446,14 +446,19 @@ var keptStems = map[string]bool{stem("gestion"): true, stem("travail"): true, st
 // then a code the ROME's mobility links to, then the offer's title in the
 // profile's words. A profile whose job is not identified leaves it unknown.
 func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
-	title := cleanTitle(o.Title)
+	title := m.jobTitle(o.Title)
 	it := Item{Kind: KindJob, Requirement: title, Required: true, OfferEvidence: o.Title, weight: weightJob, Status: Missing}
 	if m.rome != nil && len(a.occupations) > 0 {
-		level, j, code := m.agreement(a.occupations, m.offerCodes(o))
+		codes, families := m.offerCodes(o)
+		level, j, code := m.agreement(a.occupations, codes, families)
 		switch level {
 		case agreeSame:
 			it.Status, it.strength, it.confidence = Matched, agreeSame, j.Confidence
 			it.ProfileEvidence, it.Note = j.From, "même métier (code ROME "+code+")"
+			return it
+		case agreeFamily:
+			it.Status, it.strength, it.confidence = Matched, agreeFamily, j.Confidence
+			it.ProfileEvidence, it.Note = j.From, "même famille de métiers (code ROME "+code+")"
 			return it
 		case agreeRelated:
 			it.Status, it.strength, it.confidence = Partial, agreeRelated, j.Confidence
@@ -461,7 +466,11 @@ func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
 			return it
 		}
 	}
-	if m.rome != nil {
+	// The loose codes of the profile's lines, when no job of it was
+	// identified: once one is, a code another line shares with the offer's
+	// title by chance (« Chef de projet informatique » and « Responsable de
+	// communication », E1109 both) is no evidence.
+	if m.rome != nil && len(a.occupations) == 0 {
 		if c, code, strength, ok := m.sameTitleCode(a, title); ok {
 			it.Status, it.strength, it.confidence = Matched, strength, 0.9
 			it.ProfileEvidence, it.Note = c, "même métier (code ROME "+code+")"
@@ -494,7 +503,7 @@ func (m *Matcher) sameTitleCode(a *Analyzed, title string) (string, string, int,
 	for _, c := range a.jobs {
 		for _, code := range c.parents {
 			if slices.Contains(family, code) {
-				return c.text, code, agreeRelated, true
+				return c.text, code, agreeFamily, true
 			}
 		}
 	}
@@ -534,17 +543,61 @@ func jobCandidates(p *offres.Profile) []string {
 	return candidates
 }
 
-var titleNoise = regexp.MustCompile(`(?i)\s*(\([^)]*\)|h/f|f/h|[–—-]\s.*$)`)
+var (
+	titleNoise = regexp.MustCompile(`(?i)\s*(\([^)]*\)|\bh\s*/\s*f\b|\bf\s*/\s*h\b)`)
+	// genderPairRE is a word and its other gender: « Conseiller /
+	// Conseillère », « Développeur/Développeuse ».
+	genderPairRE = regexp.MustCompile(`(\p{L}+)\s*/\s*(\p{L}+)`)
+	// titleSepRE separates the parts of a title: « SGAMI OUEST - Mécanicien
+	// auto polyvalent », « Infirmier – médecine polyvalente ».
+	titleSepRE = regexp.MustCompile(`\s+[–—-]\s+|\s*[/|]\s*|\s*:\s+`)
+)
 
-// cleanTitle drops the markers, parentheses and the complement of a title:
-// « Infirmier diplômé d'État (IDE) – médecine polyvalente » → « Infirmier
-// diplômé d'État ».
-func cleanTitle(t string) string {
+// jobTitle is the part of an offer's title that names its job: without
+// its markers and parentheses, one form of each gendered pair, and, of the
+// parts separated by dashes or slashes, the one closest to a job of the
+// ROME (« SGAMI OUEST - Mécanicien auto polyvalent H/F » → « Mécanicien
+// auto polyvalent »), or the first without the referential: never a
+// fragment like « Conseiller » cut from « Conseiller / Conseillère en
+// insertion professionnelle ».
+func (m *Matcher) jobTitle(t string) string {
 	t = titleNoise.ReplaceAllString(t, "")
-	if i := strings.Index(t, " / "); i > 0 {
-		t = t[:i]
+	t = genderPairRE.ReplaceAllStringFunc(t, func(pair string) string {
+		g := genderPairRE.FindStringSubmatch(pair)
+		if samePrefix(g[1], g[2], 4) {
+			return g[1]
+		}
+		return pair
+	})
+	best, bestScore := "", -1.0
+	for _, p := range titleSepRE.Split(t, -1) {
+		p = strings.Trim(p, " .,;-–—")
+		if p == "" {
+			continue
+		}
+		// The ROME's score; without a match, a part in capitals names an
+		// organisation (« SGAMI OUEST »), and the longest part otherwise.
+		score := -0.5 + 0.01*float64(min(len(significant(p)), 9))
+		if p == strings.ToUpper(p) {
+			score = -0.9
+		}
+		if m.rome != nil {
+			if ms := m.rome.NormalizeTitle(p); len(ms) > 0 {
+				score = ms[0].Score
+			}
+		}
+		if score > bestScore {
+			best, bestScore = p, score
+		}
 	}
-	return strings.TrimSpace(t)
+	return strings.TrimSpace(best)
+}
+
+// samePrefix reports whether a and b start alike for n letters, accents
+// and case aside.
+func samePrefix(a, b string, n int) bool {
+	fa, fb := []rune(stem(a)), []rune(stem(b))
+	return len(fa) >= n && len(fb) >= n && string(fa[:n]) == string(fb[:n])
 }
 
 var (
@@ -608,7 +661,7 @@ func noiseDiploma(text string, s, e int) bool {
 // asks of external candidates, when the offer says no more.
 var minimumByCategory = map[string]int{"A": 3, "B": 0, "C": -1}
 
-func diplomaItem(a *Analyzed, o *offres.Offer) (Item, bool) {
+func (m *Matcher) diplomaItem(a *Analyzed, o *offres.Offer) (Item, bool) {
 	p, pd := a.p, a.pd
 	pt := newDoc(profilText(o))
 	want, ws, we, ok := level(pt.text, true)
@@ -629,9 +682,15 @@ func diplomaItem(a *Analyzed, o *offres.Offer) (Item, bool) {
 			it.ProfileEvidence = d.Label
 		}
 	}
+	fieldText, field := diplomaField(pt.text, we)
 	switch {
 	case !found:
 		it.Status, it.Note = Missing, "aucun diplôme indiqué"
+	case want <= 0 && len(field) > 0 && !m.sameTrade(a, fieldText, field):
+		// « CAP espaces verts »: a trade's diploma, met by a diploma of
+		// that trade, not by any diploma of that level (a BTS SIO does
+		// not meet it).
+		it.Status, it.Note = Missing, "diplôme d'une autre spécialité"
 	case have >= want:
 		it.Status = Matched
 	case have == want-1:
@@ -643,6 +702,74 @@ func diplomaItem(a *Analyzed, o *offres.Offer) (Item, bool) {
 		it.ProfileEvidence = pd.sentence(hs, he)
 	}
 	return it, true
+}
+
+// fieldEndRE ends the specialty of a diploma: punctuation, « ou », « et »,
+// « minimum », « exigé »…
+var fieldEndRE = regexp.MustCompile(`(?i)[.,;:()\n]|\s(ou|et|minimum|exig|souhait|requis|obligatoire|apprécié|serait|avec|dans|d'un|d'une|de niveau)\b`)
+
+// genericFieldStems are the words after a diploma's name that name no
+// trade: « CAP ou équivalent », « BTS minimum », « bac professionnel ».
+var genericFieldStems = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`equivalent niveau domaine filiere specialite option type mention diplome titre
+		professionnel pro general technologique superieur etat minimum exige souhaite requis obligatoire
+		apprecie serait plus`) {
+		genericFieldStems[stem(w)] = true
+	}
+}
+
+// sameTrade reports whether a trade (« espaces verts ») is the profile's:
+// the specialty of one of its diplomas shares a word with it or names a
+// job of the same ROME family (« CAP Jardinier paysagiste »), or one of its
+// jobs is of that family. The rest of the profile's text does not count.
+func (m *Matcher) sameTrade(a *Analyzed, field string, stems []string) bool {
+	var want []string
+	if m.rome != nil {
+		want = m.rome.ParentCodes(field)
+		want = want[:min(len(want), 3)]
+	}
+	for _, o := range a.occupations {
+		if slices.Contains(want, o.Code) {
+			return true
+		}
+	}
+	for _, d := range diplomaREs {
+		for _, loc := range d.re.FindAllStringIndex(a.pd.text, 8) {
+			raw, have := diplomaField(a.pd.text, loc[1])
+			if len(have) == 0 {
+				continue
+			}
+			if slices.ContainsFunc(have, func(s string) bool { return slices.Contains(stems, s) }) {
+				return true
+			}
+			if m.rome != nil && slices.ContainsFunc(m.rome.ParentCodes(raw), func(c string) bool { return slices.Contains(want, c) }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// diplomaField returns the specialty a text names right after a diploma
+// ending at end: its words and their stems (« CAP espaces verts » →
+// « espaces verts », espac, vert); no stem when it names none.
+func diplomaField(text string, end int) (string, []string) {
+	if end <= 0 || end > len(text) {
+		return "", nil
+	}
+	rest := text[end:]
+	if loc := fieldEndRE.FindStringIndex(rest); loc != nil {
+		rest = rest[:loc[0]]
+	}
+	var out []string
+	for _, st := range significant(rest) {
+		if !genericFieldStems[st] && len(out) < 4 {
+			out = append(out, st)
+		}
+	}
+	return strings.TrimSpace(rest), out
 }
 
 func levelName(n int) string {

@@ -148,10 +148,16 @@ func TestStructuredProfile(t *testing.T) {
 	}
 }
 
-func TestQueryOfAccents(t *testing.T) {
-	q := QueryOf(&offres.Profile{Text: strings.Repeat("Développeuse à Nouméa, ", 40)})
-	if len(q) > offres.MaxQueryLen || !utf8.ValidString(q) || q == "" {
-		t.Errorf("query of %d bytes: %q", len(q), q)
+// TestProfileDocumentBound: the document of the largest valid profile is
+// within the search's bound, cut between runes.
+func TestProfileDocumentBound(t *testing.T) {
+	p := offres.Profile{Text: strings.Repeat("Développeuse à Nouméa, ", offres.MaxProfileText/23), Skills: []string{"Go", "SQL"}}
+	if err := ValidateProfile(&p); err != nil {
+		t.Fatal(err)
+	}
+	d := profileDocument(&p)
+	if n := utf8.RuneCountInString(d); n > offres.MaxProfileText || !utf8.ValidString(d) || !strings.HasPrefix(d, "Go\nSQL\nDéveloppeuse") {
+		t.Errorf("document of %d runes: %.40q", n, d)
 	}
 }
 

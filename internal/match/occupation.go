@@ -80,19 +80,43 @@ func (m *Matcher) identify(p *offres.Profile) []Occupation {
 
 // titleSegments are the parts of a profile that may name its job: its job
 // titles, the job a « je cherche » sentence names, and the segments of its
-// short lines.
+// lines that may hold a job title — a short line, or the head of a longer
+// one before its colon (« 2014 – 2024 Gestionnaire paie, Mairie de Païta :
+// paie de 350 agents… »), its dates left out. Lines of skills, tools,
+// languages or diplomas name none: « Docker » there is a tool, not a
+// docker; « BTS Assistant de gestion » a diploma, not a job held.
 func titleSegments(p *offres.Profile) []string {
 	segs := append([]string(nil), p.JobTitles...)
 	for _, m := range seekingRE.FindAllStringSubmatch(p.Text, 3) {
 		segs = append(segs, splitSegments(m[1])...)
 	}
 	for _, line := range strings.Split(p.Text, "\n") {
-		if line = strings.TrimSpace(line); line != "" && len([]rune(line)) <= 100 {
+		line = strings.TrimSpace(line)
+		if notTitlesRE.MatchString(line) {
+			continue
+		}
+		line = datesRE.ReplaceAllString(line, "")
+		if len([]rune(line)) > 100 {
+			head, _, ok := strings.Cut(line, ":")
+			if !ok || len([]rune(head)) > 100 {
+				continue
+			}
+			line = head
+		}
+		if line != "" {
 			segs = append(segs, splitSegments(line)...)
 		}
 	}
 	return segs
 }
+
+// notTitlesRE finds the lines of a CV that list skills, tools, languages,
+// diplomas or interests rather than jobs.
+var notTitlesRE = regexp.MustCompile(`(?i)^[\s•*-]*(comp[ée]tences?|savoir[- ]faire|outils?|logiciels?|langues?|langages?|technologies|permis|formations?|dipl[oô]mes?|certifications?|centres? d'int[ée]r[eê]t|loisirs|qualit[ée]s|atouts|CAP|BEP|BTS|DUT|BUT|DEUG|licence|master|mast[eè]re|doctorat|bac(calaur[ée]at)?)\b`)
+
+// datesRE finds the dates a CV line starts with: « 2014 – 2024 », « depuis
+// 2019 : », « 03/2018 - aujourd'hui », « 2010 ».
+var datesRE = regexp.MustCompile(`(?i)^(?:(?:depuis|de|du|en)\s+)?(?:(?:\d{1,2}/)?\d{4})(?:\s*(?:[–—-]|à|au)\s*(?:(?:\d{1,2}/)?\d{4}|aujourd'hui|aujourd’hui|pr[ée]sent|ce jour|auj\.?))?\s*[:,–—-]?\s*`)
 
 func splitSegments(line string) []string {
 	var out []string
@@ -107,31 +131,39 @@ func splitSegments(line string) []string {
 // Job agreement levels, best first.
 const (
 	agreeSame    = 3 // the offer's code is one of the profile's
-	agreeRelated = 2 // a code the ROME's mobility links to one of the profile's
+	agreeFamily  = 2 // the same historic code: a job of the same family
+	agreeRelated = 1 // a code the ROME's mobility links to one of the profile's
 	agreeNone    = 0
 )
 
-// offerCodes are the codes of an offer: its source's, the historic code of
-// that, and its occupations.
-func (m *Matcher) offerCodes(o *offres.Offer) []string {
-	var codes []string
-	if o.RomeCode != "" {
-		codes = append(codes, o.RomeCode)
-		if info, ok := m.rome.Code(o.RomeCode); ok && info.Parent != o.RomeCode {
-			codes = append(codes, info.Parent)
+// offerCodes are the codes of an offer — its source's and its
+// occupations' — and their historic codes (families).
+func (m *Matcher) offerCodes(o *offres.Offer) (codes, families []string) {
+	add := func(code, family string) {
+		codes = append(codes, code)
+		if family == "" {
+			if info, ok := m.rome.Code(code); ok {
+				family = info.Parent
+			}
+		}
+		if family != "" {
+			families = append(families, family)
 		}
 	}
-	for _, oc := range o.Occupations {
-		codes = append(codes, oc.Code)
+	if o.RomeCode != "" {
+		add(o.RomeCode, "")
 	}
-	if len(codes) == 0 { // an offer not imported: its title's best appellations
-		for _, mt := range m.rome.NormalizeTitle(cleanTitle(o.Title)) {
+	for _, oc := range o.Occupations {
+		add(oc.Code, oc.Family)
+	}
+	if len(codes) == 0 { // an offer not imported: its title's best appellations, as the import reads them
+		for _, mt := range m.rome.NormalizeTitle(o.Title) {
 			if mt.Score >= offerTitleMinScore {
-				codes = append(codes, mt.Code, mt.Specific)
+				add(mt.Specific, mt.Code)
 			}
 		}
 	}
-	return codes
+	return codes, families
 }
 
 // offerTitleMinScore is the least score of an appellation that gives an
@@ -139,17 +171,30 @@ func (m *Matcher) offerCodes(o *offres.Offer) []string {
 const offerTitleMinScore = 0.8
 
 // agreement compares the profile's jobs with the offer's codes: the level,
-// the profile's job and the offer's code that agree.
-func (m *Matcher) agreement(jobs []Occupation, codes []string) (int, Occupation, string) {
+// the profile's job and the offer's code that agree. The same code is the
+// same job (a source coding at the historic level, as France Travail does,
+// agrees with the profile's historic code); the same historic code, the
+// same family of jobs (« développeur web » and « ingénieur d'études
+// informatique », M1805).
+func (m *Matcher) agreement(jobs []Occupation, codes, families []string) (int, Occupation, string) {
 	for _, j := range jobs {
 		for _, c := range codes {
-			if c == j.Code || c == j.Specific {
+			if c == j.Specific || (c == j.Code && (j.Specific == "" || j.Specific == j.Code || slices.Contains(families, c))) {
 				return agreeSame, j, c
 			}
 		}
+		// A job inferred from the tasks is known by its family only.
+		if j.From == inferredFrom && slices.Contains(families, j.Code) {
+			return agreeSame, j, j.Code
+		}
 	}
 	for _, j := range jobs {
-		for _, c := range codes {
+		if slices.Contains(families, j.Code) {
+			return agreeFamily, j, j.Code
+		}
+	}
+	for _, j := range jobs {
+		for _, c := range append(slices.Clone(codes), families...) {
 			if m.linked(j.Code, c) || m.linked(j.Specific, c) {
 				return agreeRelated, j, c
 			}

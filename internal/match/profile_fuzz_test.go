@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -63,14 +62,8 @@ func FuzzProfile(f *testing.F) {
 			return
 		}
 
-		q := QueryOf(&p)
-		switch {
-		case !utf8.ValidString(q), len(q) > offres.MaxQueryLen:
-			t.Fatalf("search text %q: not UTF-8 or longer than %d bytes", q, offres.MaxQueryLen)
-		case q != strings.Join(strings.Fields(q), " "):
-			t.Fatalf("search text %q is not single-spaced", q)
-		case QueryOf(&offres.Profile{Text: q}) != q:
-			t.Fatalf("search text %q is not its own search text", q)
+		if d := profileDocument(&p); !utf8.ValidString(d) || utf8.RuneCountInString(d) > offres.MaxProfileText {
+			t.Fatalf("document of %d runes, valid UTF-8 %t", utf8.RuneCountInString(d), utf8.ValidString(d))
 		}
 
 		o := offers[int(pick)%len(offers)]

@@ -36,6 +36,9 @@ type Offer struct {
 	Skills      []Skill   `json:"skills,omitempty"`
 	// RomeCode is the ROME code the source gives, if any.
 	RomeCode string `json:"rome_code,omitempty"`
+	// RomeAppellation is the code (« code OGR ») of the ROME appellation
+	// the source gives, if any.
+	RomeAppellation string `json:"rome_appellation,omitempty"`
 	// Occupations are the offer's jobs in the ROME referential, found at
 	// import from RomeCode and the title (indexer.Classifier).
 	Occupations []Occupation `json:"occupations,omitempty"`

@@ -56,6 +56,12 @@ type Query struct {
 	// neighbouring job of the same family rank above those with the words
 	// alone, below those of the job.
 	OccupationFamilies []string
+	// Document makes Text a document, a profile or a CV of up to
+	// MaxProfileText runes, rather than the words of a search: offers are
+	// ranked by likeness to all its words (fulltext.Index.Rank only), and
+	// Occupations and OccupationFamilies, when set, restrict them to the
+	// offers of these codes or of these historic codes.
+	Document bool
 	// IDs, when not empty, restricts the result to these offers, in this
 	// order (the fused ranking of a hybrid search): the filters still
 	// apply, Text then only highlights and Sort is ignored.

@@ -25,15 +25,22 @@ const (
 	maxOccupations = 3
 )
 
-// OfferOccupations returns the occupations of an offer: code, when the
-// source gives a known one, then those of the title's best matches (the
-// detailed code of each appellation), each once, at most three.
-func (t *Taxonomy) OfferOccupations(title, code string) []offres.Occupation {
+// OfferOccupations returns the occupations of an offer: those of the codes
+// its source gives, when known — its ROME code, the code of its
+// appellation (Place de l'emploi public's « Code_OGR ») — then those of its
+// title's best matches (the detailed code of each appellation), each once,
+// at most three.
+func (t *Taxonomy) OfferOccupations(o *offres.Offer) []offres.Occupation {
 	var out []offres.Occupation
-	if o, ok := t.occupation(code); ok {
-		out = append(out, o)
+	if oc, ok := t.occupation(o.RomeCode); ok {
+		out = append(out, oc)
 	}
-	return t.bestOccupations(out, t.NormalizeTitle(title), offerMinScore)
+	if j, ok := t.byApp[o.RomeAppellation]; ok {
+		if oc, ok := t.occupation(t.appellations[j].Code); ok && !slices.ContainsFunc(out, func(x offres.Occupation) bool { return x.Code == oc.Code }) {
+			out = append(out, oc)
+		}
+	}
+	return t.bestOccupations(out, t.NormalizeTitle(o.Title), offerMinScore)
 }
 
 // QueryOccupations returns the occupations a search names, when its words

@@ -23,6 +23,7 @@ type Taxonomy struct {
 	problems     []Problem
 
 	byCode   map[string]int // code → index in codes
+	byApp    map[string]int // appellation code (OGR) → index in appellations
 	appCount []int          // appellations per code, by index in codes
 	titles   titleIndex
 	skills   skillIndex
@@ -171,7 +172,9 @@ func (t *Taxonomy) build() error {
 		}
 	}
 	t.appCount = make([]int, len(t.codes))
-	for _, a := range t.appellations {
+	t.byApp = make(map[string]int, len(t.appellations))
+	for j, a := range t.appellations {
+		t.byApp[a.ID] = j
 		i, ok := t.byCode[a.Code]
 		if !ok {
 			return fmt.Errorf("appellation %s: unknown code %s", a.ID, a.Code)

@@ -43,12 +43,17 @@ const (
 
 // Factors applied to the score of a match through a derived form.
 const (
-	factorAcronym  = 0.97 // the acronym of an appellation: « (IDE) »
-	factorSegment  = 0.9  // a part of an appellation: « … - Pet sitter »
-	factorLexicon  = 0.95 // a synonym from the lexicon
-	factorHead     = 0.98 // the title before its first dash or comma
-	factorTail     = 0.85 // another part of the title
-	factorBrackets = 0.95 // words between brackets in the title, exact only
+	factorAcronym = 0.97 // the acronym of an appellation: « (IDE) »
+	factorSegment = 0.9  // a part of an appellation: « … - Pet sitter »
+	// factorUnqualified: an appellation without its qualifier « Agent
+	// technique » of « Agent technique (espaces verts) »; a title with
+	// these words only is too vague to name the job (below every
+	// threshold that gives an offer, a query or a profile its job).
+	factorUnqualified = 0.75
+	factorLexicon     = 0.95 // a synonym from the lexicon
+	factorHead        = 0.98 // the title before its first dash or comma
+	factorTail        = 0.85 // another part of the title
+	factorBrackets    = 0.95 // words between brackets in the title, exact only
 )
 
 // titleIndex maps the content words of the appellations to their forms.
@@ -199,8 +204,25 @@ func (t *Taxonomy) appellationForms(label string) []form {
 			}
 		}
 	}
+	// A qualifier between brackets that is no acronym is part of the job:
+	// « Agent / Agente technique (espaces verts) » is a gardener, and the
+	// words outside the brackets alone (« Agent technique ») name a dozen
+	// jobs. The label with its qualifier is the full form; without it, a
+	// form too weak to name the job alone.
+	qualified := false
 	for _, in := range inner {
-		addAcronym(in)
+		if addAcronym(in) || strings.TrimSpace(in) == "" {
+			continue
+		}
+		qualified = true
+		for _, v := range slashVariants(main + " " + in) {
+			out = append(out, form{v, 1, true})
+		}
+	}
+	if qualified {
+		for i := range variants {
+			out[i].factor = factorUnqualified
+		}
 	}
 	return out
 }

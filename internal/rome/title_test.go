@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"offres/internal/offres"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/titles.golden")
@@ -357,5 +359,49 @@ func TestParentCodes(t *testing.T) {
 		if got := tax.ParentCodes(title); len(got) == 0 || got[0] != "M1805" {
 			t.Errorf("ParentCodes(%q) = %v, want M1805 first", title, got)
 		}
+	}
+}
+
+// TestQualifiedAppellations: an appellation's qualifier between brackets
+// is part of its job. « Agent technique » alone, the words of a dozen
+// appellations « Agent / Agente technique (espaces verts) », « Adjoint /
+// Adjointe technique (nettoyage de la voirie) »…, names none of them well
+// enough to give an offer its occupation; with its qualifier it does.
+func TestQualifiedAppellations(t *testing.T) {
+	tx := realTaxonomy(t)
+	for _, title := range []string{"Agent technique H/F", "Adjoint technique"} {
+		if ms := tx.NormalizeTitle(title); len(ms) > 0 && ms[0].Score >= offerMinScore {
+			t.Errorf("%q → %s %q at %.2f: a vague title names a job", title, ms[0].Code, ms[0].Appellation, ms[0].Score)
+		}
+	}
+	for title, code := range map[string]string{"Agent technique espaces verts": "A1203", "Adjoint technique nettoyage de la voirie": "I1202"} {
+		if ms := tx.NormalizeTitle(title); len(ms) == 0 || ms[0].Code != code || ms[0].Score < offerMinScore {
+			t.Errorf("%q → %v, want %s", title, ms, code)
+		}
+	}
+}
+
+// TestOfferOccupationsSourceCodes: the codes a source gives come first,
+// the ROME code (France Travail's romeCode) and the appellation's code
+// (Place de l'emploi public's Code_OGR: 19827 is « Technicien / Technicienne
+// de maintenance d'installations automatisées », I1302); unknown codes are
+// ignored and the title still counts.
+func TestOfferOccupationsSourceCodes(t *testing.T) {
+	tx := realTaxonomy(t)
+	codes := func(o offres.Offer) []string {
+		var out []string
+		for _, oc := range tx.OfferOccupations(&o) {
+			out = append(out, oc.Code)
+		}
+		return out
+	}
+	if got := codes(offres.Offer{Title: "Agent technique H/F", RomeAppellation: "19827"}); len(got) == 0 || got[0] != "I1302" {
+		t.Errorf("appellation code: %v, want I1302 first", got)
+	}
+	if got := codes(offres.Offer{Title: "Ripeur (H/F)", RomeCode: "K2303", RomeAppellation: "99999999"}); !slices.Equal(got, []string{"K2303"}) {
+		t.Errorf("unknown appellation code: %v, want [K2303]", got)
+	}
+	if got := codes(offres.Offer{Title: "Agent technique H/F"}); len(got) != 0 {
+		t.Errorf("a vague title alone: %v, want none", got)
 	}
 }

@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"offres/internal/demo"
+	"offres/internal/offres"
+	"offres/internal/rome"
+	"offres/search"
+)
+
+// importDemoROME opens an engine with the embedded ROME referential, as
+// offres serve does, and imports the demo corpus.
+func importDemoROME(t *testing.T) *Engine {
+	t.Helper()
+	tax, err := rome.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Open(context.Background(), Options{Dir: t.TempDir(), Now: fixedNow, Rome: tax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	if _, _, err := e.Import(context.Background(), "demo.json", bytes.NewReader(demo.Offers)); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestResemble: the offers alike a CV by its words (beyond a search's
+// bound), by its meaning, and those of its jobs; bad input is a user
+// error.
+func TestResemble(t *testing.T) {
+	e := importDemoROME(t)
+	ctx := context.Background()
+	cv := "Infirmière diplômée d'État\n" + strings.Repeat("Soins infirmiers en service de médecine, pansements, prise en charge des patients, transmissions. ", 6)
+	like, err := e.Search().Resemble(ctx, cv, search.Jobs{Families: []string{"J1506"}}, true, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(like.Keyword) == 0 || len(like.Semantic) == 0 || len(like.Job) == 0 {
+		t.Fatalf("likeness %+v: a ranking is empty", like)
+	}
+	for _, id := range like.Job {
+		o, err := e.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(o.Occupations, func(oc offres.Occupation) bool { return oc.Code == "J1506" || oc.Family == "J1506" }) {
+			t.Errorf("%s %q (%v) among the offers of J1506", id, o.Title, o.Occupations)
+		}
+	}
+	if !slices.Contains(like.Keyword[:min(3, len(like.Keyword))], "CHT-Médecine-2026-03") {
+		t.Errorf("the nurse's offer is not among the first by words: %q", like.Keyword)
+	}
+	for _, bad := range []string{"\xff", strings.Repeat("a ", offres.MaxProfileText)} {
+		if _, err := e.Search().Resemble(ctx, bad, search.Jobs{}, true, 10); !errors.Is(err, offres.ErrInvalid) {
+			t.Errorf("Resemble(%.10q…): %v, want ErrInvalid", bad, err)
+		}
+	}
+}
