@@ -263,6 +263,14 @@ func agreeing(partial, semantic []string) []string {
 	return kept
 }
 
+// filteredIndex is a KeywordIndex that tells the offers a query lets
+// through as a set, more cheaply than their ranking (*fulltext.Index).
+type filteredIndex interface {
+	// Filtered returns the ids of the offers Rank(ctx, q, n) would rank,
+	// in any order, and false (no ids) when there are more than n.
+	Filtered(ctx context.Context, q offres.Query, n int) (ids []string, ok bool, err error)
+}
+
 // allowed returns the offers a filtered search may return, when the filters
 // let few enough through to restrict the vector search to them beforehand;
 // nil otherwise (the filters then apply to the fused set only).
@@ -272,11 +280,20 @@ func (s *Service) allowed(ctx context.Context, q offres.Query) (map[string]bool,
 	}
 	fq := q
 	fq.Text = ""
-	r, err := s.index.Rank(ctx, fq, maxAllowed+1)
-	if err != nil || len(r.IDs) > maxAllowed {
-		return nil, err
+	var ids []string
+	if f, ok := s.index.(filteredIndex); ok {
+		found, few, err := f.Filtered(ctx, fq, maxAllowed)
+		if err != nil || !few {
+			return nil, err
+		}
+		ids = found
+	} else {
+		r, err := s.index.Rank(ctx, fq, maxAllowed+1)
+		if err != nil || len(r.IDs) > maxAllowed {
+			return nil, err
+		}
+		ids = r.IDs
 	}
-	ids := r.IDs
 	set := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		set[id] = true

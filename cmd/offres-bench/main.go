@@ -1,7 +1,7 @@
 // Command offres-bench measures offres on a generated corpus: import
 // throughput through the real importer (parse, catalogue, full-text index),
 // the training and embedding of the built-in model, search latency
-// percentiles in each mode, suggestion latency, and the peak resident
+// percentiles in each mode, with and without filters, suggestion latency, and the peak resident
 // memory of the process. It prints a Markdown table for docs/benchmarks.md.
 //
 //	go run ./cmd/offres-bench --testdata ../shared/data --offers 10000
@@ -50,6 +50,7 @@ func run(args []string, out io.Writer) error {
 	settle := fs.Duration("settle", 0, "pause between the import and the queries")
 	batch := fs.Int("batch", indexer.DefaultBatchSize, "offers per import batch")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	searchProfile := fs.String("search-cpuprofile", "", "write a CPU profile of the searches only (every mode, with and without filters) to this file")
 	databaseURL := fs.String("database-url", "", "run in the PostgreSQL mode on this (empty) database")
 	createDB := fs.String("create-database", "", "create this database on the server of OFFRES_TEST_DATABASE_URL, print its URL and exit")
 	writeCorpus := fs.String("write-corpus", "", "write the generated corpus to this file as NDJSON and exit")
@@ -57,6 +58,9 @@ func run(args []string, out io.Writer) error {
 	python := fs.String("python", "/usr/bin/python3", "the Python with python3-xapian, for --reference xapian")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *searchProfile != "" && *cpuprofile != "" {
+		return fmt.Errorf("--search-cpuprofile and --cpuprofile exclude each other")
 	}
 	if *reference != "" && *reference != "xapian" {
 		return fmt.Errorf("--reference %q: want xapian", *reference)
@@ -132,23 +136,28 @@ func run(args []string, out io.Writer) error {
 
 	time.Sleep(*settle)
 	svc := eng.Search()
+	stopSearchProfile, err := startProfile(*searchProfile)
+	if err != nil {
+		return err
+	}
 	modes := []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid}
 	typical := make([]latencies, len(modes))
+	filtered := make([]latencies, len(modes))
 	for i, mode := range modes {
-		typical[i] = lat(*rounds, typicalQueries, func(q string) error {
-			res, err := svc.Search(ctx, search.Request{Text: q, Mode: mode})
-			if err == nil && res.Mode != mode {
-				err = fmt.Errorf("%q ran in mode %s, not %s", q, res.Mode, mode)
-			}
-			return err
-		})
+		for _, f := range []struct {
+			l       *latencies
+			filters map[string][]string
+		}{{&typical[i], nil}, {&filtered[i], benchFilters}} {
+			*f.l = lat(*rounds, typicalQueries, func(q string) error {
+				res, err := svc.Search(ctx, search.Request{Text: q, Mode: mode, Filters: f.filters})
+				if err == nil && res.Mode != mode {
+					err = fmt.Errorf("%q ran in mode %s, not %s", q, res.Mode, mode)
+				}
+				return err
+			})
+		}
 	}
-	faceted := lat(*rounds, typicalQueries, func(q string) error {
-		_, err := svc.Search(ctx, search.Request{Text: q, Filters: map[string][]string{
-			offres.FacetCategory: {"A", "B"}, offres.FacetCommune: {"Nouméa", "Le Mont-Dore", "Dumbéa"},
-		}})
-		return err
-	})
+	stopSearchProfile()
 	suggest := lat(*rounds*5, prefixes, func(p string) error {
 		_, err := svc.Suggest(ctx, p, 8)
 		return err
@@ -162,7 +171,7 @@ func run(args []string, out io.Writer) error {
 		return err
 	})
 	pprof.StopCPUProfile()
-	for _, l := range append(typical, faceted, suggest, answers) {
+	for _, l := range append(append(typical, filtered...), suggest, answers) {
 		if l.err != nil {
 			return fmt.Errorf("query: %w", l.err)
 		}
@@ -187,7 +196,9 @@ func run(args []string, out io.Writer) error {
 	for i, mode := range modes {
 		typical[i].row(out, "search "+mode+", typical queries")
 	}
-	faceted.row(out, "search hybrid, faceted (2 filters)")
+	for i, mode := range modes {
+		filtered[i].row(out, "search "+mode+", 2 filters (category A or B, 3 communes)")
+	}
 	suggest.row(out, "suggest")
 	answers.row(out, "assistant, extractive answers")
 	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", peakRSS())
@@ -203,6 +214,32 @@ func run(args []string, out io.Writer) error {
 		compare(out, ref, modes, typical, *n, importTime, importTime+modelTime+ivfTime)
 	}
 	return nil
+}
+
+// benchFilters are the filters of the filtered searches: two facets, about
+// a third of the offers through.
+var benchFilters = map[string][]string{
+	offres.FacetCategory: {"A", "B"}, offres.FacetCommune: {"Nouméa", "Le Mont-Dore", "Dumbéa"},
+}
+
+// startProfile starts a CPU profile into path, when path is not empty,
+// and returns what stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 var typicalQueries = []string{

@@ -99,3 +99,39 @@ func TestSearchIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestFiltered checks Filtered against the set of Rank's ids, for queries
+// without text as a filtered semantic search makes them: filters, the
+// deadline rule, a named job; and false beyond n.
+func TestFiltered(t *testing.T) {
+	backends(t, func(t *testing.T, ix *Index) {
+		ctx := context.Background()
+		for _, q := range []offres.Query{
+			{Filters: map[string][]string{offres.FacetCommune: {"Nouméa"}}},
+			{Filters: map[string][]string{offres.FacetCommune: {"Nouméa", "Dumbéa"}, offres.FacetCategory: {"A", "B"}}},
+			{Filters: map[string][]string{offres.FacetCategory: {"B"}}, IncludeClosed: true},
+			{Filters: map[string][]string{offres.FacetCommune: {"Nouméa"}}, Occupations: []string{"J1506"}},
+			{Filters: map[string][]string{offres.FacetCommune: {"Bourail"}, offres.FacetCategory: {"A"}}},
+			{},
+		} {
+			q.Today = today
+			r, err := ix.Rank(ctx, q, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Sorted(slices.Values(r.IDs))
+			got, ok, err := ix.Filtered(ctx, q, 100)
+			if err != nil || !ok {
+				t.Fatalf("Filtered(%+v) = %v, %v", q, ok, err)
+			}
+			if slices.Sort(got); !slices.Equal(got, want) {
+				t.Errorf("Filtered(%+v) = %q, Rank's set %q", q, got, want)
+			}
+			if len(want) > 1 {
+				if got, ok, err := ix.Filtered(ctx, q, len(want)-1); err != nil || ok || got != nil {
+					t.Errorf("Filtered(%+v, %d) = %q, %v, %v: want false beyond n", q, len(want)-1, got, ok, err)
+				}
+			}
+		}
+	})
+}

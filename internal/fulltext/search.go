@@ -197,11 +197,15 @@ func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offr
 			ids = append(ids, id)
 		}
 	}
-	must := query.Query(query.NewDocIDQuery(ids))
+	// The ids drive the search, and the offers' term and the filters are
+	// checked for them only: with offersQuery as the Must clause, every
+	// offer of the index was read and scored to keep those of ids. Every
+	// hit scores the same either way, so the order of ties is the index's.
+	keep := offersQuery()
 	if filter != nil {
-		must = query.NewConjunctionQuery([]query.Query{must, filter})
+		keep = query.NewConjunctionQuery([]query.Query{keep, filter})
 	}
-	bq := &query.BooleanQuery{Must: offersQuery(), Filter: must}
+	bq := &query.BooleanQuery{Must: query.NewDocIDQuery(ids), Filter: keep}
 	if q.Sort != offres.SortRelevance {
 		// Another order than the ranking: bleve sorts and pages.
 		req := bleve.NewSearchRequestOptions(bq, q.Limit, (q.Page-1)*q.Limit, false)
@@ -338,6 +342,54 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		}
 	}
 	return offres.Ranking{IDs: ids, Scores: scores, Exact: exact, Evidence: evidence}, nil
+}
+
+// Filtered returns the ids of the offers that Rank(ctx, q, n) would rank,
+// in no order, when there are at most n of them; ok is false, and ids nil,
+// when there are more. It is for a set, where Rank's order costs: the
+// filters drive the search (their postings are short), the text's query
+// (or the offers' term) is checked for their offers only, and nothing is
+// sorted, scored by a field or loaded.
+func (ix *Index) Filtered(ctx context.Context, q offres.Query, n int) (ids []string, ok bool, err error) {
+	q.Page, q.Limit = 1, 1
+	q.IDs = nil
+	if err := ix.normalize(&q); err != nil {
+		return nil, false, err
+	}
+	if n <= 0 {
+		return nil, false, nil
+	}
+	reader, err := ix.reader()
+	if err != nil {
+		return nil, false, fmt.Errorf("filtered: %w", err)
+	}
+	defer reader.Close()
+	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
+	filter, err := filterQuery(&q)
+	if err != nil {
+		return nil, false, err
+	}
+	text, _ := texts.ranking()
+	if text == nil {
+		text = offersQuery()
+	}
+	bq := &query.BooleanQuery{Must: text}
+	if filter != nil {
+		bq = &query.BooleanQuery{Must: filter, Filter: text}
+	}
+	req := bleve.NewSearchRequestOptions(bq, n+1, 0, false)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, false, searchError(ctx, err)
+	}
+	if len(res.Hits) > n {
+		return nil, false, nil
+	}
+	ids = make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, true, nil
 }
 
 // rank is run without facets.

@@ -318,11 +318,14 @@ func (l *Layer) Passages(ctx context.Context, q []float32, k int, minScore float
 	if mem == nil {
 		return nil, nil // nothing embedded yet
 	}
-	var filter func(string) bool
+	var hits []vectors.Hit
+	var err error
 	if allowed != nil {
-		filter = func(id string) bool { return allowed[id] }
+		// Only the allowed offers' passages are scored, when they are few.
+		hits, err = mem.SearchOffers(ctx, q, k, minScore, allowed)
+	} else {
+		hits, err = mem.Search(ctx, q, k, minScore, nil)
 	}
-	hits, err := mem.Search(ctx, q, k, minScore, filter)
 	if err != nil {
 		return nil, err
 	}

@@ -348,7 +348,7 @@ func (ix *Index) sample(size int) []float32 {
 	})
 	out := make([]float32, 0, len(picks)*ix.dims)
 	for _, p := range picks {
-		out = append(out, ix.vec(p.r)...)
+		out = ix.data.vec(out, p.r)
 	}
 	return out
 }
@@ -400,15 +400,19 @@ func (ix *Index) train(j *trainJob) {
 	// its pages written once, so that the copy, holding up writes, does not
 	// fault them in: fresh from the system, they made it 3 times slower.
 	ix.mu.RLock()
-	size := max(cap(ix.data), len(ix.data)+len(ix.data)/8)
+	size := max(ix.data.cap(), ix.data.len()+ix.data.len()/8)
 	ix.mu.RUnlock()
-	slab := make([]float32, size)
-	for i := 0; i < len(slab); i += 1024 {
-		slab[i] = 0
+	spare := newSlab(d, size)
+	spare.codes, spare.scales = spare.codes[:size*d], spare.scales[:size]
+	for i := 0; i < len(spare.codes); i += 4096 {
+		spare.codes[i] = 0
+	}
+	for i := 0; i < len(spare.scales); i += 1024 {
+		spare.scales[i] = 0
 	}
 	ix.hook(stageSlab)
 	for round := 1; ; round++ {
-		ids, vecs, done := ix.catchUp(j, q, &got, slab, round)
+		ids, vecs, done := ix.catchUp(j, q, &got, spare, round)
 		if done {
 			return
 		}
@@ -427,7 +431,7 @@ func (ix *Index) copyRows(lo, hi int) ([]string, []float32) {
 	if lo >= hi {
 		return nil, nil
 	}
-	return slices.Clone(ix.ids[lo:hi]), slices.Clone(ix.data[lo*ix.dims : hi*ix.dims])
+	return slices.Clone(ix.ids[lo:hi]), ix.data.rows(make([]float32, 0, (hi-lo)*ix.dims), lo, hi)
 }
 
 // catchUp is a round of train after the rows were assigned: holding wmu,
@@ -435,7 +439,7 @@ func (ix *Index) copyRows(lo, hi int) ([]string, []float32) {
 // catchUpRounds rounds), or copies the rows written since, to assign them
 // holding no lock. done is true when the training is over: regrouped, or
 // superseded.
-func (ix *Index) catchUp(j *trainJob, q *quantiser, got *assignments, slab []float32, round int) (ids []string, vecs []float32, done bool) {
+func (ix *Index) catchUp(j *trainJob, q *quantiser, got *assignments, spare slab, round int) (ids []string, vecs []float32, done bool) {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
 	if ix.job != j {
@@ -443,13 +447,13 @@ func (ix *Index) catchUp(j *trainJob, q *quantiser, got *assignments, slab []flo
 	}
 	if len(j.dirty) <= catchUpDone || round > catchUpRounds {
 		ix.hook(stageRegroup)
-		ix.regroup(q, got, j.dirty, slab)
+		ix.regroup(q, got, j.dirty, spare)
 		return nil, nil, true
 	}
 	for id := range j.dirty {
 		if r, ok := ix.row[id]; ok {
 			ids = append(ids, id)
-			vecs = append(vecs, ix.vec(r)...)
+			vecs = ix.data.vec(vecs, r)
 		}
 	}
 	j.dirty = map[string]struct{}{}
@@ -527,8 +531,8 @@ func (got *assignments) of(r int, id string, written map[string]struct{}) (assig
 // the rows into slab when it is large enough. The caller holds wmu; the
 // write lock is taken only for the swap. The rows written afterwards are
 // appended, out of their lists' stretches, until the next training.
-func (ix *Index) regroup(q *quantiser, got *assignments, written map[string]struct{}, slab []float32) {
-	n, d := len(ix.ids), ix.dims
+func (ix *Index) regroup(q *quantiser, got *assignments, written map[string]struct{}, spare slab) {
+	n := len(ix.ids)
 	as := make([]assigned, n)
 	for r, id := range ix.ids {
 		a, ok := got.of(r, id, written)
@@ -548,11 +552,13 @@ func (ix *Index) regroup(q *quantiser, got *assignments, written map[string]stru
 	// copy it again.
 	// More rows may have been written during the training than the slab
 	// has room for: then a new one is allocated.
-	var data []float32
-	if len(slab) >= n*d {
-		data = slab[:n*d]
+	var data slab
+	if spare.len() >= n {
+		data = spare
+		data.truncate(n)
 	} else {
-		data = make([]float32, n*d, max(n*d+n*d/8, cap(ix.data)))
+		data = newSlab(ix.dims, max(n+n/8, ix.data.cap()))
+		data.codes, data.scales = data.codes[:n*ix.dims], data.scales[:n]
 	}
 	ids := make([]string, n, max(n, cap(ix.ids)))
 	offers := make([]string, n, max(n, cap(ix.offers)))
@@ -574,7 +580,7 @@ func (ix *Index) regroup(q *quantiser, got *assignments, written map[string]stru
 		next[a.list]++
 	}
 	for nr, r := range from {
-		copy(data[nr*d:(nr+1)*d], ix.vec(r))
+		data.copyRow(nr, &ix.data, r)
 		ids[nr], offers[nr] = ix.ids[r], ix.offers[r]
 		v.add(nr, as[r])
 	}
@@ -749,7 +755,7 @@ func (ix *Index) searchANN(ctx context.Context, qn []float32, k int, minScore fl
 			rows += len(v.lists[l])
 		}
 		// Split the lists into shards of about as many rows.
-		shards := max(1, min(runtime.GOMAXPROCS(0), rows*ix.dims/minShardFloats, len(lists)))
+		shards := max(1, min(runtime.GOMAXPROCS(0), rows*ix.dims/minShardCodes, len(lists)))
 		cuts := make([]int, 0, shards+1)
 		cuts = append(cuts, 0)
 		acc := 0
@@ -773,7 +779,6 @@ func (ix *Index) searchANN(ctx context.Context, qn []float32, k int, minScore fl
 // scanLists scores the rows of the lists into top. The caller holds the
 // read lock.
 func (ix *Index) scanLists(ctx context.Context, top *topK, qn []float32, lists []int32, minScore float32, allowed func(string) bool) error {
-	d := ix.dims
 	seen := 0
 	for _, l := range lists {
 		for _, r := range ix.ann.lists[l] {
@@ -785,8 +790,7 @@ func (ix *Index) scanLists(ctx context.Context, top *topK, qn []float32, lists [
 			if allowed != nil && !allowed(ix.offers[r]) {
 				continue
 			}
-			off := int(r) * d
-			s := dot(qn, ix.data[off:off+d:off+d])
+			s := ix.data.score(qn, int(r))
 			if s < minScore {
 				continue
 			}

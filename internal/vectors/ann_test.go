@@ -656,7 +656,7 @@ func TestANNConcurrentUse(t *testing.T) {
 	ix.mu.RLock()
 	var left []Item
 	for id, it := range live {
-		if r, ok := ix.row[id]; ok && slices.Equal(ix.vec(r), normalized(it.Vector)) {
+		if r, ok := ix.row[id]; ok && slices.Equal(ix.vec(r), quantised(normalized(it.Vector))) {
 			left = append(left, it)
 		}
 	}

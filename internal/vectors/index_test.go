@@ -41,8 +41,7 @@ func bruteForce(items []Item, q []float32, k int, minScore float32, allowed func
 		if allowed != nil && !allowed(it.OfferID) {
 			continue
 		}
-		v, _ := Normalize(it.Vector)
-		if s := dot(qn, v); s >= minScore {
+		if s := quantisedScore(qn, it.Vector); s >= minScore {
 			all = append(all, Hit{ID: it.ID, OfferID: it.OfferID, Score: s})
 		}
 	}
@@ -100,7 +99,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		{name: "allowed filter", n: 2000, dims: 32, k: 20, minScore: -1, allowed: even},
 		{name: "filter and cut", n: 3000, dims: 4, k: 30, minScore: 0.5, allowed: even},
 		{name: "k zero", n: 100, dims: 8, k: 0, minScore: -1},
-		// Above minShardFloats: scanned in parallel shards, then merged.
+		// Above minShardCodes: scanned in parallel shards, then merged.
 		{name: "sharded", n: 20_000, dims: 64, k: 15, minScore: -1},
 		{name: "sharded with filter and cut", n: 20_000, dims: 64, k: 40, minScore: 0.2, allowed: even},
 	}
@@ -366,6 +365,73 @@ func TestPassageText(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := PassageText(tt.p); got != tt.want {
 				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// quantisedScore is the score of the index's model: v normalised and
+// quantised (quant.go), dotted with the normalised query qn in the same
+// order of operations as a search.
+func quantisedScore(qn, v []float32) float32 {
+	vn, ok := Normalize(v)
+	if !ok {
+		return 0
+	}
+	c := make([]int8, len(vn))
+	scale := quantise(c, vn)
+	return dot8(qn, c) * scale
+}
+
+// TestSearchOffers checks SearchOffers against the reference search with
+// the same offers as a filter: a few offers (their rows scored directly,
+// exact even on an approximate index probing one list), most offers (a
+// filtered search), none, and offers the index does not hold.
+func TestSearchOffers(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	items := randItems(r, 4000, 32, 200)
+	exact := New("m", 32)
+	mustPut(t, exact, items)
+	approx := trained(t, 32, Options{ANNThreshold: 1000, Probes: 1}, items)
+	set := func(n int, extra ...string) map[string]bool {
+		m := map[string]bool{}
+		for o := range n {
+			m[fmt.Sprintf("o%d", o*7%200)] = true
+		}
+		for _, id := range extra {
+			m[id] = true
+		}
+		m["o199"] = false // a false entry lets nothing through
+		return m
+	}
+	for _, tt := range []struct {
+		name   string
+		offers map[string]bool
+		ix     *Index
+		exact  bool
+	}{
+		{"few offers", set(5, "unknown"), exact, true},
+		{"few offers, approximate index", set(5), approx, true},
+		{"most offers", set(150), exact, true},
+		{"most offers, approximate index", set(150), approx, false},
+		{"no offer", map[string]bool{}, exact, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			allowed := func(id string) bool { return tt.offers[id] }
+			for range 5 {
+				q := randVec(r, 32)
+				got, err := tt.ix.SearchOffers(context.Background(), q, 20, 0.1, tt.offers)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range got {
+					if !tt.offers[h.OfferID] || h.Score < 0.1 {
+						t.Fatalf("hit %+v breaks the filter", h)
+					}
+				}
+				if want := bruteForce(items, q, 20, 0.1, allowed); tt.exact && !slices.Equal(got, want) {
+					t.Fatalf("got  %v\nwant %v", got, want)
+				}
 			}
 		})
 	}
