@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 
 	"offres/internal/offres"
@@ -132,6 +133,11 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 		// hit is flagged as found by meaning, and none is cut.
 		noEvidence := mode == offres.ModeHybrid && len(kw.Evidence) == 0
 		semantic = s.related(hits, noEvidence)
+		if noEvidence && len(q.Occupations) > 0 {
+			if semantic, err = s.neighbours(ctx, q, semantic); err != nil {
+				return offres.Result{}, err
+			}
+		}
 		if noEvidence {
 			kw.IDs = agreeing(kw.IDs, semantic)
 		}
@@ -242,6 +248,55 @@ func (s *Service) related(hits []PassageHit, noEvidence bool) []string {
 		}
 	}
 	return kept
+}
+
+// neighbours keeps, of the offers found by meaning for a query that names
+// a job no offer is of, those of a neighbouring job (the job's family, or a
+// job ROME's mobility leads to): « aide-soignante » without such an offer
+// shows a nurse's offer as close, and « coiffeuse » shows nothing rather
+// than the offers that happen to be the least far (a biodiversity officer,
+// a developer). Without the referential, the ids are kept.
+func (s *Service) neighbours(ctx context.Context, q offres.Query, ids []string) ([]string, error) {
+	if s.occ == nil || len(ids) == 0 {
+		return ids, nil
+	}
+	var codes []string
+	for _, c := range q.Occupations {
+		for _, n := range s.occ.Neighbours(c) {
+			if !slices.Contains(codes, n) {
+				codes = append(codes, n)
+			}
+		}
+	}
+	nq := q
+	nq.Text = ""
+	nq.Filters = maps.Clone(q.Filters)
+	if nq.Filters == nil {
+		nq.Filters = map[string][]string{}
+	}
+	nq.Filters[offres.FacetRome] = codes // the user's own rome filter applies to the page
+	if len(codes) == 0 {
+		nq.Filters[offres.FacetRome] = []string{"-"} // matches nothing
+	}
+	passing, err := s.index.Passing(ctx, nq, ids)
+	if err != nil {
+		return nil, err
+	}
+	// An offer whose job is unknown (no occupation) is not known to be
+	// another job: it stays.
+	known := map[string]bool{}
+	if c, ok := s.index.(classifiedIndex); ok {
+		if known, err = c.Classified(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return known[id] && !passing[id] }), nil
+}
+
+// classifiedIndex is a KeywordIndex that tells which offers have an
+// occupation (*fulltext.Index).
+type classifiedIndex interface {
+	Classified(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 // agreeing keeps, of a partial keyword ranking (offers with some of the

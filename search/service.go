@@ -32,6 +32,9 @@ type Occupations interface {
 	// Appellations returns every job title of the referential with its
 	// code, for the suggestions.
 	Appellations() []offres.Occupation
+	// Neighbours returns the codes of the jobs close to a code (its
+	// family, and those its mobility leads to).
+	Neighbours(code string) []string
 }
 
 // Options configure the service. The zero value is usable.

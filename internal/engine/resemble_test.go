@@ -65,3 +65,28 @@ func TestResemble(t *testing.T) {
 		}
 	}
 }
+
+// TestHybridNamedJobWithoutOffers: a search naming a job no offer is of
+// shows, of the offers close by meaning, none of a known other job
+// (« coiffeuse » on the demo showed a developer, a lifeguard, a nurse…):
+// only offers of a neighbouring job (its family, its mobility) or whose
+// job is unknown (no occupation).
+func TestHybridNamedJobWithoutOffers(t *testing.T) {
+	e := importDemoROME(t)
+	res := runMode(t, e, "coiffeuse", offres.ModeHybrid)
+	if len(res.Occupations) == 0 {
+		t.Fatal("« coiffeuse » names no job")
+	}
+	near := e.Rome().Neighbours(res.Occupations[0].Code)
+	for _, h := range res.Hits {
+		o, err := e.Get(context.Background(), h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, oc := range o.Occupations {
+			if !slices.Contains(near, oc.Code) {
+				t.Errorf("shown for « coiffeuse »: %s %q, a %s (%s)", h.ID, o.Title, oc.Label, oc.Code)
+			}
+		}
+	}
+}

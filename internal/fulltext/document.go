@@ -2,6 +2,7 @@ package fulltext
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -76,4 +77,13 @@ func jobsQuery(codes, families []string) query.Query {
 		}
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// Classified returns which of ids have an occupation (a ROME code): the
+// others' job is unknown (their title named none, their source gave no
+// code).
+func (ix *Index) Classified(ctx context.Context, ids []string) (map[string]bool, error) {
+	known := query.NewTermRangeQuery("0", "") // every code: letters and digits sort from "0"
+	known.SetField(fieldRomeKey)
+	return ix.among(ctx, ids, known)
 }

@@ -61,6 +61,14 @@ func TestDocumentRank(t *testing.T) {
 			t.Errorf("restricted to the codes J1506 and M1805: %q, want [IDE-3]", r.IDs)
 		}
 
+		known, err := ix.Classified(ctx, []string{"DEV-1", "DEV-2", "IDE-3", "NOPE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(known) != 2 || !known["DEV-2"] || !known["IDE-3"] {
+			t.Errorf("classified %v, want DEV-2 and IDE-3 (DEV-1 has no occupation)", known)
+		}
+
 		long := strings.Repeat("a ", offres.MaxProfileText/2+1)
 		if _, err := ix.Rank(ctx, offres.Query{Text: long, Document: true, Today: today}, 5); !errors.Is(err, offres.ErrInvalid) {
 			t.Errorf("a document of %d runes: %v, want ErrInvalid", len(long), err)

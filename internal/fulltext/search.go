@@ -98,13 +98,18 @@ func (ix *Index) Passing(ctx context.Context, q offres.Query, ids []string) (map
 	if err := ix.normalize(&q); err != nil {
 		return nil, err
 	}
-	out := make(map[string]bool, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
 	filter, err := filterQuery(&q)
 	if err != nil {
 		return nil, err
+	}
+	return ix.among(ctx, ids, filter)
+}
+
+// among returns which of ids match filter (all of them when it is nil).
+func (ix *Index) among(ctx context.Context, ids []string, filter query.Query) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	if len(ids) == 0 {
+		return out, nil
 	}
 	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: query.NewDocIDQuery(ids), Filter: filter}, len(ids), 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)

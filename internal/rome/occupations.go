@@ -96,3 +96,32 @@ func (t *Taxonomy) bestOccupations(out []offres.Occupation, ms []Match, minScore
 	}
 	return out
 }
+
+// Neighbours returns the codes of the jobs close to code: every code of its
+// family (its historic code and the detailed ones under it) and of the
+// families ROME's mobility leads to from it or from its family; nil when
+// code is unknown. An offer of one of them is a job a candidate for code
+// could take.
+func (t *Taxonomy) Neighbours(code string) []string {
+	info, ok := t.Code(code)
+	if !ok {
+		return nil
+	}
+	families := []string{info.Parent}
+	mobility := info.Mobility
+	if parent, ok := t.Code(info.Parent); ok && info.Parent != code {
+		mobility = append(slices.Clone(mobility), parent.Mobility...)
+	}
+	for _, m := range mobility {
+		if mi, ok := t.Code(m); ok && !slices.Contains(families, mi.Parent) {
+			families = append(families, mi.Parent)
+		}
+	}
+	var out []string
+	for i, r := range t.codes {
+		if slices.Contains(families, t.parent(i)) {
+			out = append(out, r.Code)
+		}
+	}
+	return out
+}

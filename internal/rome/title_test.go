@@ -405,3 +405,21 @@ func TestOfferOccupationsSourceCodes(t *testing.T) {
 		t.Errorf("a vague title alone: %v, want none", got)
 	}
 }
+
+// TestNeighbours: the jobs close to a code are its family's and those its
+// mobility leads to.
+func TestNeighbours(t *testing.T) {
+	tx := realTaxonomy(t)
+	nb := tx.Neighbours("J1501")                      // aide-soignant
+	for _, want := range []string{"J1501", "J1506"} { // itself, and the nurse (mobility)
+		if !slices.Contains(nb, want) {
+			t.Errorf("Neighbours(J1501) lacks %s: %v", want, nb)
+		}
+	}
+	if slices.Contains(nb, "M1805") {
+		t.Errorf("Neighbours(J1501) holds a developer: %v", nb)
+	}
+	if nb := tx.Neighbours("Z9999"); nb != nil {
+		t.Errorf("Neighbours of an unknown code: %v", nb)
+	}
+}
