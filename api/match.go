@@ -17,8 +17,7 @@ import (
 
 // Matching ranks offers for a profile (match.Service).
 type Matching interface {
-	Rank(ctx context.Context, p *offres.Profile, limit int, includeClosed bool) ([]match.Result, error)
-	Jobs(p *offres.Profile) []match.Occupation
+	Rank(ctx context.Context, p *offres.Profile, limit int, includeClosed bool) (match.Ranking, error)
 }
 
 // noJobNotice tells a recruiter that the profile's job was not identified.
@@ -64,11 +63,11 @@ func (s *server) match(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// The jobs read in the profile, so that a recruiter sees what the
-	// ranking relied on, or that it relied on no job.
-	jobs := s.Matching.Jobs(p)
-	out := fiber.Map{"matches": res, "jobs": jobs}
-	if len(jobs) == 0 {
+	// The jobs the ranking relied on (read in the profile, or voted by
+	// its closest offers), so that a recruiter sees them, or that it
+	// relied on no job.
+	out := fiber.Map{"matches": res.Matches, "jobs": res.Jobs}
+	if len(res.Jobs) == 0 {
 		out["jobs"] = []match.Occupation{}
 		out["notice"] = noJobNotice
 	}

@@ -109,8 +109,8 @@ func matchSearch(svc *match.Service) eval.HitsFunc {
 		if err != nil {
 			return nil, err
 		}
-		hits := make([]offres.Hit, len(res))
-		for i, r := range res {
+		hits := make([]offres.Hit, len(res.Matches))
+		for i, r := range res.Matches {
 			hits[i] = offres.Hit{ID: r.ID}
 		}
 		return hits, nil

@@ -60,7 +60,7 @@ func TestRankHonoursDeadline(t *testing.T) {
 	svc := NewService(c, c, New(nil), func() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, offres.Noumea) })
 	res, err := svc.Match(ctx, &offres.Profile{Text: devCV}, 10)
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("got %d results, error %v; want the context's error", len(res), err)
+		t.Fatalf("got %d results, error %v; want the context's error", len(res.Matches), err)
 	}
 	if c.reads > 3 {
 		t.Errorf("%d offers read after the deadline", c.reads-2)

@@ -182,3 +182,25 @@ func TestDiplomaLevels(t *testing.T) {
 		t.Error("« de » read as a diploma")
 	}
 }
+
+// TestVotedFamily: the closest offers' families vote, the closer the more;
+// a family needs the majority of the votes.
+func TestVotedFamily(t *testing.T) {
+	ranked := func(ids ...string) []Result {
+		out := make([]Result, len(ids))
+		for i, id := range ids {
+			out[i] = Result{ID: id}
+		}
+		return out
+	}
+	fams := map[string][]string{"a": {"K2303"}, "b": {"K2303", "K2303"}, "c": {"M1805"}, "d": {"J1506"}, "e": nil}
+	if f, share := votedFamily(ranked("a", "b", "c", "d", "e"), fams); f != "K2303" || share < 0.5 || share > 1 {
+		t.Errorf("voted %q (%.2f), want K2303 with the majority", f, share)
+	}
+	if f, _ := votedFamily(ranked("c", "a", "d", "b", "e"), fams); f != "" {
+		t.Errorf("voted %q without a majority", f)
+	}
+	if f, _ := votedFamily(nil, fams); f != "" {
+		t.Errorf("voted %q with no offer", f)
+	}
+}

@@ -209,3 +209,15 @@ func (m *Matcher) linked(a, b string) bool {
 	ib, okB := m.rome.Code(b)
 	return (okA && slices.Contains(ia.Mobility, b)) || (okB && slices.Contains(ib.Mobility, a))
 }
+
+// votedOccupation is the occupation of a family voted by the offers
+// closest to a profile.
+func (m *Matcher) votedOccupation(family string, share float64) Occupation {
+	o := Occupation{Code: family, Specific: family, Confidence: share * inferConfidenceFactor, From: votedFrom}
+	if m.rome != nil {
+		if info, ok := m.rome.Code(family); ok {
+			o.Label = info.Label
+		}
+	}
+	return o
+}
