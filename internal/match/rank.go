@@ -159,42 +159,9 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 	if err != nil {
 		return Ranking{}, fmt.Errorf("match: %w", err)
 	}
-	// Closeness: reciprocal rank fusion of the three rankings, the words
-	// weighing most (see docs/matching.md for the weights measured).
-	closeness := map[string]float64{}
-	var ids []string
-	for _, l := range []struct {
-		ids    []string
-		weight float64
-	}{{like.Keyword, closenessWords}, {like.Semantic, closenessMeaning}, {like.Job, closenessJob}} {
-		for r, id := range l.ids {
-			if _, ok := closeness[id]; !ok {
-				ids = append(ids, id)
-			}
-			closeness[id] += l.weight / float64(rrfK+r+1)
-		}
-	}
-	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(closeness[b], closeness[a]) })
-	today := offres.Today(s.now)
-	out := make([]Result, 0, len(ids))
-	fams := map[string][]string{}
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return Ranking{}, fmt.Errorf("match: %w", err)
-		}
-		o, err := s.catalog.Get(ctx, id)
-		if errors.Is(err, offres.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return Ranking{}, err
-		}
-		ex := s.matcher.ExplainAnalyzed(a, &o, today)
-		status, _ := o.Status(today)
-		out = append(out, Result{ID: o.ID, Title: o.Title, DeadlineStatus: status, Score: ex.Score, Explanation: ex})
-		for _, oc := range o.Occupations {
-			fams[o.ID] = append(fams[o.ID], cmp.Or(oc.Family, oc.Code))
-		}
+	out, fams, err := s.explainAll(ctx, a, closenessOrder(like))
+	if err != nil {
+		return Ranking{}, err
 	}
 	// Without a job named in the profile, the offers closest to it vote
 	// for their family (see votedFamily).
@@ -225,6 +192,55 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 		jobs = append([]Occupation{s.matcher.votedOccupation(voted, share)}, jobs...)
 	}
 	return Ranking{Matches: out, Jobs: jobs}, nil
+}
+
+// closenessOrder fuses the rankings of the offers alike a profile by
+// reciprocal rank, the words weighing most (see docs/matching.md for the
+// weights measured).
+func closenessOrder(like search.Likeness) []string {
+	closeness := map[string]float64{}
+	var ids []string
+	for _, l := range []struct {
+		ids    []string
+		weight float64
+	}{{like.Keyword, closenessWords}, {like.Semantic, closenessMeaning}, {like.Job, closenessJob}} {
+		for r, id := range l.ids {
+			if _, ok := closeness[id]; !ok {
+				ids = append(ids, id)
+			}
+			closeness[id] += l.weight / float64(rrfK+r+1)
+		}
+	}
+	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(closeness[b], closeness[a]) })
+	return ids
+}
+
+// explainAll explains the offers of ids for an analysed profile, in order
+// (those deleted meanwhile left out), checking the request's deadline
+// between offers; it returns each offer's families too.
+func (s *Service) explainAll(ctx context.Context, a *Analyzed, ids []string) ([]Result, map[string][]string, error) {
+	today := offres.Today(s.now)
+	out := make([]Result, 0, len(ids))
+	fams := map[string][]string{}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, fmt.Errorf("match: %w", err)
+		}
+		o, err := s.catalog.Get(ctx, id)
+		if errors.Is(err, offres.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		ex := s.matcher.ExplainAnalyzed(a, &o, today)
+		status, _ := o.Status(today)
+		out = append(out, Result{ID: o.ID, Title: o.Title, DeadlineStatus: status, Score: ex.Score, Explanation: ex})
+		for _, oc := range o.Occupations {
+			fams[o.ID] = append(fams[o.ID], cmp.Or(oc.Family, oc.Code))
+		}
+	}
+	return out, fams, nil
 }
 
 // Ranking is the offers ranked for a profile and the jobs the ranking
