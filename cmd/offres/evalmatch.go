@@ -49,7 +49,7 @@ func runEvalMatch(ctx context.Context, c *common, dir, offersPath string, out se
 			return err
 		}
 	}
-	results, n, err := evalMatch(ctx, eng, match.New(eng.Rome()), dir, c.now)
+	results, n, err := evalMatch(ctx, eng, match.New(eng.Rome()).WithUndatedOpenDays(eng.UndatedOpenDays()), dir, c.now)
 	if err != nil {
 		return err
 	}

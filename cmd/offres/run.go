@@ -289,7 +289,7 @@ func runServe(ctx context.Context, args []string, e env, withDemo bool) error {
 	if err != nil {
 		return err
 	}
-	matching := match.NewService(eng.Search(), eng, match.New(eng.Rome()), nil)
+	matching := match.NewService(eng.Search(), eng, match.New(eng.Rome()).WithUndatedOpenDays(eng.UndatedOpenDays()), nil)
 	stats, stopStats, err := openAnalytics(ctx, c.cfg.Data, c.now, log)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@
 package match
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
@@ -87,6 +88,25 @@ type Matcher struct {
 	rome     Taxonomy     // nil: lexicon and text only
 	synonyms [][][]string // groups of phrases, each a list of stems
 	byStem   map[string][]int
+	// undated is how long an offer without a deadline is open after its
+	// publication (offres.DefaultUndatedOpenDays when not positive).
+	undated int
+}
+
+// WithUndatedOpenDays returns a copy of m that judges an offer without a
+// deadline open for days after its publication, as the search does
+// (search.undated_open_days).
+func (m *Matcher) WithUndatedOpenDays(days int) *Matcher {
+	c := *m
+	c.undated = days
+	return &c
+}
+
+// status is the deadline status of o on today, with m's window for the
+// offers without a deadline.
+func (m *Matcher) status(o *offres.Offer, today offres.Date) offres.DeadlineStatus {
+	st, _ := o.StatusAt(today, m.undated)
+	return st
 }
 
 // New returns a matcher; tax may be nil.
@@ -236,11 +256,11 @@ func (m *Matcher) ExplainAnalyzed(a *Analyzed, o *offres.Offer, today offres.Dat
 	}
 	ex.Score = &score
 	ex.Summary = fmt.Sprintf("%d exigence(s) remplie(s), %d partiellement, %d manquante(s)", counts[Matched], counts[Partial], counts[Missing])
-	switch st, _ := o.Status(today); st {
+	switch m.status(o, today) {
 	case offres.StatusClosed:
 		ex.Summary += " ; offre clôturée"
 	case offres.StatusExpired:
-		ex.Summary += " ; offre expirée (publiée sans date limite il y a plus de " + fmt.Sprint(offres.DefaultUndatedOpenDays) + " jours)"
+		ex.Summary += " ; offre expirée (publiée sans date limite il y a plus de " + fmt.Sprint(cmp.Or(max(m.undated, 0), offres.DefaultUndatedOpenDays)) + " jours)"
 	}
 	return ex
 }

@@ -204,3 +204,19 @@ func TestVotedFamily(t *testing.T) {
 		t.Errorf("voted %q with no offer", f)
 	}
 }
+
+// TestUndatedWindow: an offer without a deadline is judged with the
+// configured window, as the search judges it.
+func TestUndatedWindow(t *testing.T) {
+	o := offres.Offer{ID: "u", Title: "Comptable", PublishedAt: offres.Date{Year: 2026, Month: 10, Day: 1},
+		Skills: []offres.Skill{{Label: "Comptabilité générale", Required: true}}}
+	p := &offres.Profile{Text: strings.Repeat("Comptable : comptabilité générale, bilans, déclarations fiscales. ", 3)}
+	day := offres.Date{Year: 2026, Month: 11, Day: 28} // 58 days after the publication
+	if ex := New(nil).Explain(p, &o, day); strings.Contains(ex.Summary, "expirée") {
+		t.Errorf("default window (60 days): %q", ex.Summary)
+	}
+	ex := New(nil).WithUndatedOpenDays(30).Explain(p, &o, day)
+	if !strings.Contains(ex.Summary, "offre expirée (publiée sans date limite il y a plus de 30 jours)") {
+		t.Errorf("30-day window: %q", ex.Summary)
+	}
+}

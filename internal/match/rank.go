@@ -234,8 +234,7 @@ func (s *Service) explainAll(ctx context.Context, a *Analyzed, ids []string) ([]
 			return nil, nil, err
 		}
 		ex := s.matcher.ExplainAnalyzed(a, &o, today)
-		status, _ := o.Status(today)
-		out = append(out, Result{ID: o.ID, Title: o.Title, DeadlineStatus: status, Score: ex.Score, Explanation: ex})
+		out = append(out, Result{ID: o.ID, Title: o.Title, DeadlineStatus: s.matcher.status(&o, today), Score: ex.Score, Explanation: ex})
 		for _, oc := range o.Occupations {
 			fams[o.ID] = append(fams[o.ID], cmp.Or(oc.Family, oc.Code))
 		}
