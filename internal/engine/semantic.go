@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -81,6 +80,9 @@ func (e *Engine) openSemantic(ctx context.Context) error {
 func (e *Engine) Refresh(ctx context.Context) error {
 	e.refreshMu.Lock()
 	defer e.refreshMu.Unlock()
+	if _, err := e.endSession(ctx); err != nil {
+		return err
+	}
 	if e.opts.Embedder == nil {
 		retrain, err := e.needsTraining(ctx)
 		if err != nil {
@@ -151,7 +153,7 @@ func (e *Engine) needsTraining(ctx context.Context) (bool, error) {
 	if drift <= 0 {
 		drift = DefaultRetrainDrift
 	}
-	trained := max(m.Corpus(), 1)
+	trained := max(e.trainedCorpus(m), 1)
 	change := float64(passages-trained) / float64(trained)
 	return change > drift || change < -drift, nil
 }
@@ -166,6 +168,9 @@ func (e *Engine) Retrain(ctx context.Context) error {
 	}
 	e.refreshMu.Lock()
 	defer e.refreshMu.Unlock()
+	if _, err := e.endSession(ctx); err != nil {
+		return err
+	}
 	return e.train(ctx)
 }
 
@@ -220,21 +225,8 @@ func (e *Engine) train(ctx context.Context) error {
 		return err
 	}
 	e.sem.Swap(m, mem)
-	models, err := e.store.VectorModels(ctx)
-	if err != nil {
+	if err := e.dropOtherModels(ctx, m.Model()); err != nil {
 		return err
-	}
-	for old := range models {
-		if old != m.Model() && strings.HasPrefix(old, lsa.ModelPrefix) {
-			if err := e.store.DropModel(ctx, old); err != nil {
-				return err
-			}
-			if e.pg != nil {
-				if err := e.pg.DeleteModel(ctx, old); err != nil {
-					return err
-				}
-			}
-		}
 	}
 	e.log.Info("built-in model trained", "model", m.Model(), "dims", m.Dimensions(), "features", m.Features(),
 		"texts", sampled, "passages", opts.Corpus, logKeyCount, len(ids), "train", trained.Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))

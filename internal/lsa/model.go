@@ -33,7 +33,8 @@ type Model struct {
 
 // scratch holds the buffers of one Embed call.
 type scratch struct {
-	counts map[uint32]int32
+	ids    []uint32    // feature occurrences
+	counts []termCount // features and their counts
 	vec    []entry
 	acc    []float64
 }
@@ -96,13 +97,13 @@ func (m *Model) getScratch() *scratch {
 	if s, ok := m.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{counts: map[uint32]int32{}, acc: make([]float64, m.dims)}
+	return &scratch{acc: make([]float64, m.dims)}
 }
 
 func (m *Model) embed(text string, s *scratch) []float32 {
-	clear(s.counts)
-	m.an.count(text, s.counts)
-	s.vec = weigh(sortedCounts(s.counts), m.lookup, m.ngramShare, s.vec[:0])
+	s.ids = m.an.features(text, s.ids[:0])
+	s.counts = sortedCounts(s.ids, s.counts[:0])
+	s.vec = weigh(s.counts, m.lookup, m.ngramShare, s.vec[:0])
 	out := make([]float32, m.dims)
 	if len(s.vec) == 0 {
 		return out

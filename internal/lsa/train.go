@@ -173,11 +173,10 @@ func Train(ctx context.Context, texts []string, opts Options) (*Model, error) {
 	// Features of each text.
 	docs := make([][]termCount, len(texts))
 	err := parallel(ctx, len(texts), workers, func(lo, hi int) {
-		counts := map[uint32]int32{}
+		var ids []uint32
 		for i := lo; i < hi; i++ {
-			clear(counts)
-			an.count(texts[i], counts)
-			docs[i] = sortedCounts(counts)
+			ids = an.features(texts[i], ids[:0])
+			docs[i] = sortedCounts(ids, nil)
 		}
 	})
 	if err != nil {
