@@ -56,6 +56,10 @@ type Options struct {
 	ANN vectors.Options
 	// LSA configures the training of the built-in model.
 	LSA lsa.Options
+	// TrainSample is the most passages the built-in model is trained on: a
+	// regular sample of the catalogue's beyond, or, on a first import, of
+	// the passages of its first batches (DefaultTrainSample when zero).
+	TrainSample int
 	// Hybrid tunes semantic and hybrid search.
 	Hybrid search.HybridOptions
 	// DatabaseURL selects the PostgreSQL mode: offers, passages, vectors

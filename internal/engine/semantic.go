@@ -23,13 +23,21 @@ const (
 	// DefaultRetrainDrift is the relative change in the number of stored
 	// passages, since the built-in model was trained, that retrains it.
 	DefaultRetrainDrift = 0.25
-	// maxTrainTexts bounds the passages the built-in model is trained on:
-	// a deterministic sample beyond. Training time and memory grow with
-	// the corpus; the vocabulary and its latent structure do not, much.
-	maxTrainTexts = 8_000
+	// DefaultTrainSample bounds the passages the built-in model is
+	// trained on: a deterministic sample beyond. Training time and memory
+	// grow with the corpus; the vocabulary and its latent structure do
+	// not, much.
+	DefaultTrainSample = 8_000
 	// embedBatch is the number of offers embedded at a time on retraining.
 	embedBatch = 512
 )
+
+func (e *Engine) trainSample() int {
+	if e.opts.TrainSample > 0 {
+		return e.opts.TrainSample
+	}
+	return DefaultTrainSample
+}
 
 func (e *Engine) modelPath() string { return filepath.Join(e.opts.Dir, "models", "lsa.bin") }
 
@@ -175,7 +183,7 @@ func (e *Engine) Retrain(ctx context.Context) error {
 }
 
 // train trains the built-in model on the passages of the catalogue (a
-// deterministic sample of at most maxTrainTexts offers), embeds every
+// deterministic sample of at most Options.TrainSample passages), embeds every
 // offer with it, saves it, then makes it current and drops the vectors of
 // the models it replaces. A crash anywhere leaves the previous model and
 // its vectors in use.
@@ -200,13 +208,7 @@ func (e *Engine) train(ctx context.Context) error {
 	}
 	opts := e.opts.LSA
 	opts.Corpus = len(texts)
-	if len(texts) > maxTrainTexts { // every k-th passage, k fractional
-		sample := make([]string, maxTrainTexts)
-		for i := range sample {
-			sample[i] = texts[i*len(texts)/maxTrainTexts]
-		}
-		texts = sample
-	}
+	texts = sampleTexts(texts, e.trainSample())
 	m, err := lsa.Train(ctx, texts, opts)
 	if err != nil {
 		return fmt.Errorf("train the built-in model: %w", err)

@@ -23,7 +23,7 @@ import (
 // yet: a first import). Training after the import left a core idle while the
 // import ran, then embedded every offer after the training: the longest part
 // of an import, end to end. Instead, the passages of the first batches are
-// the training sample: once they reach maxTrainTexts, the model trains in the
+// the training sample: once they reach Options.TrainSample, the model trains in the
 // background while the import goes on; once it is saved, the offers written
 // meanwhile, then every later batch, are embedded in the background, in
 // order, in batches of embedBatch, each stored in one transaction. The
@@ -105,7 +105,7 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 				s.texts = append(s.texts, vectors.PassageText(p))
 			}
 		}
-		if len(s.texts) >= maxTrainTexts {
+		if len(s.texts) >= e.trainSample() {
 			s.started = true
 			texts := s.texts
 			s.texts = nil
@@ -135,7 +135,7 @@ func (e *Engine) sessionWork(s *importSession, texts []string) error {
 	start := time.Now()
 	opts := e.opts.LSA
 	opts.Corpus = len(texts)
-	sample := sampleTexts(texts, maxTrainTexts)
+	sample := sampleTexts(texts, e.trainSample())
 	s.sample, s.corpus = len(sample), len(texts)
 	texts = nil
 	m, err := lsa.Train(s.ctx, sample, opts)
