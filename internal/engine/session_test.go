@@ -24,6 +24,15 @@ func openSmallSample(t *testing.T, dir string) *Engine {
 	return e
 }
 
+func demoOffers(t *testing.T) []offres.Offer {
+	t.Helper()
+	offers, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return offers
+}
+
 // passageCount is the number of passages the offers have with a model that
 // keeps them all.
 func passageCount(offers []offres.Offer) int {
@@ -40,12 +49,7 @@ func passageCount(offers []offres.Offer) int {
 // model stands for the whole import (no retraining at the next refresh or
 // start), and a deletion removes the passages.
 func TestModelTrainedDuringImport(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	offers, err := demo.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, dir, offers := context.Background(), t.TempDir(), demoOffers(t)
 	e := openSmallSample(t, dir)
 	if err := e.importOffers(ctx, offers); err != nil {
 		t.Fatal(err)
@@ -123,12 +127,7 @@ func TestModelTrainedDuringImportSameAsSmallImport(t *testing.T) {
 // refresh (a signal, a crash) while the model trains or embeds in the
 // background: the next start embeds every offer.
 func TestImportStoppedDuringSession(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	offers, err := demo.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, dir, offers := context.Background(), t.TempDir(), demoOffers(t)
 	e := openSmallSample(t, dir)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
