@@ -224,13 +224,13 @@ func Train(ctx context.Context, texts []string, opts Options) (*Model, error) {
 		corpus:     max(opts.Corpus, len(texts)),
 		ids:        make([]uint32, len(kept)),
 		idf:        make([]float32, len(kept)),
-		col:        make(map[uint32]int32, len(kept)),
+		vocab:      newVocabulary(len(kept)),
 	}
 	n := float64(len(texts))
 	for j, k := range kept {
 		m.ids[j] = k.id
 		m.idf[j] = float32(math.Log((1+n)/(1+float64(k.df))) + 1)
-		m.col[k.id] = int32(j)
+		m.vocab.add(k.id, int32(j))
 	}
 
 	// The TF-IDF matrix, one unit row per text (empty rows stay).
