@@ -29,7 +29,7 @@ const (
 	DefaultNgramMax        = 5
 	DefaultNgramShare      = 0.5
 	DefaultOversampling    = 10
-	DefaultPowerIterations = 1
+	DefaultPowerIterations = 2
 	DefaultSeed            = 0x6f66667265730001 // "offres", 1
 )
 
@@ -62,9 +62,9 @@ type Options struct {
 	NgramShare float64
 	// Oversampling is the number of extra random directions of the
 	// randomized SVD (default 10), PowerIterations its power iterations
-	// (default 1; negative: none). A second iteration cost a fifth of a
-	// training and changed neither the evaluation nor the ROME nearest
-	// neighbours (measured on 2026-12-07, docs/benchmarks.md).
+	// (default 2; negative: none). One would save a fifth of a training,
+	// and holds the evaluation sets, but not the demo corpus's semantic
+	// ranking nor the recall of the int8 rows (tried on 2026-12-07).
 	Oversampling, PowerIterations int
 	// ClassicFoldIn makes vectors the textbook LSA fold-in q̂ = qᵀ V_k Σ_k⁻¹
 	// (coordinates of U, every latent dimension weighing the same). By
@@ -377,7 +377,7 @@ func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int) ([]fl
 	// between: Aᵀ Q is as tall as the vocabulary (32,768 rows, four times
 	// a 8,000-passage sample), and orthonormalising it was two thirds of
 	// a training (measured: BenchmarkTrain10k). With two iterations the
-	// singular values would be raised to the fifth power at most between two
+	// singular values are raised to the fifth power at most between two
 	// orthonormalisations, far within float64's range and precision for a
 	// TF-IDF matrix.
 	for range opts.PowerIterations {
