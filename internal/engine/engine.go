@@ -322,6 +322,14 @@ func (e *Engine) catchUp(ctx context.Context) error {
 type indexWriter struct{ e *Engine }
 
 func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
+	// On a first import, the built-in model is trained and the offers
+	// embedded in the background while the import goes on (session.go):
+	// handed over before the full-text write, so that the training starts
+	// that much sooner.
+	queued, err := w.e.queueForSession(ctx, offers)
+	if err != nil {
+		return err
+	}
 	if w.e.pg != nil {
 		// The follower indexes the offers' changes, these and any other
 		// process's: applied now, so that they are found on return.
@@ -329,12 +337,6 @@ func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
 			return err
 		}
 	} else if err := w.e.search.Upsert(ctx, offers); err != nil {
-		return err
-	}
-	// On a first import, the built-in model is trained and the offers
-	// embedded in the background while the import goes on (session.go).
-	queued, err := w.e.queueForSession(ctx, offers)
-	if err != nil {
 		return err
 	}
 	if !queued {

@@ -213,14 +213,17 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 	e.sessMu.Lock()
 	s := e.session
 	e.session = nil
+	queued := 0
 	if s != nil {
 		s.closed = true
+		queued = len(s.queue)
 		s.cond.Broadcast()
 	}
 	e.sessMu.Unlock()
 	if s == nil {
 		return false, nil
 	}
+	start := time.Now()
 	if !s.started { // too few passages: Refresh trains on all of them
 		s.cancel()
 		return false, nil
@@ -256,7 +259,7 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 	}
 	e.log.Info("built-in model trained during the import", "model", m.Model(), "dims", m.Dimensions(), "features", m.Features(),
 		"texts", s.sample, "sampled_from", s.corpus, "passages", passages, "train", s.trained.Round(time.Millisecond),
-		"total", time.Since(s.start).Round(time.Millisecond))
+		"total", time.Since(s.start).Round(time.Millisecond), "queued_at_end", queued, "waited", time.Since(start).Round(time.Millisecond))
 	return true, nil
 }
 
