@@ -129,10 +129,13 @@ type Engine struct {
 	refreshMu sync.Mutex // one Refresh or training at a time
 	// The import session (session.go): the built-in model trained and the
 	// offers embedded while an import runs.
-	sessMu    sync.Mutex
-	session   *importSession
-	embedMu   sync.Mutex // a session's batch against a deletion
-	profileMu sync.Mutex // one SaveProfile at a time: the count and the write of the cap per key
+	sessMu  sync.Mutex
+	session *importSession
+	embedMu sync.RWMutex // a session's batches (read) against a deletion (write)
+	// sessionBatch is the offers a session embeds at a time (embedBatch
+	// when zero; the tests lower it).
+	sessionBatch int
+	profileMu    sync.Mutex // one SaveProfile at a time: the count and the write of the cap per key
 	// needSync: some offers may lack vectors (at start, after an
 	// embedding failure); Refresh looks for them.
 	needSync atomic.Bool

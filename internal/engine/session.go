@@ -51,6 +51,7 @@ type importSession struct {
 	texts   []string       // the passages written, until the training starts
 	started bool           // training (then embedding) in the background
 	queue   []offres.Offer // written, not yet embedded, in the order written
+	flying  map[string]int // offers of the batches being embedded
 	closed  bool           // no more offers: Refresh waits for the end
 	failed  bool           // the background work ended on an error
 	done    chan struct{}  // closed when the background work ends
@@ -149,23 +150,56 @@ func (e *Engine) sessionWork(s *importSession, texts []string) error {
 	}
 	s.model = m
 	e.sem.Swap(m, nil)
-	for {
-		batch, ok := s.next(embedBatch)
-		if !ok {
-			return s.ctx.Err()
-		}
-		if err := e.embedQueued(s.ctx, batch); err != nil {
-			return err
-		}
+	size := e.sessionBatch
+	if size <= 0 {
+		size = embedBatch
 	}
+	// The first batch creates the in-memory index; then embedWorkers
+	// batches at a time: one is written (a catalogue transaction, fsynced)
+	// while the next is embedded. Two batches in flight never share an
+	// offer, so that the later version of one is always written last.
+	batch, ok := s.next(size)
+	if !ok {
+		return s.ctx.Err()
+	}
+	err = e.embedQueued(s.ctx, batch)
+	s.landed(batch)
+	if err != nil {
+		return err
+	}
+	errs := make([]error, embedWorkers)
+	var wg sync.WaitGroup
+	for w := range embedWorkers {
+		wg.Go(func() {
+			for {
+				batch, ok := s.next(size)
+				if !ok {
+					return
+				}
+				err := e.embedQueued(s.ctx, batch)
+				s.landed(batch)
+				if err != nil {
+					errs[w] = err
+					s.cancel()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return s.ctx.Err()
 }
 
-// next takes up to n offers from the queue, waiting for them; false when
-// the session is closed and its queue empty, or cancelled.
+// next takes up to n offers from the queue, waiting for them, and for the
+// batches in flight that share an offer with them to land; false when the
+// session is closed and its queue empty, or cancelled.
 func (s *importSession) next(n int) ([]offres.Offer, bool) {
 	s.cond.L.Lock()
 	defer s.cond.L.Unlock()
-	for len(s.queue) == 0 && !s.closed && s.ctx.Err() == nil {
+	for s.ctx.Err() == nil && (len(s.queue) == 0 && !s.closed || s.overlaps(min(n, len(s.queue)))) {
 		s.cond.Wait()
 	}
 	if s.ctx.Err() != nil || len(s.queue) == 0 {
@@ -177,8 +211,41 @@ func (s *importSession) next(n int) ([]offres.Offer, bool) {
 	if len(s.queue) == 0 {
 		s.queue = nil // let the backing array go
 	}
+	if s.flying == nil {
+		s.flying = map[string]int{}
+	}
+	for i := range batch {
+		s.flying[batch[i].ID]++
+	}
 	s.cond.Broadcast() // room in the queue
 	return batch, true
+}
+
+// overlaps reports whether one of the first n offers of the queue is in a
+// batch in flight.
+func (s *importSession) overlaps(n int) bool {
+	if len(s.flying) == 0 {
+		return false
+	}
+	for i := range n {
+		if s.flying[s.queue[i].ID] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// landed marks a batch taken by next as written (or failed).
+func (s *importSession) landed(batch []offres.Offer) {
+	s.cond.L.Lock()
+	defer s.cond.L.Unlock()
+	for i := range batch {
+		id := batch[i].ID
+		if s.flying[id]--; s.flying[id] <= 0 {
+			delete(s.flying, id)
+		}
+	}
+	s.cond.Broadcast()
 }
 
 // embedQueued embeds offers of the session with the current model, in one
@@ -186,8 +253,8 @@ func (s *importSession) next(n int) ([]offres.Offer, bool) {
 // version of one is later in the queue). Deletions wait for it (embedMu),
 // so that no passage outlives its offer.
 func (e *Engine) embedQueued(ctx context.Context, batch []offres.Offer) error {
-	e.embedMu.Lock()
-	defer e.embedMu.Unlock()
+	e.embedMu.RLock()
+	defer e.embedMu.RUnlock()
 	ids := make([]string, len(batch))
 	for i := range batch {
 		ids[i] = batch[i].ID

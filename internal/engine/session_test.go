@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"offres/indexer"
@@ -151,5 +155,58 @@ func TestImportStoppedDuringSession(t *testing.T) {
 	}
 	if len(embedded) != len(offers) {
 		t.Errorf("model %s after the restart: %d offers embedded of %d", model, len(embedded), len(offers))
+	}
+}
+
+// TestSessionKeepsTheLastVersion checks an import session that embeds
+// several batches at once, of an import where an offer comes again, changed,
+// at the start of the import batch after the one it ended: its two versions
+// are in consecutive batches of the session, and the passages stored must
+// be those of the last.
+func TestSessionKeepsTheLastVersion(t *testing.T) {
+	ctx, dir, offers := context.Background(), t.TempDir(), demoOffers(t)
+	e := openSmallSample(t, dir) // import batches of 8
+	defer e.Close()
+	e.sessionBatch = 2
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	last := map[string]string{}
+	written := 0
+	emit := func(o offres.Offer, version int) {
+		o.Description = fmt.Sprintf("%s Version %d de l'offre.", o.Description, version)
+		last[o.ID] = fmt.Sprintf("Version %d", version)
+		if err := enc.Encode(o); err != nil {
+			t.Fatal(err)
+		}
+		written++
+	}
+	for _, o := range offers {
+		emit(o, 0)
+		if written%8 == 0 { // the last of an import batch: again at the start of the next
+			emit(o, 1)
+		}
+	}
+	if _, _, err := e.Import(ctx, "offers.ndjson", &buf); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := e.store.PassagesOf(ctx, e.Model(), slices.Collect(maps.Keys(last)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, version := range last {
+		found := false
+		for _, p := range stored[id] {
+			if !strings.Contains(p.Text, "Version") {
+				continue
+			}
+			if strings.Contains(p.Text, version) {
+				found = true
+			} else {
+				t.Errorf("%s: a passage of an earlier version stored: %q, want %q", id, p.Text, version)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no passage of its last version (%s)", id, version)
+		}
 	}
 }
