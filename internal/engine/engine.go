@@ -131,7 +131,8 @@ type Engine struct {
 	// offers embedded while an import runs.
 	sessMu  sync.Mutex
 	session *importSession
-	embedMu sync.RWMutex // a session's batches (read) against a deletion (write)
+	ending  *importSession // closed, its embedding catching up (endSession)
+	embedMu sync.RWMutex   // a session's batches (read) against a deletion (write)
 	// sessionBatch is the offers a session embeds at a time (embedBatch
 	// when zero; the tests lower it).
 	sessionBatch int

@@ -76,6 +76,21 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 	}
 	e.sessMu.Lock()
 	defer e.sessMu.Unlock()
+	if e.session == nil && e.ending != nil {
+		// A session is ending (another import's Refresh): its model, once
+		// current, embeds these inline; a session of their own would train
+		// another.
+		done := e.ending.done
+		e.sessMu.Unlock()
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
+		e.sessMu.Lock()
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+	}
 	s := e.session
 	if s == nil {
 		if e.sem.Embedder() != nil {
@@ -90,13 +105,19 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 		})
 		e.session = s
 	}
-	for len(s.queue) >= maxSessionQueue && !s.failed && s.ctx.Err() == nil {
+	for len(s.queue) >= maxSessionQueue && !s.failed && !s.closed && s.ctx.Err() == nil {
 		if err := ctx.Err(); err != nil {
 			return true, err
 		}
 		s.cond.Wait()
 	}
-	if s.failed || s.ctx.Err() != nil {
+	if s.closed && s.started { // ended while this waited: its model embeds these inline
+		e.sessMu.Unlock()
+		<-s.done
+		e.sessMu.Lock()
+		return false, nil
+	}
+	if s.failed || s.closed || s.ctx.Err() != nil {
 		return false, nil
 	}
 	s.queue = append(s.queue, offers...)
@@ -284,6 +305,9 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 	if s != nil {
 		s.closed = true
 		queued = len(s.queue)
+		if s.started {
+			e.ending = s
+		}
 		s.cond.Broadcast()
 	}
 	e.sessMu.Unlock()
@@ -295,6 +319,11 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 		s.cancel()
 		return false, nil
 	}
+	defer func() {
+		e.sessMu.Lock()
+		e.ending = nil
+		e.sessMu.Unlock()
+	}()
 	select {
 	case <-s.done:
 	case <-ctx.Done():

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"offres/indexer"
@@ -208,5 +210,35 @@ func TestSessionKeepsTheLastVersion(t *testing.T) {
 		if !found {
 			t.Errorf("%s: no passage of its last version (%s)", id, version)
 		}
+	}
+}
+
+// TestConcurrentImportsOneModel checks two imports at once on an empty
+// catalogue, the first to end ending the session while the other goes on:
+// one model, and every offer embedded once both have returned.
+func TestConcurrentImportsOneModel(t *testing.T) {
+	ctx, offers := context.Background(), demoOffers(t)
+	e := openSmallSample(t, t.TempDir())
+	defer e.Close()
+	half := len(offers) / 3
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, part := range [][]offres.Offer{offers[:half], offers[half:]} {
+		wg.Go(func() { errs[i] = e.importOffers(ctx, part) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	models, err := e.store.VectorModels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(models) != 1 {
+		t.Errorf("vector models %v, want one", models)
+	}
+	embedded, _ := e.store.EmbeddedOffers(ctx, e.Model())
+	if len(embedded) != len(offers) {
+		t.Errorf("%d offers embedded of %d", len(embedded), len(offers))
 	}
 }
