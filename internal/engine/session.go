@@ -65,11 +65,11 @@ type importSession struct {
 	start   time.Time
 }
 
-// queueForSession hands the offers of a batch written to the catalogue and
-// the full-text index to the import session, starting one when the built-in
-// model has none yet; false when they are to be embedded inline (a remote
-// embedder, the PostgreSQL mode, a model already in use, a session that
-// failed).
+// queueForSession hands the offers of a batch written to the catalogue (the
+// full-text index next) to the import session, starting one when the
+// built-in model has none yet; false when they are to be embedded inline (a
+// remote embedder, the PostgreSQL mode, a model already in use, a session
+// that failed or ended).
 func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bool, error) {
 	if e.pg != nil || e.opts.Embedder != nil || e.bgCtx == nil {
 		return false, nil
@@ -107,7 +107,7 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 	}
 	for len(s.queue) >= maxSessionQueue && !s.failed && !s.closed && s.ctx.Err() == nil {
 		if err := ctx.Err(); err != nil {
-			return true, err
+			return false, err
 		}
 		s.cond.Wait()
 	}
