@@ -56,6 +56,10 @@ type Options struct {
 	ANN vectors.Options
 	// LSA configures the training of the built-in model.
 	LSA lsa.Options
+	// TrainSample is the most passages the built-in model is trained on: a
+	// regular sample of the catalogue's beyond, or, on a first import, of
+	// the passages of its first batches (DefaultTrainSample when zero).
+	TrainSample int
 	// Hybrid tunes semantic and hybrid search.
 	Hybrid search.HybridOptions
 	// DatabaseURL selects the PostgreSQL mode: offers, passages, vectors
@@ -123,7 +127,16 @@ type Engine struct {
 	log    *slog.Logger
 
 	refreshMu sync.Mutex // one Refresh or training at a time
-	profileMu sync.Mutex // one SaveProfile at a time: the count and the write of the cap per key
+	// The import session (session.go): the built-in model trained and the
+	// offers embedded while an import runs.
+	sessMu  sync.Mutex
+	session *importSession
+	ending  *importSession // closed, its embedding catching up (endSession)
+	embedMu sync.RWMutex   // a session's batches (read) against a deletion (write)
+	// sessionBatch is the offers a session embeds at a time (embedBatch
+	// when zero; the tests lower it).
+	sessionBatch int
+	profileMu    sync.Mutex // one SaveProfile at a time: the count and the write of the cap per key
 	// needSync: some offers may lack vectors (at start, after an
 	// embedding failure); Refresh looks for them.
 	needSync atomic.Bool
@@ -135,7 +148,9 @@ type Engine struct {
 	// The outages of the database and of a remote embedder (degrade.go).
 	db, emb outage
 
-	// The background work: following the database, retrying what failed.
+	// The background work: following the database, retrying what failed,
+	// training the built-in model during an import (session.go).
+	bgCtx          context.Context
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
 	panics         atomic.Uint64 // recovered in the background (recover.go)
@@ -207,7 +222,7 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e.stopBackground = cancel
+	e.bgCtx, e.stopBackground = bctx, cancel
 	if e.pg != nil {
 		e.background.Go(func() { e.followLoop(bctx) })
 	}
@@ -311,6 +326,14 @@ func (e *Engine) catchUp(ctx context.Context) error {
 type indexWriter struct{ e *Engine }
 
 func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
+	// On a first import, the built-in model is trained and the offers
+	// embedded in the background while the import goes on (session.go):
+	// handed over before the full-text write, so that the training starts
+	// that much sooner.
+	queued, err := w.e.queueForSession(ctx, offers)
+	if err != nil {
+		return err
+	}
 	if w.e.pg != nil {
 		// The follower indexes the offers' changes, these and any other
 		// process's: applied now, so that they are found on return.
@@ -320,13 +343,15 @@ func (w indexWriter) Upsert(ctx context.Context, offers []offres.Offer) error {
 	} else if err := w.e.search.Upsert(ctx, offers); err != nil {
 		return err
 	}
-	if err := w.e.sem.Upsert(ctx, offers); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	if !queued {
+		if err := w.e.sem.Upsert(ctx, offers); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// Keyword search has them; Refresh embeds them later.
+			w.e.needSync.Store(true)
+			w.e.log.Warn("embedding failed: offers found by keyword only until the next refresh", logKeyCount, len(offers), logKeyErr, err)
 		}
-		// Keyword search has them; Refresh embeds them later.
-		w.e.needSync.Store(true)
-		w.e.log.Warn("embedding failed: offers found by keyword only until the next refresh", logKeyCount, len(offers), logKeyErr, err)
 	}
 	ids := make([]string, len(offers))
 	for i := range offers {
@@ -466,7 +491,10 @@ func (e *Engine) delete(ctx context.Context, id string) error {
 	if err := e.search.Delete(ctx, []string{id}); err != nil {
 		return err
 	}
-	if err := e.sem.Delete(ctx, []string{id}); err != nil {
+	e.embedMu.Lock() // not while an import session embeds it
+	err := e.sem.Delete(ctx, []string{id})
+	e.embedMu.Unlock()
+	if err != nil {
 		return err
 	}
 	if e.pg != nil {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,13 +23,21 @@ const (
 	// DefaultRetrainDrift is the relative change in the number of stored
 	// passages, since the built-in model was trained, that retrains it.
 	DefaultRetrainDrift = 0.25
-	// maxTrainTexts bounds the passages the built-in model is trained on:
-	// a deterministic sample beyond. Training time and memory grow with
-	// the corpus; the vocabulary and its latent structure do not, much.
-	maxTrainTexts = 8_000
+	// DefaultTrainSample bounds the passages the built-in model is
+	// trained on: a deterministic sample beyond. Training time and memory
+	// grow with the corpus; the vocabulary and its latent structure do
+	// not, much.
+	DefaultTrainSample = 8_000
 	// embedBatch is the number of offers embedded at a time on retraining.
 	embedBatch = 512
 )
+
+func (e *Engine) trainSample() int {
+	if e.opts.TrainSample > 0 {
+		return e.opts.TrainSample
+	}
+	return DefaultTrainSample
+}
 
 func (e *Engine) modelPath() string { return filepath.Join(e.opts.Dir, "models", "lsa.bin") }
 
@@ -81,6 +88,9 @@ func (e *Engine) openSemantic(ctx context.Context) error {
 func (e *Engine) Refresh(ctx context.Context) error {
 	e.refreshMu.Lock()
 	defer e.refreshMu.Unlock()
+	if _, err := e.endSession(ctx); err != nil {
+		return err
+	}
 	if e.opts.Embedder == nil {
 		retrain, err := e.needsTraining(ctx)
 		if err != nil {
@@ -151,7 +161,7 @@ func (e *Engine) needsTraining(ctx context.Context) (bool, error) {
 	if drift <= 0 {
 		drift = DefaultRetrainDrift
 	}
-	trained := max(m.Corpus(), 1)
+	trained := max(e.trainedCorpus(m), 1)
 	change := float64(passages-trained) / float64(trained)
 	return change > drift || change < -drift, nil
 }
@@ -166,11 +176,14 @@ func (e *Engine) Retrain(ctx context.Context) error {
 	}
 	e.refreshMu.Lock()
 	defer e.refreshMu.Unlock()
+	if _, err := e.endSession(ctx); err != nil {
+		return err
+	}
 	return e.train(ctx)
 }
 
 // train trains the built-in model on the passages of the catalogue (a
-// deterministic sample of at most maxTrainTexts offers), embeds every
+// deterministic sample of at most Options.TrainSample passages), embeds every
 // offer with it, saves it, then makes it current and drops the vectors of
 // the models it replaces. A crash anywhere leaves the previous model and
 // its vectors in use.
@@ -195,13 +208,7 @@ func (e *Engine) train(ctx context.Context) error {
 	}
 	opts := e.opts.LSA
 	opts.Corpus = len(texts)
-	if len(texts) > maxTrainTexts { // every k-th passage, k fractional
-		sample := make([]string, maxTrainTexts)
-		for i := range sample {
-			sample[i] = texts[i*len(texts)/maxTrainTexts]
-		}
-		texts = sample
-	}
+	texts = sampleTexts(texts, e.trainSample())
 	m, err := lsa.Train(ctx, texts, opts)
 	if err != nil {
 		return fmt.Errorf("train the built-in model: %w", err)
@@ -220,21 +227,8 @@ func (e *Engine) train(ctx context.Context) error {
 		return err
 	}
 	e.sem.Swap(m, mem)
-	models, err := e.store.VectorModels(ctx)
-	if err != nil {
+	if err := e.dropOtherModels(ctx, m.Model()); err != nil {
 		return err
-	}
-	for old := range models {
-		if old != m.Model() && strings.HasPrefix(old, lsa.ModelPrefix) {
-			if err := e.store.DropModel(ctx, old); err != nil {
-				return err
-			}
-			if e.pg != nil {
-				if err := e.pg.DeleteModel(ctx, old); err != nil {
-					return err
-				}
-			}
-		}
 	}
 	e.log.Info("built-in model trained", "model", m.Model(), "dims", m.Dimensions(), "features", m.Features(),
 		"texts", sampled, "passages", opts.Corpus, logKeyCount, len(ids), "train", trained.Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))

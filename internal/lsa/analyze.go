@@ -135,15 +135,15 @@ type analyzer struct {
 	ngramMin, ngramMax int
 }
 
-// count adds the features of text to counts: one per stemmed word, and the
-// character n-grams (ngramMin to ngramMax runes) of each stem written
-// between the boundary markers "<" and ">" — a stem shorter than ngramMin
-// with its markers gives itself as one n-gram.
-func (a analyzer) count(text string, counts map[uint32]int32) {
+// features appends the features of text to dst, one per occurrence: one
+// per stemmed word, and the character n-grams (ngramMin to ngramMax runes)
+// of each stem written between the boundary markers "<" and ">" — a stem
+// shorter than ngramMin with its markers gives itself as one n-gram.
+func (a analyzer) features(text string, dst []uint32) []uint32 {
 	var marked []rune
 	words(text, func(w string) {
 		s := stem(w)
-		counts[wordID(s)]++
+		dst = append(dst, wordID(s))
 		if a.ngramMax <= 0 {
 			return
 		}
@@ -153,15 +153,16 @@ func (a analyzer) count(text string, counts map[uint32]int32) {
 		}
 		marked = append(marked, '>')
 		if len(marked) < a.ngramMin {
-			counts[ngramID(marked)]++
+			dst = append(dst, ngramID(marked))
 			return
 		}
 		for n := a.ngramMin; n <= a.ngramMax && n <= len(marked); n++ {
 			for i := 0; i+n <= len(marked); i++ {
-				counts[ngramID(marked[i:i+n])]++
+				dst = append(dst, ngramID(marked[i:i+n]))
 			}
 		}
 	})
+	return dst
 }
 
 func ngramID(g []rune) uint32 {
@@ -183,21 +184,20 @@ type termCount struct {
 	tf int32
 }
 
-// sortedCounts returns the counts ordered by feature id, so that every
-// later sum runs in the same order.
-func sortedCounts(counts map[uint32]int32) []termCount {
-	out := make([]termCount, 0, len(counts))
-	for id, tf := range counts {
-		out = append(out, termCount{id, tf})
-	}
-	slices.SortFunc(out, func(a, b termCount) int {
-		switch {
-		case a.id < b.id:
-			return -1
-		case a.id > b.id:
-			return 1
+// sortedCounts sorts the feature occurrences ids (in place) and appends to
+// dst each feature once with its count, ordered by feature id, so that every
+// later sum runs in the same order. Sorting the occurrences is about twice
+// as fast as counting them in a map and sorting the map's entries (the
+// analysis of an import's passages: measured with BenchmarkEmbed).
+func sortedCounts(ids []uint32, dst []termCount) []termCount {
+	slices.Sort(ids)
+	for i := 0; i < len(ids); {
+		j := i + 1
+		for j < len(ids) && ids[j] == ids[i] {
+			j++
 		}
-		return 0
-	})
-	return out
+		dst = append(dst, termCount{ids[i], int32(j - i)})
+		i = j
+	}
+	return dst
 }

@@ -182,12 +182,11 @@ func read(r io.Reader) (*Model, error) {
 	if !slices.IsSorted(m.ids) {
 		return nil, fmt.Errorf("vocabulary not sorted: %w", invalid(nil))
 	}
-	m.col = make(map[uint32]int32, features)
+	m.vocab = newVocabulary(len(m.ids))
 	for i, id := range m.ids {
-		if _, dup := m.col[id]; dup {
+		if !m.vocab.add(id, int32(i)) {
 			return nil, fmt.Errorf("feature %d repeated: %w", id, invalid(nil))
 		}
-		m.col[id] = int32(i)
 	}
 	// The id hashes the whole serialised form, as setName does.
 	m.nameFrom(sha)
