@@ -134,7 +134,7 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 		noEvidence := mode == offres.ModeHybrid && len(kw.Evidence) == 0
 		semantic = s.related(hits, noEvidence)
 		if noEvidence && len(q.Occupations) > 0 {
-			if semantic, err = s.neighbours(ctx, q, semantic); err != nil {
+			if semantic, err = s.neighbours(ctx, q, semantic, kw.IDs); err != nil {
 				return offres.Result{}, err
 			}
 		}
@@ -251,12 +251,15 @@ func (s *Service) related(hits []PassageHit, noEvidence bool) []string {
 }
 
 // neighbours keeps, of the offers found by meaning for a query that names
-// a job no offer is of, those of a neighbouring job (the job's family, or a
-// job ROME's mobility leads to): « aide-soignante » without such an offer
-// shows a nurse's offer as close, and « coiffeuse » shows nothing rather
-// than the offers that happen to be the least far (a biodiversity officer,
-// a developer). Without the referential, the ids are kept.
-func (s *Service) neighbours(ctx context.Context, q offres.Query, ids []string) ([]string, error) {
+// a job no offer is of, those that share a word with the query (partial,
+// an offer of the keyword ranking: « Electricien de maintenance » for
+// « électricien bâtiment »), those of a neighbouring job (the job's
+// family, or a job ROME's mobility leads to: « aide-soignante » without
+// such an offer shows a nurse's), and those whose job is unknown; it drops
+// the offers of another known job that merely happen to be the least far
+// by meaning (« coiffeuse » showed a biodiversity officer, a developer).
+// Without the referential, the ids are kept.
+func (s *Service) neighbours(ctx context.Context, q offres.Query, ids, partial []string) ([]string, error) {
 	if s.occ == nil || len(ids) == 0 {
 		return ids, nil
 	}
@@ -290,7 +293,11 @@ func (s *Service) neighbours(ctx context.Context, q offres.Query, ids []string) 
 			return nil, err
 		}
 	}
-	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return known[id] && !passing[id] }), nil
+	shares := make(map[string]bool, len(partial))
+	for _, id := range partial {
+		shares[id] = true
+	}
+	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return known[id] && !passing[id] && !shares[id] }), nil
 }
 
 // classifiedIndex is a KeywordIndex that tells which offers have an

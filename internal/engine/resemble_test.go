@@ -90,3 +90,15 @@ func TestHybridNamedJobWithoutOffers(t *testing.T) {
 		}
 	}
 }
+
+// TestHybridNamedJobSharedWord: of a job the corpus lacks, the offers that
+// share a word with the search stay among the close ones whatever their
+// job (« électricien bâtiment » on the demo: « Chargé(e) d'opérations
+// bâtiment »); dropping them left the search empty.
+func TestHybridNamedJobSharedWord(t *testing.T) {
+	e := importDemoROME(t)
+	res := runMode(t, e, "électricien bâtiment", offres.ModeHybrid)
+	if !slices.ContainsFunc(res.Hits, func(h offres.Hit) bool { return strings.Contains(h.Title, "bâtiment") }) {
+		t.Errorf("« électricien bâtiment »: no offer sharing « bâtiment » among %q", ids(res))
+	}
+}
