@@ -329,17 +329,17 @@ func jobAgreement(it Item) float64 {
 // profileText is the text a profile is matched on: its CV and its
 // structured items.
 func profileText(p *offres.Profile) string {
-	var b strings.Builder
-	b.WriteString(p.Text)
-	for _, list := range [][]string{p.JobTitles, p.Skills} {
-		for _, s := range list {
-			b.WriteString("\n" + s)
-		}
-	}
+	return strings.Join(append([]string{p.Text}, profileItems(p)...), "\n")
+}
+
+// profileItems are a profile's structured items: its job titles, skills
+// and diplomas.
+func profileItems(p *offres.Profile) []string {
+	items := append(append([]string{}, p.JobTitles...), p.Skills...)
 	for _, d := range p.Diplomas {
-		b.WriteString("\n" + d.Label)
+		items = append(items, d.Label)
 	}
-	return b.String()
+	return items
 }
 
 func profileSize(p *offres.Profile, d *doc) int {
@@ -589,8 +589,12 @@ func (m *Matcher) jobTitle(t string) string {
 		}
 		return pair
 	})
+	parts := titleSepRE.Split(t, -1)
+	if len(parts) == 1 { // one part: nothing to choose (Explain runs this for every candidate)
+		return strings.Trim(t, " .,;-–—")
+	}
 	best, bestScore := "", -1.0
-	for _, p := range titleSepRE.Split(t, -1) {
+	for _, p := range parts {
 		p = strings.Trim(p, " .,;-–—")
 		if p == "" {
 			continue

@@ -316,11 +316,7 @@ func jobsOf(occ []Occupation) search.Jobs {
 // diplomas, then its text, within offres.MaxProfileText runes (the
 // search's bound on a document).
 func profileDocument(p *offres.Profile) string {
-	parts := append(append([]string{}, p.JobTitles...), p.Skills...)
-	for _, d := range p.Diplomas {
-		parts = append(parts, d.Label)
-	}
-	doc := strings.Join(append(parts, p.Text), "\n")
+	doc := strings.Join(append(profileItems(p), p.Text), "\n")
 	if utf8.RuneCountInString(doc) > offres.MaxProfileText {
 		doc = string([]rune(doc)[:offres.MaxProfileText])
 	}
