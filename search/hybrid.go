@@ -146,6 +146,11 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	// query (or the job it names); not those with some of the words only.
 	evidence := kw.Evidence
 	fused := Fuse(kw.IDs, semantic, kw.Exact, s.hybrid.Fuse)
+	if mode == offres.ModeHybrid {
+		if fused, err = s.titledFirst(ctx, q, fused); err != nil {
+			return offres.Result{}, err
+		}
+	}
 	if len(q.Occupations) > 0 {
 		fused = evidenceFirst(fused, evidence)
 	}
@@ -159,6 +164,36 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	addDuplicates(&res, dups)
 	res.Mode = mode
 	return res, err
+}
+
+// titledIndex is a KeywordIndex that tells which offers have every word of
+// a search in their title (*fulltext.Index).
+type titledIndex interface {
+	Titled(ctx context.Context, q offres.Query, ids []string) (map[string]bool, error)
+}
+
+// titledFirst puts first, in a hybrid search (the semantic mode stays
+// meaning only), the offers whose title has every word of the search (or says the job it names, with the lexicon's alternatives): what
+// a candidate sees first of an offer says what they asked for, where the
+// others merely mention it, or are of the job by a code their source gives
+// loosely (« Chef de cellule secrétariat-courrier » coded as a DRH's job).
+// On the natural-language set, hybrid nDCG@10 0.732 → 0.760 and P@5 0.834
+// → 0.863, no query losing more than the run-to-run noise (offres eval
+// --sets --per-query, 2026-12-07); the title set is unchanged.
+func (s *Service) titledFirst(ctx context.Context, q offres.Query, fused []Fused) ([]Fused, error) {
+	ti, ok := s.index.(titledIndex)
+	if !ok || len(fused) == 0 {
+		return fused, nil
+	}
+	ids := make([]string, len(fused))
+	for i, f := range fused {
+		ids[i] = f.ID
+	}
+	titled, err := ti.Titled(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	return evidenceFirst(fused, titled), nil
 }
 
 // evidenceFirst puts the offers with evidence first, each part in its

@@ -31,7 +31,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	offersPath := fs.String("offers", "", "with --sets, --match or --questions: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
 	asJSON := fs.Bool("json", false, "with --sets: print the figures as JSON (the format of figures.json)")
 	titlesOnly := fs.Bool("titles-only", false, "with --offers: import the offers without the ROME codes their source gives, their occupations read from their titles only (what a source without codes gets)")
-	perQuery := fs.Bool("per-query", false, "with --sets: print every graded query's nDCG@10 in each run as TSV instead of the tables")
+	perQuery := fs.Bool("per-query", false, "with --sets: print every graded query's nDCG@10 and P@5 in each run as TSV instead of the tables")
 	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}

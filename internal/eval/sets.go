@@ -241,8 +241,8 @@ func WriteSetsMarkdown(w io.Writer, results []SetResult) error {
 	return bw.Flush()
 }
 
-// WritePerQuery writes, for every query of the graded sets, its nDCG@10 in
-// each run as TSV: set, qid, text, then one column per run.
+// WritePerQuery writes, for every query of the graded sets, its nDCG@10 and
+// P@5 in each run as TSV: set, qid, text, then two columns per run.
 func WritePerQuery(w io.Writer, results []SetResult) error {
 	bw := bufio.NewWriter(w)
 	for _, res := range results {
@@ -251,14 +251,15 @@ func WritePerQuery(w io.Writer, results []SetResult) error {
 		}
 		fmt.Fprintf(bw, "set\tqid\ttext")
 		for _, label := range res.Order {
-			fmt.Fprintf(bw, "\t%s nDCG@10", label)
+			fmt.Fprintf(bw, "\t%s nDCG@10\t%s P@5", label, label)
 		}
 		bw.WriteString("\n")
 		first := res.PerQuery[res.Order[0]].Queries
 		for i, q := range first {
 			fmt.Fprintf(bw, "%s\t%s\t%s", res.Set, q.ID, q.Text)
 			for _, label := range res.Order {
-				fmt.Fprintf(bw, "\t%.3f", res.PerQuery[label].Queries[i].NDCG10)
+				m := res.PerQuery[label].Queries[i].Metrics
+				fmt.Fprintf(bw, "\t%.3f\t%.1f", m.NDCG10, m.P5)
 			}
 			bw.WriteString("\n")
 		}

@@ -103,7 +103,7 @@ func TestRunSets(t *testing.T) {
 	if err := WritePerQuery(&b, []SetResult{graded, none}); err != nil {
 		t.Fatal(err)
 	}
-	if want := "set\tqid\ttext\tengine nDCG@10\ngraded\tq1\tripeur\t0.964\ngraded\tq2\tjuriste\t0.000\n"; b.String() != want {
+	if want := "set\tqid\ttext\tengine nDCG@10\tengine P@5\ngraded\tq1\tripeur\t0.964\t0.4\ngraded\tq2\tjuriste\t0.000\t0.0\n"; b.String() != want {
 		t.Errorf("WritePerQuery wrote\n%q, want\n%q", b.String(), want)
 	}
 

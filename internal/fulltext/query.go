@@ -141,9 +141,9 @@ type textQueries struct {
 // « infirmier »; the offers of the job are found by their occupation
 // (withOccupations) and by their titles.
 func (ix *Index) textQuery(text string, fuzzy, job bool, idx termIndex) textQueries {
-	fields := textFields
+	fields, altFields := textFields, shortFields
 	if job {
-		fields, fuzzy = textFields[:1], false
+		fields, altFields, fuzzy = textFields[:1], textFields[:1], false
 	}
 	terms := ix.analyzeQuery(text)
 	strs := make([]string, len(terms))
@@ -181,7 +181,7 @@ func (ix *Index) textQuery(text string, fuzzy, job bool, idx termIndex) textQuer
 	}
 
 	var out textQueries
-	if parts := allParts(clauses, expansions); len(parts) > 0 {
+	if parts := allParts(clauses, expansions, altFields); len(parts) > 0 {
 		var all query.Query = query.NewConjunctionQuery(parts)
 		if len(parts) == 1 {
 			all = parts[0]
@@ -200,7 +200,7 @@ func (ix *Index) textQuery(text string, fuzzy, job bool, idx termIndex) textQuer
 			anyParts = append(anyParts, conj, title)
 		}
 		for _, e := range expansions {
-			anyParts = append(anyParts, alternativesQuery(e))
+			anyParts = append(anyParts, alternativesQuery(e, altFields))
 		}
 		out.any = disjunction(anyParts)
 	}
@@ -279,24 +279,24 @@ func (t textQueries) withOccupations(codes, families []string) textQueries {
 
 // allParts returns the required clauses of the all query: the term clauses,
 // those of the terms a lexicon member covers joined with the member's
-// alternatives (the longest members first; a member overlapping one already
+// alternatives over fields (the longest members first; a member overlapping one already
 // placed is left to the any query), and the acronyms found among the raw
 // words.
-func allParts(clauses []query.Query, expansions []expansion) []query.Query {
+func allParts(clauses []query.Query, expansions []expansion, fields []textField) []query.Query {
 	type span struct{ start, n int }
 	alts := map[span][]query.Query{}
 	var spans []span
 	var parts []query.Query
 	for _, e := range expansions {
 		if e.n == 0 {
-			parts = append(parts, alternativesQuery(e))
+			parts = append(parts, alternativesQuery(e, fields))
 			continue
 		}
 		sp := span{e.start, e.n}
 		if _, ok := alts[sp]; !ok {
 			spans = append(spans, sp)
 		}
-		alts[sp] = append(alts[sp], alternativesQuery(e))
+		alts[sp] = append(alts[sp], alternativesQuery(e, fields))
 	}
 	slices.SortStableFunc(spans, func(a, b span) int { return b.n - a.n })
 	covered := make([]bool, len(clauses))
@@ -361,7 +361,8 @@ func fieldsQuery(fields []textField, build func(field string) query.Query, weigh
 }
 
 // alternativesQuery returns the disjunction of a lexicon member found in the
-// query and of its alternatives, as phrases, over the short text fields.
+// query and of its alternatives, as phrases, over fields (the short text
+// fields, or the title alone).
 // The member itself is there so that an offer with the words of the query
 // matches this clause as well as one with an alternative (bleve scales a
 // disjunction by the share of its parts that match). A phrase counts as one
@@ -371,13 +372,13 @@ func fieldsQuery(fields []textField, build func(field string) query.Query, weigh
 // of the search time, and titles, skills, employers and directions are
 // where job titles and acronyms matter; one-word synonyms still reach the
 // body through bleve.
-func alternativesQuery(e expansion) query.Query {
+func alternativesQuery(e expansion, fields []textField) query.Query {
 	qs := make([]query.Query, 0, len(e.alts)+1)
 	for _, m := range append([]*member{e.self}, e.alts...) {
 		if len(m.terms) == 0 { // an acronym that analyzes to nothing
 			continue
 		}
-		qs = append(qs, fieldsQuery(shortFields, func(field string) query.Query {
+		qs = append(qs, fieldsQuery(fields, func(field string) query.Query {
 			if len(m.phrase) == 1 && len(m.phrase[0]) == 1 {
 				q := query.NewTermQuery(m.phrase[0][0])
 				q.SetField(field)

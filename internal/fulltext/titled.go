@@ -1,0 +1,38 @@
+package fulltext
+
+import (
+	"context"
+	"fmt"
+
+	"offres/internal/offres"
+)
+
+// Titled returns which of ids have every term of q's text in their title
+// (each term, or an alternative of the lexicon: « DRH » is in « Directrice
+// des ressources humaines »), among those passing q's filters: the offers
+// whose title says what was searched. Typos are not forgiven here: a
+// title that says it with other letters is no such evidence.
+func (ix *Index) Titled(ctx context.Context, q offres.Query, ids []string) (map[string]bool, error) {
+	q.IDs = nil
+	if err := ix.normalize(&q); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 || q.Text == "" || q.Document {
+		return map[string]bool{}, nil
+	}
+	reader, err := ix.reader()
+	if err != nil {
+		return nil, fmt.Errorf("titled: %w", err)
+	}
+	defer reader.Close()
+	all := ix.textQuery(q.Text, false, true, snapshotTerms{ctx, reader}).all
+	if all == nil {
+		return map[string]bool{}, nil
+	}
+	filter, err := filterQuery(&q)
+	if err != nil {
+		return nil, err
+	}
+	titled, _, err := ix.strictAmong(ctx, all, filter, ids, false)
+	return titled, err
+}
