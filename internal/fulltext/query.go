@@ -279,24 +279,36 @@ func (t textQueries) withOccupations(codes, families []string) textQueries {
 
 // allParts returns the required clauses of the all query: the term clauses,
 // those of the terms a lexicon member covers joined with the member's
-// alternatives over fields (the longest members first; a member overlapping one already
-// placed is left to the any query), and the acronyms found among the raw
-// words.
-func allParts(clauses []query.Query, expansions []expansion, fields []textField) []query.Query {
+// alternatives over altFields (the longest members first; a member
+// overlapping one already placed is left to the any query), and the
+// acronyms found among the raw words.
+//
+// The words of a member of several terms may be anywhere in an offer, but
+// an everyday expression (the input of a one-way group: « travailler avec
+// des enfants ») matches as itself or an alternative, phrases over
+// altFields: its words scattered in a text mean something else
+// (« travailler » in the missions, « garde d'enfants » in a temporary-work
+// agency's benefits), and the body, indexed without positions, cannot tell
+// a phrase.
+func allParts(clauses []query.Query, expansions []expansion, altFields []textField) []query.Query {
 	type span struct{ start, n int }
 	alts := map[span][]query.Query{}
+	expressions := map[span]bool{}
 	var spans []span
 	var parts []query.Query
 	for _, e := range expansions {
 		if e.n == 0 {
-			parts = append(parts, alternativesQuery(e, fields))
+			parts = append(parts, alternativesQuery(e, altFields))
 			continue
 		}
 		sp := span{e.start, e.n}
 		if _, ok := alts[sp]; !ok {
 			spans = append(spans, sp)
 		}
-		alts[sp] = append(alts[sp], alternativesQuery(e, fields))
+		alts[sp] = append(alts[sp], alternativesQuery(e, altFields))
+		if e.n > 1 && !e.self.target {
+			expressions[sp] = true
+		}
 	}
 	slices.SortStableFunc(spans, func(a, b span) int { return b.n - a.n })
 	covered := make([]bool, len(clauses))
@@ -308,11 +320,15 @@ func allParts(clauses []query.Query, expansions []expansion, fields []textField)
 		for i := sp.start; i < sp.start+sp.n; i++ {
 			covered[i] = true
 		}
-		words := clauses[sp.start]
-		if sp.n > 1 {
-			words = query.NewConjunctionQuery(slices.Clone(clauses[sp.start : sp.start+sp.n]))
+		var words []query.Query
+		switch {
+		case expressions[sp]:
+		case sp.n > 1:
+			words = []query.Query{query.NewConjunctionQuery(slices.Clone(clauses[sp.start : sp.start+sp.n]))}
+		default:
+			words = []query.Query{clauses[sp.start]}
 		}
-		at[sp.start] = query.NewDisjunctionQuery(append([]query.Query{words}, alts[sp]...))
+		at[sp.start] = query.NewDisjunctionQuery(append(words, alts[sp]...))
 	}
 	for i := range clauses {
 		if q, ok := at[i]; ok {

@@ -618,3 +618,40 @@ func TestUndatedOffersExpire(t *testing.T) {
 		}
 	})
 }
+
+// TestEverydayExpression: an everyday expression of the lexicon (the input
+// of a one-way group) matches as the expression or one of its alternatives
+// in the title, skills or employer, not as its words scattered in a text
+// (« garde d'enfants » in an agency's benefits and « travailler » in the
+// missions); the body, indexed without positions, cannot tell the phrase.
+func TestEverydayExpression(t *testing.T) {
+	ix, err := OpenMemory(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	offers := []offres.Offer{
+		{ID: "AGENCY", Title: "Opérateur en masquage", Employer: "Intérim du Sud",
+			Description: "Vous travaillerez en équipe sur la ligne de peinture. Avantages : garde d'enfants, mutuelle."},
+		{ID: "PERI", Title: "Animateur périscolaire", Employer: "Ville de Nouméa",
+			Description: "Encadrement des activités de la pause méridienne."},
+		{ID: "SAID", Title: "Agent d'accueil", Employer: "Ville de Dumbéa",
+			Description: "Vous aimez travailler avec des enfants et leurs familles."},
+		{ID: "SKILL", Title: "Agent d'accueil", Employer: "Ville de Païta",
+			Description: "Accueil du public.", Skills: []offres.Skill{{Label: "Travailler avec des enfants"}}},
+	}
+	if err := ix.Upsert(context.Background(), offers); err != nil {
+		t.Fatal(err)
+	}
+	res := runSearch(t, ix, offres.Query{Text: "travailler avec des enfants"})
+	exact := map[string]bool{}
+	for _, h := range res.Hits {
+		exact[h.ID] = slices.Contains(h.MatchedBy, offres.MatchKeyword) || slices.Contains(h.MatchedBy, offres.MatchTitle)
+	}
+	want := map[string]bool{"AGENCY": false, "PERI": true, "SAID": false, "SKILL": true}
+	for id, w := range want {
+		if exact[id] != w {
+			t.Errorf("« travailler avec des enfants »: %s a match %v, want %v (hits %q, %d exact)", id, exact[id], w, hitIDs(res), res.ExactTotal)
+		}
+	}
+}
