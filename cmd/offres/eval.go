@@ -31,6 +31,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	offersPath := fs.String("offers", "", "with --sets, --match or --questions: import these offer files or folders into a temporary data directory and evaluate that instead of --data")
 	asJSON := fs.Bool("json", false, "with --sets: print the figures as JSON (the format of figures.json)")
 	titlesOnly := fs.Bool("titles-only", false, "with --offers: import the offers without the ROME codes their source gives, their occupations read from their titles only (what a source without codes gets)")
+	pool := fs.Int("pool", 0, "with --sets: print, instead of the figures, every query's judging pool as TSV: the offers among the first N of each run, with their grade when judged")
 	perQuery := fs.Bool("per-query", false, "with --sets: print every graded query's nDCG@10 and P@5 in each run as TSV instead of the tables")
 	if err := c.parse(fs, args, e); err != nil {
 		return err
@@ -50,7 +51,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 		return runEvalMatch(ctx, &c, *setsDir, *offersPath, setsOutput{json: *asJSON, perQuery: *perQuery}, e)
 	}
 	if *setsDir != "" {
-		return runEvalSets(ctx, &c, *setsDir, *offersPath, setsOutput{json: *asJSON, perQuery: *perQuery}, e)
+		return runEvalSets(ctx, &c, *setsDir, *offersPath, setsOutput{json: *asJSON, perQuery: *perQuery, pool: *pool}, e)
 	}
 	if *queriesPath == "" || *qrelsPath == "" {
 		return fmt.Errorf("eval: --sets, --queries and --qrels, or --questions, are required: %w", errUsage)

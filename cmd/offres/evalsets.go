@@ -26,6 +26,7 @@ var evalModes = []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHyb
 type setsOutput struct {
 	json     bool // the figures as JSON
 	perQuery bool // every graded query's nDCG@10, as TSV
+	pool     int  // > 0: the judging pools of that depth instead of the figures
 }
 
 // runEvalSets runs the committed query sets in dir in every mode and with
@@ -41,7 +42,32 @@ func runEvalSets(ctx context.Context, c *common, dir, offersPath string, out set
 		return err
 	}
 	defer closeEng()
-	results, n, err := evalSets(ctx, eng, sets)
+	base, n, err := newBaseline(ctx, eng)
+	if err != nil {
+		return err
+	}
+	defer base.Close()
+	runners := setRunners(eng, base)
+	if out.pool > 0 {
+		for _, set := range sets {
+			pool, err := eval.Pool(ctx, set, runners, out.pool)
+			if err != nil {
+				return err
+			}
+			for i := range pool {
+				if h := &pool[i].Hit; h.Title == "" { // the baseline's hits are ids
+					if o, err := eng.Get(ctx, h.ID); err == nil {
+						h.Title, h.Employer = o.Title, o.Employer
+					}
+				}
+			}
+			if err := eval.WritePool(e.stdout, pool); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	results, err := evalSets(ctx, runners, sets)
 	if err != nil {
 		return err
 	}
@@ -103,28 +129,27 @@ func importOffers(ctx context.Context, eng *engine.Engine, path string, titlesOn
 	return eng.Refresh(ctx)
 }
 
-// evalSets runs every set in every mode of eng and with a BM25 baseline
-// built from eng's offers; it returns the results and the number of offers.
-func evalSets(ctx context.Context, eng *engine.Engine, sets []eval.SearchSet) ([]eval.SetResult, int, error) {
-	base, n, err := newBaseline(ctx, eng)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer base.Close()
+// setRunners returns the runs of the search sets: every mode of eng, and
+// the BM25 baseline base built from eng's offers.
+func setRunners(eng *engine.Engine, base *fulltext.Baseline) []eval.Runner {
 	var runners []eval.Runner
 	for _, mode := range evalModes {
 		runners = append(runners, eval.Runner{Label: mode, Search: modeSearch(eng.Search(), mode), Flags: true})
 	}
-	runners = append(runners, eval.Runner{Label: baselineLabel, Search: baselineSearch(base)})
+	return append(runners, eval.Runner{Label: baselineLabel, Search: baselineSearch(base)})
+}
+
+// evalSets runs every set with every runner.
+func evalSets(ctx context.Context, runners []eval.Runner, sets []eval.SearchSet) ([]eval.SetResult, error) {
 	var results []eval.SetResult
 	for _, set := range sets {
 		res, err := eval.RunSet(ctx, set, runners)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		results = append(results, res)
 	}
-	return results, n, nil
+	return results, nil
 }
 
 // newBaseline indexes every offer of eng in a BM25 baseline.

@@ -51,7 +51,12 @@ func TestEvalSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkJudgedOffers(t, eng, sets)
-	results, _, err := evalSets(ctx, eng, sets)
+	base, _, err := newBaseline(ctx, eng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	results, err := evalSets(ctx, setRunners(eng, base), sets)
 	if err != nil {
 		t.Fatal(err)
 	}
