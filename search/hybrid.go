@@ -139,7 +139,15 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 			}
 		}
 		if noEvidence {
-			kw.IDs = agreeing(kw.IDs, semantic)
+			// A partial keyword offer of a neighbouring job needs no
+			// agreement by meaning: the referential relates it.
+			near := map[string]bool{}
+			if len(q.Occupations) > 0 {
+				if near, err = s.ofNeighbourJobs(ctx, q, kw.IDs); err != nil {
+					return offres.Result{}, err
+				}
+			}
+			kw.IDs = agreeing(kw.IDs, semantic, near)
 		}
 	}
 	// The offers with lexical or occupation evidence: every word of the
@@ -298,25 +306,7 @@ func (s *Service) neighbours(ctx context.Context, q offres.Query, ids, partial [
 	if s.occ == nil || len(ids) == 0 {
 		return ids, nil
 	}
-	var codes []string
-	for _, c := range q.Occupations {
-		for _, n := range s.occ.Neighbours(c) {
-			if !slices.Contains(codes, n) {
-				codes = append(codes, n)
-			}
-		}
-	}
-	nq := q
-	nq.Text = ""
-	nq.Filters = maps.Clone(q.Filters)
-	if nq.Filters == nil {
-		nq.Filters = map[string][]string{}
-	}
-	nq.Filters[offres.FacetRome] = codes // the user's own rome filter applies to the page
-	if len(codes) == 0 {
-		nq.Filters[offres.FacetRome] = []string{"-"} // matches nothing
-	}
-	passing, err := s.index.Passing(ctx, nq, ids)
+	passing, err := s.ofNeighbourJobs(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -335,6 +325,34 @@ func (s *Service) neighbours(ctx context.Context, q offres.Query, ids, partial [
 	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return known[id] && !passing[id] && !shares[id] }), nil
 }
 
+// ofNeighbourJobs returns which of ids are offers of a job neighbouring
+// one the query names (rome.Neighbours: its family, the families its
+// mobility leads to) and pass its filters; none without the referential.
+func (s *Service) ofNeighbourJobs(ctx context.Context, q offres.Query, ids []string) (map[string]bool, error) {
+	if s.occ == nil || len(ids) == 0 {
+		return map[string]bool{}, nil
+	}
+	var codes []string
+	for _, c := range q.Occupations {
+		for _, n := range s.occ.Neighbours(c) {
+			if !slices.Contains(codes, n) {
+				codes = append(codes, n)
+			}
+		}
+	}
+	nq := q
+	nq.Text = ""
+	nq.Filters = maps.Clone(q.Filters)
+	if nq.Filters == nil {
+		nq.Filters = map[string][]string{}
+	}
+	nq.Filters[offres.FacetRome] = codes // the user's own rome filter applies to the page
+	if len(codes) == 0 {
+		nq.Filters[offres.FacetRome] = []string{"-"} // matches nothing
+	}
+	return s.index.Passing(ctx, nq, ids)
+}
+
 // classifiedIndex is a KeywordIndex that tells which offers have an
 // occupation (*fulltext.Index).
 type classifiedIndex interface {
@@ -342,18 +360,20 @@ type classifiedIndex interface {
 }
 
 // agreeing keeps, of a partial keyword ranking (offers with some of the
-// query's words only), the offers that the semantic ranking holds too: a
-// shared word alone (« temps plein » for « métier en plein air ») does not
-// make a result; a shared word and a meaning as close as the best do, and
-// the offer is flagged as found by meaning.
-func agreeing(partial, semantic []string) []string {
+// query's words only), the offers that the semantic ranking holds too, and
+// those in near: a shared word alone (« temps plein » for « métier en plein
+// air ») does not make a result; a shared word and a meaning as close as the
+// best do, and the offer is flagged as found by meaning; so does, for a
+// search naming a job no offer is of, an offer of a neighbouring job
+// (« Data Scientist » for « statisticien »: without it, nothing was shown).
+func agreeing(partial, semantic []string, near map[string]bool) []string {
 	in := make(map[string]bool, len(semantic))
 	for _, id := range semantic {
 		in[id] = true
 	}
 	var kept []string
 	for _, id := range partial {
-		if in[id] {
+		if in[id] || near[id] {
 			kept = append(kept, id)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"offres/internal/demo"
 	"offres/internal/offres"
 	"offres/internal/rome"
+	"offres/internal/shareddata"
 	"offres/search"
 )
 
@@ -123,6 +125,57 @@ func TestHybridTitledFirst(t *testing.T) {
 			if titled[res.Hits[i].ID] && !titled[res.Hits[i-1].ID] {
 				t.Errorf("« %s »: %q (every word in its title) after %q", text, res.Hits[i].Title, res.Hits[i-1].Title)
 			}
+		}
+	}
+}
+
+// TestHybridNeighbourJobWithoutMeaning: a search naming a job no shared
+// offer is of (« statisticien ») shows, flagged as close, the offers of a
+// neighbouring job the keyword leg found (data scientists, an economist),
+// though the built-in model finds nothing close enough: it showed nothing.
+func TestHybridNeighbourJobWithoutMeaning(t *testing.T) {
+	tax, err := rome.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	e, err := Open(ctx, Options{Dir: t.TempDir(), Now: fixedNow, Rome: tax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	for _, name := range []string{"france-travail-2024.json", "place-emploi-public-2021.csv"} {
+		f, err := os.Open(shareddata.Path(t, "offers", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = e.Import(ctx, name, f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := runMode(t, e, "statisticien", offres.ModeHybrid)
+	if len(res.Occupations) == 0 || res.ExactTotal != 0 {
+		t.Fatalf("« statisticien »: jobs %v, %d exact matches: want a named job without offers", res.Occupations, res.ExactTotal)
+	}
+	if len(res.Hits) == 0 {
+		t.Fatal("« statisticien »: nothing shown, not even the offers of a neighbouring job")
+	}
+	near := e.Rome().Neighbours(res.Occupations[0].Code)
+	for _, h := range res.Hits {
+		if slices.Contains(h.MatchedBy, offres.MatchTitle) || slices.Contains(h.MatchedBy, offres.MatchKeyword) {
+			t.Errorf("%s %q shown as a match: %v", h.ID, h.Title, h.MatchedBy)
+		}
+		o, err := e.Get(ctx, h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(o.Occupations, func(oc offres.Occupation) bool { return slices.Contains(near, oc.Code) }) && len(o.Occupations) > 0 {
+			t.Errorf("%s %q (%v): no neighbouring job of %s", h.ID, h.Title, o.Occupations, res.Occupations[0].Code)
 		}
 	}
 }
