@@ -23,13 +23,26 @@ const (
 	tieMargin = 0.03
 	// maxOccupations bounds the occupations of an offer or a query.
 	maxOccupations = 3
+	// offerAgreedScore is the least score of a title match that gives an
+	// offer with no other occupation that match's job when the offer's text
+	// agrees: its family is among the agreedCandidates codes whose texts
+	// the offer's is closest to (InferCodes).
+	offerAgreedScore = 0.5
+	agreedCandidates = 3
+	// agreedTextBytes bounds the text read for the agreement: the start of
+	// an offer says its job, the rest its conditions.
+	agreedTextBytes = 4000
 )
 
 // OfferOccupations returns the occupations of an offer: those of the codes
 // its source gives, when known — its ROME code, the code of its
 // appellation (Place de l'emploi public's « Code_OGR ») — then those of its
 // title's best matches (the detailed code of each appellation), each once,
-// at most three.
+// at most three. An offer left without any, whose title names its job less
+// plainly (« Dératiseur » for « Dératiseur désinfecteur », « Conducteur de
+// balayeuse permis C »), gets its title's best match when the offer's text
+// agrees (offerAgreedScore): what a source without codes — the Province's
+// own offers, emploi.gouv.nc — needs most.
 func (t *Taxonomy) OfferOccupations(o *offres.Offer) []offres.Occupation {
 	var out []offres.Occupation
 	if oc, ok := t.occupation(o.RomeCode); ok {
@@ -40,7 +53,25 @@ func (t *Taxonomy) OfferOccupations(o *offres.Offer) []offres.Occupation {
 			out = append(out, oc)
 		}
 	}
-	return t.bestOccupations(out, t.NormalizeTitle(o.Title), offerMinScore)
+	ms := t.NormalizeTitle(o.Title)
+	out = t.bestOccupations(out, ms, offerMinScore)
+	if len(out) > 0 || len(ms) == 0 || ms[0].Score < offerAgreedScore {
+		return out
+	}
+	family := ms[0].Code
+	text := o.FullText()
+	if len(text) > agreedTextBytes {
+		text = text[:agreedTextBytes] // a word cut in two is one word missed
+	}
+	for _, m := range t.InferCodes(o.Title+"\n"+text, agreedCandidates) {
+		if m.Code == family {
+			if oc, ok := t.occupation(ms[0].Specific); ok {
+				out = append(out, oc)
+			}
+			break
+		}
+	}
+	return out
 }
 
 // QueryOccupations returns the occupations a search names, when its words

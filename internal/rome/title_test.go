@@ -423,3 +423,35 @@ func TestNeighbours(t *testing.T) {
 		t.Errorf("Neighbours of an unknown code: %v", nb)
 	}
 }
+
+// TestOfferOccupationsAgreedByText: an offer without a source code whose
+// title names its job less plainly than an appellation gets that job when
+// its text is about it too, and none when its text is about something else.
+func TestOfferOccupationsAgreedByText(t *testing.T) {
+	tx := realTaxonomy(t)
+	codes := func(o offres.Offer) []string {
+		var out []string
+		for _, oc := range tx.OfferOccupations(&o) {
+			out = append(out, oc.Code)
+		}
+		return out
+	}
+	pests := "Vous intervenez chez les clients pour la dératisation, la désinsectisation et la désinfection des locaux : pose d'appâts, traitement des nuisibles, rats, souris, cafards, punaises de lit."
+	books := "Vous tenez la comptabilité générale, saisissez les factures fournisseurs, préparez les déclarations de TVA et le bilan annuel."
+	tests := []struct {
+		name  string
+		offer offres.Offer
+		want  []string
+	}{
+		{"a short title, its text agrees", offres.Offer{Title: "Dératiseur (h/f/d)", Description: pests}, []string{"K2305"}},
+		{"a short title, its text about another job", offres.Offer{Title: "Dératiseur (h/f/d)", Description: books}, nil},
+		{"a vague title, its text about another job", offres.Offer{Title: "Agent technique H/F", Description: books}, nil},
+		{"a plain title needs no agreement", offres.Offer{Title: "Comptable", Description: pests}, []string{"M1203"}},
+		{"a source code is kept alone", offres.Offer{Title: "Dératiseur (h/f/d)", Description: pests, RomeCode: "K2303"}, []string{"K2303"}},
+	}
+	for _, tt := range tests {
+		if got := codes(tt.offer); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
