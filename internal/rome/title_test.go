@@ -388,13 +388,7 @@ func TestQualifiedAppellations(t *testing.T) {
 // ignored and the title still counts.
 func TestOfferOccupationsSourceCodes(t *testing.T) {
 	tx := realTaxonomy(t)
-	codes := func(o offres.Offer) []string {
-		var out []string
-		for _, oc := range tx.OfferOccupations(&o) {
-			out = append(out, oc.Code)
-		}
-		return out
-	}
+	codes := func(o offres.Offer) []string { return offerCodes(tx, o) }
 	if got := codes(offres.Offer{Title: "Agent technique H/F", RomeAppellation: "19827"}); len(got) == 0 || got[0] != "I1302" {
 		t.Errorf("appellation code: %v, want I1302 first", got)
 	}
@@ -429,13 +423,7 @@ func TestNeighbours(t *testing.T) {
 // its text is about it too, and none when its text is about something else.
 func TestOfferOccupationsAgreedByText(t *testing.T) {
 	tx := realTaxonomy(t)
-	codes := func(o offres.Offer) []string {
-		var out []string
-		for _, oc := range tx.OfferOccupations(&o) {
-			out = append(out, oc.Code)
-		}
-		return out
-	}
+	codes := func(o offres.Offer) []string { return offerCodes(tx, o) }
 	pests := "Vous intervenez chez les clients pour la dératisation, la désinsectisation et la désinfection des locaux : pose d'appâts, traitement des nuisibles, rats, souris, cafards, punaises de lit."
 	books := "Vous tenez la comptabilité générale, saisissez les factures fournisseurs, préparez les déclarations de TVA et le bilan annuel."
 	tests := []struct {
@@ -454,4 +442,13 @@ func TestOfferOccupationsAgreedByText(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}
+}
+
+// offerCodes returns the codes of the occupations of o.
+func offerCodes(tx *Taxonomy, o offres.Offer) []string {
+	var out []string
+	for _, oc := range tx.OfferOccupations(&o) {
+		out = append(out, oc.Code)
+	}
+	return out
 }
