@@ -115,7 +115,7 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 			return offres.Result{}, err
 		}
 	}
-	var semantic []string
+	var semantic, meant []string
 	if qv != nil {
 		allowed, err := s.allowed(ctx, q)
 		if err != nil {
@@ -133,6 +133,7 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 		// hit is flagged as found by meaning, and none is cut.
 		noEvidence := mode == offres.ModeHybrid && len(kw.Evidence) == 0
 		semantic = s.related(hits, noEvidence)
+		meant, _ = OfferRanking(hits, s.hybrid.MinSimilarity)
 		if noEvidence && len(q.Occupations) > 0 {
 			if semantic, err = s.neighbours(ctx, q, semantic, kw.IDs); err != nil {
 				return offres.Result{}, err
@@ -153,6 +154,11 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	// The offers with lexical or occupation evidence: every word of the
 	// query (or the job it names); not those with some of the words only.
 	evidence := kw.Evidence
+	if mode == offres.ModeHybrid && len(q.Occupations) == 0 {
+		if evidence, err = s.statedOrMeant(ctx, q, evidence, meant); err != nil {
+			return offres.Result{}, err
+		}
+	}
 	fused := Fuse(kw.IDs, semantic, kw.Exact, s.hybrid.Fuse)
 	if mode == offres.ModeHybrid {
 		if fused, err = s.titledFirst(ctx, q, fused); err != nil {
@@ -172,6 +178,35 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	addDuplicates(&res, dups)
 	res.Mode = mode
 	return res, err
+}
+
+// statedIndex is a KeywordIndex that tells which offers have every word
+// of a search in the fields an offer states its job in (*fulltext.Index).
+type statedIndex interface {
+	Stated(ctx context.Context, q offres.Query, ids []string) (map[string]bool, error)
+}
+
+// statedOrMeant returns, of the offers with every word of a search, those
+// that have them where an offer states its job and requirements (title,
+// skills, employer, direction) or whose meaning is close to the search
+// (meant: above the semantic cut-off): words found in the body only, and
+// nothing else about the offer close to them, were mentioned in passing
+// (« biodiversité » in a commune's presentation of its policies, atop a
+// street cleaner's offer). The others are shown as partial matches.
+func (s *Service) statedOrMeant(ctx context.Context, q offres.Query, evidence map[string]bool, meant []string) (map[string]bool, error) {
+	si, ok := s.index.(statedIndex)
+	if !ok || len(evidence) == 0 {
+		return evidence, nil
+	}
+	ids := slices.Collect(maps.Keys(evidence))
+	stated, err := si.Stated(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range meant {
+		stated[id] = stated[id] || evidence[id]
+	}
+	return stated, nil
 }
 
 // titledIndex is a KeywordIndex that tells which offers have every word of

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -177,5 +178,46 @@ func TestHybridNeighbourJobWithoutMeaning(t *testing.T) {
 		if !slices.ContainsFunc(o.Occupations, func(oc offres.Occupation) bool { return slices.Contains(near, oc.Code) }) && len(o.Occupations) > 0 {
 			t.Errorf("%s %q (%v): no neighbouring job of %s", h.ID, h.Title, o.Occupations, res.Occupations[0].Code)
 		}
+	}
+}
+
+// TestHybridWordInPassing: a word of the search found only in an offer's
+// body, where nothing else about the offer is close to it, was mentioned
+// in passing (a commune's presentation of its policies atop a street
+// cleaner's offer): the offer is not shown as a match; one that states it
+// in its title is.
+func TestHybridWordInPassing(t *testing.T) {
+	e := importDemoROME(t)
+	ctx := context.Background()
+	offers := []offres.Offer{
+		{ID: "PASSING-1", Title: "Agent polyvalent de propreté urbaine", Employer: "Ville de Païta",
+			Description: "La commune souhaite offrir à ses habitants des services de qualité. Les questions de biodiversité sont au cœur de son projet. Vous assurez le balayage des rues, le ramassage des dépôts sauvages et le nettoyage des marchés.",
+			PublishedAt: offres.Date{Year: 2026, Month: 11, Day: 2}, Deadline: offres.Date{Year: 2027, Month: 1, Day: 15}},
+		{ID: "STATED-1", Title: "Chargé(e) de mission biodiversité", Employer: "Province Sud",
+			Description: "Inventaires de la faune et de la flore, suivi des espèces protégées et plans de gestion des réserves naturelles.",
+			PublishedAt: offres.Date{Year: 2026, Month: 11, Day: 2}, Deadline: offres.Date{Year: 2027, Month: 1, Day: 15}},
+	}
+	b, err := json.Marshal(offers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Import(ctx, "extra.json", bytes.NewReader(b)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := runMode(t, e, "biodiversité", offres.ModeHybrid)
+	match := map[string]bool{}
+	for _, h := range res.Hits {
+		match[h.ID] = slices.Contains(h.MatchedBy, offres.MatchTitle) || slices.Contains(h.MatchedBy, offres.MatchKeyword)
+	}
+	if !match["STATED-1"] || match["PASSING-1"] {
+		t.Errorf("« biodiversité »: shown as matches %v (hits %q), want STATED-1 and not PASSING-1", match, ids(res))
+	}
+	if kw := runMode(t, e, "biodiversité", offres.ModeKeyword); !slices.ContainsFunc(kw.Hits, func(h offres.Hit) bool {
+		return h.ID == "PASSING-1" && slices.Contains(h.MatchedBy, offres.MatchKeyword)
+	}) {
+		t.Errorf("keyword mode: PASSING-1 has the word, it matches (hits %q)", ids(kw))
 	}
 }

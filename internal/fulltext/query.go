@@ -141,10 +141,15 @@ type textQueries struct {
 // « infirmier »; the offers of the job are found by their occupation
 // (withOccupations) and by their titles.
 func (ix *Index) textQuery(text string, fuzzy, job bool, idx termIndex) textQueries {
-	fields, altFields := textFields, shortFields
 	if job {
-		fields, altFields, fuzzy = textFields[:1], textFields[:1], false
+		return ix.textQueryOver(text, false, textFields[:1], textFields[:1], idx)
 	}
+	return ix.textQueryOver(text, fuzzy, textFields, shortFields, idx)
+}
+
+// textQueryOver is textQuery over fields, the lexicon's alternatives over
+// altFields.
+func (ix *Index) textQueryOver(text string, fuzzy bool, fields, altFields []textField, idx termIndex) textQueries {
 	terms := ix.analyzeQuery(text)
 	strs := make([]string, len(terms))
 	for i, t := range terms {
