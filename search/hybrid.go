@@ -161,7 +161,7 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	}
 	fused := Fuse(kw.IDs, semantic, kw.Exact, s.hybrid.Fuse)
 	if mode == offres.ModeHybrid {
-		if fused, err = s.titledFirst(ctx, q, fused); err != nil {
+		if fused, err = s.titledFirst(ctx, q, fused, kw.Evidence); err != nil {
 			return offres.Result{}, err
 		}
 	}
@@ -198,15 +198,27 @@ func (s *Service) statedOrMeant(ctx context.Context, q offres.Query, evidence ma
 	if !ok || len(evidence) == 0 {
 		return evidence, nil
 	}
-	ids := slices.Collect(maps.Keys(evidence))
+	out := make(map[string]bool, len(evidence))
+	for _, id := range meant {
+		if evidence[id] {
+			out[id] = true
+		}
+	}
+	var ids []string // the others: is the search stated in them?
+	for id := range evidence {
+		if !out[id] {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
 	stated, err := si.Stated(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range meant {
-		stated[id] = stated[id] || evidence[id]
-	}
-	return stated, nil
+	maps.Copy(out, stated)
+	return out, nil
 }
 
 // titledIndex is a KeywordIndex that tells which offers have every word of
@@ -223,16 +235,15 @@ type titledIndex interface {
 // On the natural-language set, hybrid nDCG@10 0.732 → 0.760 and P@5 0.834
 // → 0.863, no query losing more than the run-to-run noise (offres eval
 // --sets --per-query, 2026-12-07); the title set is unchanged.
-func (s *Service) titledFirst(ctx context.Context, q offres.Query, fused []Fused) ([]Fused, error) {
+//
+// Those offers are among the evidence of the keyword ranking (every word
+// anywhere, or the job): only they are looked at.
+func (s *Service) titledFirst(ctx context.Context, q offres.Query, fused []Fused, evidence map[string]bool) ([]Fused, error) {
 	ti, ok := s.index.(titledIndex)
-	if !ok || len(fused) == 0 {
+	if !ok || len(evidence) == 0 {
 		return fused, nil
 	}
-	ids := make([]string, len(fused))
-	for i, f := range fused {
-		ids[i] = f.ID
-	}
-	titled, err := ti.Titled(ctx, q, ids)
+	titled, err := ti.Titled(ctx, q, slices.Collect(maps.Keys(evidence)))
 	if err != nil {
 		return nil, err
 	}
