@@ -161,6 +161,7 @@ type Analyzed struct {
 	romeSkills  map[string]rome.SkillMatch // the profile's ROME competences and knowledge, by id; nil without ROME
 	jobs        []jobCandidate             // its job titles and short lines, with their ROME codes
 	occupations []Occupation               // its jobs as ROME codes, with a confidence
+	titles      [][]string                 // the stems of the job titles it states (titleStems)
 	size        int                        // significant words plus structured items
 	// The highest diploma level its text states, and where.
 	diploma        int
@@ -192,7 +193,9 @@ func (m *Matcher) Analyze(p *offres.Profile) *Analyzed {
 		for _, c := range jobCandidates(p) {
 			a.jobs = append(a.jobs, jobCandidate{text: c, codes: m.rome.Codes(c), parents: m.rome.ParentCodes(c)})
 		}
-		a.occupations = m.identify(p)
+		var titles []string
+		a.occupations, titles = m.identify(p)
+		a.titles = titleStems(titles)
 	}
 	return a
 }

@@ -27,9 +27,13 @@ const inferredFrom = "tâches décrites"
 
 // Thresholds of the identification of a profile's job.
 const (
-	// titleMinScore is the least score of an appellation a segment of the
-	// profile must match to be taken for a job title.
+	// titleMinScore is the least score of an appellation a job title of
+	// the profile must match for the appellation's code to be its job.
 	titleMinScore = 0.85
+	// lineTitleMinScore is the least score of the segment of a line that
+	// makes it the line's job title: « Dessinateur-projeteur VRD » (0.77),
+	// not « Ville de Nouméa » (0.39) nor « Sandra Lefèvre » (no match).
+	lineTitleMinScore = 0.6
 	// inferMinConfidence is the least share of the best inferred code among
 	// the inferred ones for it to be taken for the profile's job.
 	inferMinConfidence = 0.25
@@ -48,9 +52,15 @@ var seekingRE = regexp.MustCompile(`(?i)(?:cherche|recherche|souhaite|candidate?
 
 // identify returns the jobs of a profile: the appellations its job titles,
 // short lines and sought job name, each scored by NormalizeTitle; when none
-// does, the codes its text is closest to (InferCodes).
-func (m *Matcher) identify(p *offres.Profile) []Occupation {
+// does, the codes its text is closest to (InferCodes). It returns the job
+// titles the profile states too: of each line (each job title, the sought
+// job), the first segment that reads as a job title (lineTitleMinScore),
+// whether or not the referential is sure enough of its job
+// (titleMinScore). The segments after it name the employer or the place
+// (« Chargée de formation, Direction des ressources humaines » is no DRH).
+func (m *Matcher) identify(p *offres.Profile) ([]Occupation, []string) {
 	var out []Occupation
+	var titles []string
 	add := func(o Occupation) {
 		if i := slices.IndexFunc(out, func(x Occupation) bool { return x.Code == o.Code }); i >= 0 {
 			out[i].Confidence = max(out[i].Confidence, o.Confidence)
@@ -58,12 +68,18 @@ func (m *Matcher) identify(p *offres.Profile) []Occupation {
 		}
 		out = append(out, o)
 	}
-	for _, seg := range titleSegments(p) {
-		ms := m.rome.NormalizeTitle(seg)
-		if len(ms) == 0 || ms[0].Score < titleMinScore {
-			continue
+	for _, group := range titleSegments(p) {
+		for _, seg := range group {
+			ms := m.rome.NormalizeTitle(seg)
+			if len(ms) == 0 || ms[0].Score < lineTitleMinScore {
+				continue
+			}
+			titles = append(titles, seg)
+			if ms[0].Score >= titleMinScore {
+				add(Occupation{Code: ms[0].Code, Specific: ms[0].Specific, Label: ms[0].Label, Confidence: min(1, ms[0].Score), From: seg})
+			}
+			break
 		}
-		add(Occupation{Code: ms[0].Code, Specific: ms[0].Specific, Label: ms[0].Label, Confidence: min(1, ms[0].Score), From: seg})
 	}
 	if len(out) == 0 {
 		ms := m.rome.InferCodes(profileText(p), 5)
@@ -75,20 +91,23 @@ func (m *Matcher) identify(p *offres.Profile) []Occupation {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Occupation) int { return cmp.Compare(b.Confidence, a.Confidence) })
-	return out[:min(len(out), maxProfileJobs)]
+	return out[:min(len(out), maxProfileJobs)], titles
 }
 
-// titleSegments are the parts of a profile that may name its job: its job
-// titles, the job a « je cherche » sentence names, and the segments of its
-// lines that may hold a job title — a short line, or the head of a longer
-// one before its colon (« 2014 – 2024 Gestionnaire paie, Mairie de Païta :
-// paie de 350 agents… »), its dates left out. Lines of skills, tools,
+// titleSegments are the parts of a profile that may name its job, by line:
+// its job titles, the job a « je cherche » sentence names, and the segments
+// of its lines that may hold a job title — a short line, or the head of a
+// longer one before its colon (« 2014 – 2024 Gestionnaire paie, Mairie de
+// Païta : paie de 350 agents… »), its dates left out. Lines of skills, tools,
 // languages or diplomas name none: « Docker » there is a tool, not a
 // docker; « BTS Assistant de gestion » a diploma, not a job held.
-func titleSegments(p *offres.Profile) []string {
-	segs := append([]string(nil), p.JobTitles...)
+func titleSegments(p *offres.Profile) [][]string {
+	var segs [][]string
+	for _, t := range p.JobTitles {
+		segs = append(segs, []string{t})
+	}
 	for _, m := range seekingRE.FindAllStringSubmatch(p.Text, 3) {
-		segs = append(segs, splitSegments(m[1])...)
+		segs = append(segs, splitSegments(m[1]))
 	}
 	for _, line := range strings.Split(p.Text, "\n") {
 		line = strings.TrimSpace(line)
@@ -104,7 +123,7 @@ func titleSegments(p *offres.Profile) []string {
 			line = head
 		}
 		if line != "" {
-			segs = append(segs, splitSegments(line)...)
+			segs = append(segs, splitSegments(line))
 		}
 	}
 	return segs

@@ -56,12 +56,15 @@ const candidates = offres.MaxPageSize
 
 // Weights of the rankings fused into the closeness of an offer to a
 // profile (reciprocal rank fusion, constant rrfK): the profile's words,
-// its meaning, the offers of its jobs. Measured on the matching sets
+// its meaning, the offers of its jobs; and the weight of its title's
+// closeness to the job titles the profile states (titleCloseness, 0–1,
+// counted as a first rank times its value). Measured on the matching sets
 // (offres eval --match, docs/matching.md).
 const (
 	closenessWords   = 2.0
 	closenessMeaning = 0.5
 	closenessJob     = 1.0
+	closenessTitle   = 1.0
 	rrfK             = 60
 )
 
@@ -159,10 +162,12 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 	if err != nil {
 		return Ranking{}, fmt.Errorf("match: %w", err)
 	}
-	out, fams, err := s.explainAll(ctx, a, closenessOrder(like))
+	order, closeness := closenessOrder(like)
+	out, fams, err := s.explainAll(ctx, a, order)
 	if err != nil {
 		return Ranking{}, err
 	}
+	closerByTitle(out, closeness, a.titles)
 	// Without a job named in the profile, the offers closest to it vote
 	// for their family (see votedFamily).
 	voted, share := "", 0.0
@@ -196,8 +201,9 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 
 // closenessOrder fuses the rankings of the offers alike a profile by
 // reciprocal rank, the words weighing most (see docs/matching.md for the
-// weights measured).
-func closenessOrder(like search.Likeness) []string {
+// weights measured); it returns the offers, closest first, and their
+// closeness.
+func closenessOrder(like search.Likeness) ([]string, map[string]float64) {
 	closeness := map[string]float64{}
 	var ids []string
 	for _, l := range []struct {
@@ -212,7 +218,23 @@ func closenessOrder(like search.Likeness) []string {
 		}
 	}
 	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(closeness[b], closeness[a]) })
-	return ids
+	return ids, closeness
+}
+
+// closerByTitle adds to the closeness of each ranked offer that of its
+// title to the job titles a profile states (titleStems) and orders them
+// again by closeness. An offer's title says its job in a few words, as a
+// CV's job titles do; the profile's words, hundreds, drown them: a
+// mechanic's CV that says « poids lourds » twice and « Mécanicien » twice
+// found the truck drivers' offers first.
+func closerByTitle(ranked []Result, closeness map[string]float64, titles [][]string) {
+	if len(titles) == 0 {
+		return
+	}
+	for _, r := range ranked {
+		closeness[r.ID] += closenessTitle * titleCloseness(titles, r.Title) / (rrfK + 1)
+	}
+	slices.SortStableFunc(ranked, func(a, b Result) int { return cmp.Compare(closeness[b.ID], closeness[a.ID]) })
 }
 
 // explainAll explains the offers of ids for an analysed profile, in order

@@ -1,0 +1,130 @@
+package match
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"offres/internal/offres"
+)
+
+func TestTitleStems(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		titles []string
+		want   []string // the titles kept
+	}{
+		{"none", nil, nil},
+		{"one", []string{"Comptable générale"}, []string{"Comptable générale"}},
+		{"held by a longer one", []string{"Juriste", "Juriste marchés publics"}, []string{"Juriste marchés publics"}},
+		{"another head", []string{"Comptable", "Aide-comptable"}, []string{"Comptable", "Aide-comptable"}},
+		{"the same twice", []string{"Assistante de direction", "assistante de direction"}, []string{"Assistante de direction"}},
+		{"same words in another order", []string{"Chauffeur poids lourd", "poids lourd chauffeur"}, []string{"Chauffeur poids lourd"}},
+		{"distinct jobs kept", []string{"Chauffeur poids lourd", "Chauffeur livreur"}, []string{"Chauffeur poids lourd", "Chauffeur livreur"}},
+		{"no significant word", []string{"de la"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, want := stemsText(titleStems(tc.titles)), stemsText(stemsOf(tc.want))
+			if !slices.Equal(got, want) {
+				t.Errorf("titleStems(%q) = %q, want %q", tc.titles, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTitleCloseness(t *testing.T) {
+	mechanic := titleStems([]string{"Mécanicien poids lourds et engins"})
+	for _, tc := range []struct {
+		name   string
+		titles [][]string
+		offer  string
+		want   float64
+	}{
+		{"no title stated", nil, "Mécanicien auto", 0},
+		{"every word", mechanic, "Mécanicien poids lourds et engins (H/F)", 1},
+		// The head weighs 2 of 5: more than the complements « poids
+		// lourd » together.
+		{"the head", mechanic, "SGAMI OUEST - Mécanicien auto polyvalent H/F", 0.4},
+		{"complements only", mechanic, "Chauffeur poids LOURD H/F", 0.4},
+		{"nothing", mechanic, "Agent de nettoyage", 0},
+		{"the generic word weighs little", titleStems([]string{"Chargée de communication"}), "Chargé de mission (H/F)", 0.3 / 2.3},
+		{"the best title", titleStems([]string{"Chauffeur poids lourd", "Chauffeur livreur"}), "Chauffeur livreur (H/F)", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := titleCloseness(tc.titles, tc.offer); got < tc.want-1e-9 || got > tc.want+1e-9 {
+				t.Errorf("titleCloseness(%q) = %.3f, want %.3f", tc.offer, got, tc.want)
+			}
+		})
+	}
+	// The head first: a mechanic's offer is closer than a truck driver's.
+	if m, d := titleCloseness(mechanic, "Mécanicien monteur"), titleCloseness(mechanic, "Chauffeur poids lourd"); m < d {
+		t.Errorf("mechanic %.2f < truck driver %.2f", m, d)
+	}
+}
+
+func TestCloserByTitle(t *testing.T) {
+	ranked := []Result{{ID: "driver", Title: "Chauffeur poids lourd"}, {ID: "other", Title: "Agent de nettoyage"}, {ID: "mechanic", Title: "Mécanicien monteur"}}
+	closeness := map[string]float64{"driver": 0.030, "other": 0.029, "mechanic": 0.028}
+	closerByTitle(ranked, closeness, titleStems([]string{"Mécanicien"}))
+	var got []string
+	for _, r := range ranked {
+		got = append(got, r.ID)
+	}
+	if want := []string{"mechanic", "driver", "other"}; !slices.Equal(got, want) {
+		t.Errorf("order %q, want %q", got, want)
+	}
+	// Without a title stated, the order stays.
+	closerByTitle(ranked, closeness, nil)
+	if ranked[0].ID != "mechanic" {
+		t.Errorf("order changed without titles: %+v", ranked)
+	}
+}
+
+// TestProfileLineTitle: of a CV line, the first segment that reads as a job
+// title is the line's; the employer after it names no job, however well it
+// matches an appellation (« Direction des ressources humaines » is a DRH's
+// title).
+func TestProfileLineTitle(t *testing.T) {
+	m := New(taxonomy(t))
+	for _, tc := range []struct {
+		name       string
+		text       string
+		wantTitles []string
+		notCode    string
+	}{
+		{"employer after the title", "Julie Ounou\nChargée de formation\n2016 – 2024 Chargée de formation, Direction des ressources humaines, Province Sud : recueil des besoins, plan de formation",
+			[]string{"Chargée de formation"}, "M1503"},
+		{"name before the title", "Sandra Lefèvre, comptable\n2011 – 2015 Aide-comptable, Société Calédonienne de Distribution",
+			[]string{"comptable", "Aide-comptable"}, ""},
+		{"a title the referential is not sure of is still stated", "Lucas Martin\nDessinateur-projeteur VRD\nLogiciels : AutoCAD",
+			[]string{"Dessinateur-projeteur VRD"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := m.Analyze(&offres.Profile{Text: tc.text})
+			if got, want := stemsText(a.titles), stemsText(stemsOf(tc.wantTitles)); !slices.Equal(got, want) {
+				t.Errorf("titles %q, want %q", got, tc.wantTitles)
+			}
+			for _, o := range a.Occupations() {
+				if tc.notCode != "" && o.Code == tc.notCode {
+					t.Errorf("job %s %q read from %q", o.Code, o.Label, o.From)
+				}
+			}
+		})
+	}
+}
+
+func stemsOf(titles []string) [][]string {
+	var out [][]string
+	for _, t := range titles {
+		out = append(out, significant(t))
+	}
+	return out
+}
+
+func stemsText(stems [][]string) []string {
+	var out []string
+	for _, st := range stems {
+		out = append(out, strings.Join(st, " "))
+	}
+	return out
+}
