@@ -91,6 +91,9 @@ type Matcher struct {
 	// undated is how long an offer without a deadline is open after its
 	// publication (offres.DefaultUndatedOpenDays when not positive).
 	undated int
+	// titleJobs caches what offers' titles say of their jobs (shared by
+	// the copies WithUndatedOpenDays makes).
+	titleJobs *titleJobs
 }
 
 // WithUndatedOpenDays returns a copy of m that judges an offer without a
@@ -111,7 +114,7 @@ func (m *Matcher) status(o *offres.Offer, today offres.Date) offres.DeadlineStat
 
 // New returns a matcher; tax may be nil.
 func New(tax Taxonomy) *Matcher {
-	m := &Matcher{rome: tax, byStem: map[string][]int{}}
+	m := &Matcher{rome: tax, byStem: map[string][]int{}, titleJobs: &titleJobs{m: map[string]titleJob{}}}
 	for _, g := range lexicon.Synonyms() {
 		var group [][]string
 		for _, term := range g.All() {
@@ -469,10 +472,11 @@ var keptStems = map[string]bool{stem("gestion"): true, stem("travail"): true, st
 // then a code the ROME's mobility links to, then the offer's title in the
 // profile's words. A profile whose job is not identified leaves it unknown.
 func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
-	title := m.jobTitle(o.Title)
+	tj := m.offerTitle(o.Title)
+	title := tj.job
 	it := Item{Kind: KindJob, Requirement: title, Required: true, OfferEvidence: o.Title, weight: weightJob, Status: Missing}
 	if m.rome != nil && len(a.occupations) > 0 {
-		codes, families := m.offerCodes(o)
+		codes, families := m.offerCodes(o, tj)
 		level, j, code := m.agreement(a.occupations, codes, families)
 		switch level {
 		case agreeSame:

@@ -156,8 +156,11 @@ const (
 )
 
 // offerCodes are the codes of an offer — its source's and its
-// occupations' — and their historic codes (families).
-func (m *Matcher) offerCodes(o *offres.Offer) (codes, families []string) {
+// occupations', and the code of the appellation its title names (tj) — and
+// their historic codes (families). A source codes loosely: Place de l'emploi
+// public gives « Gestionnaire budgétaire et comptable » the code of
+// management control (M1204), the title says an accountant's job (M1203).
+func (m *Matcher) offerCodes(o *offres.Offer, tj titleJob) (codes, families []string) {
 	add := func(code, family string) {
 		codes = append(codes, code)
 		if family == "" {
@@ -175,6 +178,9 @@ func (m *Matcher) offerCodes(o *offres.Offer) (codes, families []string) {
 	for _, oc := range o.Occupations {
 		add(oc.Code, oc.Family)
 	}
+	if len(codes) > 0 && len(tj.matches) > 0 && tj.matches[0].Score >= offerTitleJobMinScore {
+		add(tj.matches[0].Specific, tj.matches[0].Code)
+	}
 	if len(codes) == 0 { // an offer not imported: its title's best appellations, as the import reads them
 		for _, mt := range m.rome.NormalizeTitle(o.Title) {
 			if mt.Score >= offerTitleMinScore {
@@ -188,6 +194,14 @@ func (m *Matcher) offerCodes(o *offres.Offer) (codes, families []string) {
 // offerTitleMinScore is the least score of an appellation that gives an
 // offer without occupations its code (as rome.OfferOccupations does).
 const offerTitleMinScore = 0.8
+
+// offerTitleJobMinScore is the least score of the appellation of the job an
+// offer's title names (jobTitle) for its code to be the offer's beside those
+// of its source: « Gestionnaire budgétaire et comptable » is a « Gestionnaire
+// comptable » at 0.73. With it, nDCG@10 rose on the CVs from 0.801 to 0.813
+// and on the heldout CVs from 0.754 to 0.762, for 0.784 → 0.782 on the codes
+// set (offres eval --match, 2026-12-07).
+const offerTitleJobMinScore = 0.7
 
 // agreement compares the profile's jobs with the offer's codes: the level,
 // the profile's job and the offer's code that agree. The same code is the

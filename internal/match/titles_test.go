@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -127,4 +128,56 @@ func stemsText(stems [][]string) []string {
 		out = append(out, strings.Join(st, " "))
 	}
 	return out
+}
+
+// TestOfferCodesFromTitle: an offer's job is also the one its title names,
+// beside its source's code (Place de l'emploi public codes loosely).
+func TestOfferCodesFromTitle(t *testing.T) {
+	m := New(taxonomy(t))
+	for _, tc := range []struct {
+		name, title, source string
+		want, not           string // a code among the offer's, one not
+	}{
+		{"title beside a loose source code", "Gestionnaire budgétaire et comptable (F/H)", "M1204", "M1203", ""},
+		{"the source's code kept", "Gestionnaire budgétaire et comptable (F/H)", "M1204", "M1204", ""},
+		{"the job part of the title", "SGAMI OUEST - Agent d'accueil H/F", "K2303", "M1601", ""},
+		{"a title too vague adds nothing", "Chargé de mission (H/F)", "M1204", "M1204", "M1402"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := offres.Offer{ID: "o", Title: tc.title, RomeCode: tc.source}
+			codes, _ := m.offerCodes(&o, m.offerTitle(o.Title))
+			if !slices.Contains(codes, tc.want) || (tc.not != "" && slices.Contains(codes, tc.not)) {
+				t.Errorf("codes of %q (source %s) = %q, want %s", tc.title, tc.source, codes, tc.want)
+			}
+			if tc.not == "" && len(codes) > 2 {
+				t.Errorf("codes of %q = %q: one from the source, at most one from the title", tc.title, codes)
+			}
+		})
+	}
+}
+
+// TestOfferTitleCache: the cache answers what the referential answers, for
+// concurrent requests, and stays bounded.
+func TestOfferTitleCache(t *testing.T) {
+	m := New(taxonomy(t))
+	want := m.rome.NormalizeTitle("Agent d'accueil")
+	done := make(chan titleJob)
+	for range 8 {
+		go func() { done <- m.offerTitle("SGAMI OUEST - Agent d'accueil H/F") }()
+	}
+	for range 8 {
+		tj := <-done
+		if tj.job != "Agent d'accueil" || len(tj.matches) == 0 || tj.matches[0] != want[0] {
+			t.Fatalf("offerTitle = %+v, want the job « Agent d'accueil » and %+v", tj, want[0])
+		}
+	}
+	for i := range maxTitleJobs + 1 {
+		m.offerTitle("offre " + strconv.Itoa(i))
+	}
+	if n := len(m.titleJobs.m); n > maxTitleJobs {
+		t.Errorf("%d titles cached, at most %d", n, maxTitleJobs)
+	}
+	if New(nil).offerTitle("Ripeur (H/F)").job != "Ripeur" {
+		t.Error("without the referential, the job is the title without its markers")
+	}
 }
