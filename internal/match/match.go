@@ -504,7 +504,10 @@ func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
 			return it
 		}
 	}
-	if s, e, ok := titleInProfile(a.pd, title); ok {
+	// A title of one word is a job only when the referential knows it as
+	// one (« Ripeur »): « logistique » of « Référent domaine sap achats /
+	// logistique » is a domain a CV mentions.
+	if s, e, ok := titleInProfile(a.pd, title); ok && (m.rome == nil || len(significant(title)) > 1 || (len(tj.matches) > 0 && tj.matches[0].Score >= titleMinScore)) {
 		it.Status, it.strength, it.confidence = Matched, agreeSame, 1
 		it.ProfileEvidence, it.Note = a.pd.sentence(s, e), "intitulé de l'offre"
 		return it

@@ -236,6 +236,26 @@ func (m *Matcher) agreement(jobs []Occupation, codes, families []string) (int, O
 	return agreeNone, Occupation{}, ""
 }
 
+// sameDomain reports whether one of an offer's codes or families is of the
+// ROME domain (« domaine professionnel », the code's first three
+// characters: K21 « Formation initiale et continue ») of one of the
+// profile's jobs or of their families: a teacher (K2106) and a
+// pedagogical coordinator (K2102), an accountant (M1203) and a budget
+// officer (M1204). A detailed code may sit in another domain than its
+// family (« Gestionnaire de paie » M1507 in M1203), hence both.
+func sameDomain(jobs []Occupation, codes, families []string) bool {
+	for _, j := range jobs {
+		for _, jc := range []string{j.Code, j.Specific} {
+			for _, c := range append(slices.Clone(codes), families...) {
+				if len(jc) >= 3 && len(c) >= 3 && jc[:3] == c[:3] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // linked reports whether the ROME's mobility links a and b, either way.
 func (m *Matcher) linked(a, b string) bool {
 	ia, okA := m.rome.Code(a)

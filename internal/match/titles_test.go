@@ -63,21 +63,72 @@ func TestTitleCloseness(t *testing.T) {
 	}
 }
 
-func TestCloserByTitle(t *testing.T) {
-	ranked := []Result{{ID: "driver", Title: "Chauffeur poids lourd"}, {ID: "other", Title: "Agent de nettoyage"}, {ID: "mechanic", Title: "Mécanicien monteur"}}
-	closeness := map[string]float64{"driver": 0.030, "other": 0.029, "mechanic": 0.028}
-	closerByTitle(ranked, closeness, titleStems([]string{"Mécanicien"}))
-	var got []string
-	for _, r := range ranked {
-		got = append(got, r.ID)
+func TestCloser(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		titles []string
+		domain map[string]bool
+		want   []string
+	}{
+		{"as fused", nil, nil, []string{"driver", "other", "mechanic"}},
+		{"the title stated", []string{"Mécanicien"}, nil, []string{"mechanic", "driver", "other"}},
+		{"the domain", nil, map[string]bool{"mechanic": true}, []string{"mechanic", "driver", "other"}},
+		{"the title over the domain", []string{"Mécanicien"}, map[string]bool{"other": true}, []string{"mechanic", "other", "driver"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ranked := []Result{{ID: "driver", Title: "Chauffeur poids lourd"}, {ID: "other", Title: "Agent de nettoyage"}, {ID: "mechanic", Title: "Mécanicien monteur"}}
+			closeness := map[string]float64{"driver": 0.030, "other": 0.029, "mechanic": 0.028}
+			closer(ranked, closeness, titleStems(tc.titles), tc.domain)
+			var got []string
+			for _, r := range ranked {
+				got = append(got, r.ID)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("order %q, want %q", got, tc.want)
+			}
+		})
 	}
-	if want := []string{"mechanic", "driver", "other"}; !slices.Equal(got, want) {
-		t.Errorf("order %q, want %q", got, want)
+}
+
+func TestSameDomain(t *testing.T) {
+	teacher := []Occupation{{Code: "K2106", Specific: "K2106"}}
+	payroll := []Occupation{{Code: "M1203", Specific: "M1507"}}
+	for _, tc := range []struct {
+		name            string
+		jobs            []Occupation
+		codes, families []string
+		want            bool
+	}{
+		{"no job", nil, []string{"K2102"}, []string{"K2102"}, false},
+		{"the domain", teacher, []string{"M1223", "K2102"}, []string{"K2102"}, true},
+		{"another domain", teacher, []string{"M1223"}, nil, false},
+		{"the detailed code's domain", payroll, []string{"M1501"}, []string{"M1501"}, true},
+		{"the family's domain", payroll, []string{"M1204"}, []string{"M1204"}, true},
+		{"the offer's family's domain", teacher, []string{"X9999"}, []string{"K2111"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := sameDomain(tc.jobs, tc.codes, tc.families); got != tc.want {
+				t.Errorf("sameDomain(%v, %q, %q) = %v", tc.jobs, tc.codes, tc.families, got)
+			}
+		})
 	}
-	// Without a title stated, the order stays.
-	closerByTitle(ranked, closeness, nil)
-	if ranked[0].ID != "mechanic" {
-		t.Errorf("order changed without titles: %+v", ranked)
+}
+
+// TestOneWordOfferTitle: a title part of one word is the offer's job in
+// the profile's words only when it names a job (issue 15: « logistique »
+// made a warehouse worker's CV the same job as a SAP referent's offer).
+func TestOneWordOfferTitle(t *testing.T) {
+	m := New(taxonomy(t))
+	p := &offres.Profile{Text: "Paul Kaouma\nCariste\n2015 – 2024 Cariste, plateforme logistique de Ducos : chargement des camions, inventaires, préparation des commandes."}
+	for title, want := range map[string]bool{
+		"Référent domaine sap achats / logistique f/h (H/F)": false,
+		"Cariste (H/F)": true,
+	} {
+		o := offres.Offer{ID: "o", Title: title, RomeCode: "K2307"}
+		job := find(m.Explain(p, &o, today), KindJob)
+		if got := len(job) == 1 && job[0].Status == Matched; got != want {
+			t.Errorf("%q matched %v, want %v: %+v", title, got, want, job)
+		}
 	}
 }
 
