@@ -62,9 +62,7 @@ func WritePool(w io.Writer, pool []Pooled) error {
 			grade = fmt.Sprint(p.Grade)
 		}
 		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.QueryID, p.Text, grade, p.Hit.ID,
-			strings.Join(p.Runs, ","), oneLine(p.Hit.Title), oneLine(p.Hit.Employer))
+			strings.Join(p.Runs, ","), tsvField(p.Hit.Title), tsvField(p.Hit.Employer))
 	}
 	return bw.Flush()
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"offres/internal/offres"
 )
@@ -242,7 +243,8 @@ func WriteSetsMarkdown(w io.Writer, results []SetResult) error {
 }
 
 // WritePerQuery writes, for every query of the graded sets, its nDCG@10 and
-// P@5 in each run as TSV: set, qid, text, then two columns per run.
+// P@5 in each run as TSV: set, qid, text (a profile's lines joined by « / »,
+// one row a query), then two columns per run.
 func WritePerQuery(w io.Writer, results []SetResult) error {
 	bw := bufio.NewWriter(w)
 	for _, res := range results {
@@ -256,7 +258,7 @@ func WritePerQuery(w io.Writer, results []SetResult) error {
 		bw.WriteString("\n")
 		first := res.PerQuery[res.Order[0]].Queries
 		for i, q := range first {
-			fmt.Fprintf(bw, "%s\t%s\t%s", res.Set, q.ID, q.Text)
+			fmt.Fprintf(bw, "%s\t%s\t%s", res.Set, q.ID, tsvField(q.Text))
 			for _, label := range res.Order {
 				m := res.PerQuery[label].Queries[i].Metrics
 				fmt.Fprintf(bw, "\t%.3f\t%.1f", m.NDCG10, m.P5)
@@ -265,6 +267,15 @@ func WritePerQuery(w io.Writer, results []SetResult) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// tsvField is text on one line without tabs: its lines joined by « / ».
+func tsvField(text string) string {
+	lines := strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' })
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	return strings.Join(lines, " / ")
 }
 
 // ReadFigures reads a FiguresFile.

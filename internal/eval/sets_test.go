@@ -106,6 +106,12 @@ func TestRunSets(t *testing.T) {
 	if want := "set\tqid\ttext\tengine nDCG@10\tengine P@5\ngraded\tq1\tripeur\t0.964\t0.4\ngraded\tq2\tjuriste\t0.000\t0.0\n"; b.String() != want {
 		t.Errorf("WritePerQuery wrote\n%q, want\n%q", b.String(), want)
 	}
+	// A profile of several lines is one row.
+	for in, want := range map[string]string{"ripeur": "ripeur", "Paul Hmae\nCuisinier\r\n\n2013\tCommis": "Paul Hmae / Cuisinier / 2013 Commis"} {
+		if got := tsvField(in); got != want {
+			t.Errorf("tsvField(%q) = %q, want %q", in, got, want)
+		}
+	}
 
 	path := filepath.Join(root, FiguresFile)
 	if err := WriteFigures(path, []SetResult{graded, none}); err != nil {

@@ -91,6 +91,9 @@ type Matcher struct {
 	// undated is how long an offer without a deadline is open after its
 	// publication (offres.DefaultUndatedOpenDays when not positive).
 	undated int
+	// titleJobs caches what offers' titles say of their jobs (shared by
+	// the copies WithUndatedOpenDays makes).
+	titleJobs *titleJobs
 }
 
 // WithUndatedOpenDays returns a copy of m that judges an offer without a
@@ -111,7 +114,7 @@ func (m *Matcher) status(o *offres.Offer, today offres.Date) offres.DeadlineStat
 
 // New returns a matcher; tax may be nil.
 func New(tax Taxonomy) *Matcher {
-	m := &Matcher{rome: tax, byStem: map[string][]int{}}
+	m := &Matcher{rome: tax, byStem: map[string][]int{}, titleJobs: &titleJobs{m: map[string]titleJob{}}}
 	for _, g := range lexicon.Synonyms() {
 		var group [][]string
 		for _, term := range g.All() {
@@ -161,6 +164,7 @@ type Analyzed struct {
 	romeSkills  map[string]rome.SkillMatch // the profile's ROME competences and knowledge, by id; nil without ROME
 	jobs        []jobCandidate             // its job titles and short lines, with their ROME codes
 	occupations []Occupation               // its jobs as ROME codes, with a confidence
+	titles      [][]string                 // the stems of the job titles it states (titleStems)
 	size        int                        // significant words plus structured items
 	// The highest diploma level its text states, and where.
 	diploma        int
@@ -192,7 +196,9 @@ func (m *Matcher) Analyze(p *offres.Profile) *Analyzed {
 		for _, c := range jobCandidates(p) {
 			a.jobs = append(a.jobs, jobCandidate{text: c, codes: m.rome.Codes(c), parents: m.rome.ParentCodes(c)})
 		}
-		a.occupations = m.identify(p)
+		var titles []string
+		a.occupations, titles = m.identify(p)
+		a.titles = titleStems(titles)
 	}
 	return a
 }
@@ -466,10 +472,11 @@ var keptStems = map[string]bool{stem("gestion"): true, stem("travail"): true, st
 // then a code the ROME's mobility links to, then the offer's title in the
 // profile's words. A profile whose job is not identified leaves it unknown.
 func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
-	title := m.jobTitle(o.Title)
+	tj := m.offerTitle(o.Title)
+	title := tj.job
 	it := Item{Kind: KindJob, Requirement: title, Required: true, OfferEvidence: o.Title, weight: weightJob, Status: Missing}
 	if m.rome != nil && len(a.occupations) > 0 {
-		codes, families := m.offerCodes(o)
+		codes, families := m.offerCodes(o, tj)
 		level, j, code := m.agreement(a.occupations, codes, families)
 		switch level {
 		case agreeSame:
@@ -497,7 +504,10 @@ func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
 			return it
 		}
 	}
-	if s, e, ok := titleInProfile(a.pd, title); ok {
+	// A title of one word is a job only when the referential knows it as
+	// one (« Ripeur »): « logistique » of « Référent domaine sap achats /
+	// logistique » is a domain a CV mentions.
+	if s, e, ok := titleInProfile(a.pd, title); ok && (m.rome == nil || len(significant(title)) > 1 || (len(tj.matches) > 0 && tj.matches[0].Score >= titleMinScore)) {
 		it.Status, it.strength, it.confidence = Matched, agreeSame, 1
 		it.ProfileEvidence, it.Note = a.pd.sentence(s, e), "intitulé de l'offre"
 		return it

@@ -56,12 +56,17 @@ const candidates = offres.MaxPageSize
 
 // Weights of the rankings fused into the closeness of an offer to a
 // profile (reciprocal rank fusion, constant rrfK): the profile's words,
-// its meaning, the offers of its jobs. Measured on the matching sets
-// (offres eval --match, docs/matching.md).
+// its meaning, the offers of its jobs; then, counted as a first rank times
+// their weight, its title's closeness to the job titles the profile states
+// (titleCloseness, 0–1) and its job in a ROME domain of the profile's
+// (sameDomain). Measured on the matching sets (offres eval --match,
+// docs/matching.md).
 const (
 	closenessWords   = 2.0
 	closenessMeaning = 0.5
 	closenessJob     = 1.0
+	closenessTitle   = 1.0
+	closenessDomain  = 0.5
 	rrfK             = 60
 )
 
@@ -159,10 +164,13 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 	if err != nil {
 		return Ranking{}, fmt.Errorf("match: %w", err)
 	}
-	out, fams, err := s.explainAll(ctx, a, closenessOrder(like))
+	order, closeness := closenessOrder(like)
+	ex, err := s.explainAll(ctx, a, order)
 	if err != nil {
 		return Ranking{}, err
 	}
+	out, fams := ex.results, ex.families
+	closer(out, closeness, a.titles, ex.domain)
 	// Without a job named in the profile, the offers closest to it vote
 	// for their family (see votedFamily).
 	voted, share := "", 0.0
@@ -196,8 +204,9 @@ func (s *Service) Rank(ctx context.Context, p *offres.Profile, limit int, includ
 
 // closenessOrder fuses the rankings of the offers alike a profile by
 // reciprocal rank, the words weighing most (see docs/matching.md for the
-// weights measured).
-func closenessOrder(like search.Likeness) []string {
+// weights measured); it returns the offers, closest first, and their
+// closeness.
+func closenessOrder(like search.Likeness) ([]string, map[string]float64) {
 	closeness := map[string]float64{}
 	var ids []string
 	for _, l := range []struct {
@@ -212,34 +221,62 @@ func closenessOrder(like search.Likeness) []string {
 		}
 	}
 	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(closeness[b], closeness[a]) })
-	return ids
+	return ids, closeness
+}
+
+// closer adds to the closeness of each ranked offer that of its title to
+// the job titles a profile states (titleStems), and the weight of a job in
+// a ROME domain of the profile's (domain), and orders them again by
+// closeness. An offer's title says its job in a few words, as a CV's job
+// titles do; the profile's words, hundreds, drown them: a mechanic's CV
+// that says « poids lourds » twice and « Mécanicien » twice found the truck
+// drivers' offers first. The domain brings the close jobs the mobility
+// links miss (a teacher's CV, the pedagogical coordinators' offers).
+func closer(ranked []Result, closeness map[string]float64, titles [][]string, domain map[string]bool) {
+	for _, r := range ranked {
+		closeness[r.ID] += closenessTitle * titleCloseness(titles, r.Title) / (rrfK + 1)
+		if domain[r.ID] {
+			closeness[r.ID] += closenessDomain / (rrfK + 1)
+		}
+	}
+	slices.SortStableFunc(ranked, func(a, b Result) int { return cmp.Compare(closeness[b.ID], closeness[a.ID]) })
+}
+
+// explained are offers explained for a profile.
+type explained struct {
+	results  []Result
+	families map[string][]string // each offer's ROME families
+	domain   map[string]bool     // the offers of a ROME domain of the profile's jobs (sameDomain)
 }
 
 // explainAll explains the offers of ids for an analysed profile, in order
 // (those deleted meanwhile left out), checking the request's deadline
-// between offers; it returns each offer's families too.
-func (s *Service) explainAll(ctx context.Context, a *Analyzed, ids []string) ([]Result, map[string][]string, error) {
+// between offers.
+func (s *Service) explainAll(ctx context.Context, a *Analyzed, ids []string) (explained, error) {
 	today := offres.Today(s.now)
-	out := make([]Result, 0, len(ids))
-	fams := map[string][]string{}
+	ex := explained{results: make([]Result, 0, len(ids)), families: map[string][]string{}, domain: map[string]bool{}}
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, fmt.Errorf("match: %w", err)
+			return explained{}, fmt.Errorf("match: %w", err)
 		}
 		o, err := s.catalog.Get(ctx, id)
 		if errors.Is(err, offres.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, err
+			return explained{}, err
 		}
-		ex := s.matcher.ExplainAnalyzed(a, &o, today)
-		out = append(out, Result{ID: o.ID, Title: o.Title, DeadlineStatus: s.matcher.status(&o, today), Score: ex.Score, Explanation: ex})
+		e := s.matcher.ExplainAnalyzed(a, &o, today)
+		ex.results = append(ex.results, Result{ID: o.ID, Title: o.Title, DeadlineStatus: s.matcher.status(&o, today), Score: e.Score, Explanation: e})
 		for _, oc := range o.Occupations {
-			fams[o.ID] = append(fams[o.ID], cmp.Or(oc.Family, oc.Code))
+			ex.families[o.ID] = append(ex.families[o.ID], cmp.Or(oc.Family, oc.Code))
+		}
+		if s.matcher.rome != nil && len(a.occupations) > 0 {
+			codes, families := s.matcher.offerCodes(&o, s.matcher.offerTitle(o.Title))
+			ex.domain[o.ID] = sameDomain(a.occupations, codes, families)
 		}
 	}
-	return out, fams, nil
+	return ex, nil
 }
 
 // Ranking is the offers ranked for a profile and the jobs the ranking

@@ -1,0 +1,83 @@
+package match
+
+import "slices"
+
+// Weights of the words of a job title in titleCloseness: its head, the
+// first word that is not generic (« Mécanicien » of « Mécanicien poids
+// lourds et engins », « communication » of « Chargée de communication »),
+// names the trade; its complements qualify it; a generic word (« agent »,
+// « chargé ») alone names none.
+const (
+	titleHeadWeight    = 2
+	titleWordWeight    = 1
+	titleGenericWeight = 0.3
+)
+
+// titleStems are the stems of the job titles a profile states, those that
+// another one of the same head holds left out: « Juriste » beside
+// « Juriste marchés publics » says nothing more, and would make every
+// « Juriste » offer as close as one of public procurement; « Comptable »
+// beside « Aide-comptable » is another job.
+func titleStems(titles []string) [][]string {
+	var all [][]string
+	for _, t := range titles {
+		if st := slices.Compact(significant(t)); len(st) > 0 {
+			all = append(all, st)
+		}
+	}
+	var out [][]string
+	for _, t := range all {
+		held := slices.ContainsFunc(all, func(u []string) bool { return within(t, u) && !within(u, t) && titleHead(u) == titleHead(t) })
+		if !held && !slices.ContainsFunc(out, func(u []string) bool { return within(t, u) && within(u, t) }) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// titleHead is the head of a job title's stems: its first word that is not
+// generic, "" when all are.
+func titleHead(stems []string) string {
+	for _, s := range stems {
+		if !genericTitleWords[s] {
+			return s
+		}
+	}
+	return ""
+}
+
+// within reports whether every stem of a is in b.
+func within(a, b []string) bool {
+	return !slices.ContainsFunc(a, func(s string) bool { return !slices.Contains(b, s) })
+}
+
+// titleCloseness is how much of one of a profile's job titles (titleStems)
+// an offer's title holds, 0–1: the weighted share of the title's words
+// found in the offer's, the best over the profile's titles. Its head word
+// weighs most: « Mécanicien monteur » is closer to a « Mécanicien poids
+// lourds » than « Chauffeur poids lourd ».
+func titleCloseness(titles [][]string, offerTitle string) float64 {
+	if len(titles) == 0 {
+		return 0
+	}
+	offer := significant(offerTitle)
+	best := 0.0
+	for _, t := range titles {
+		total, got, head := 0.0, 0.0, titleHead(t)
+		for _, s := range t {
+			w := float64(titleWordWeight)
+			switch {
+			case genericTitleWords[s]:
+				w = titleGenericWeight
+			case s == head:
+				w = titleHeadWeight
+			}
+			total += w
+			if slices.Contains(offer, s) {
+				got += w
+			}
+		}
+		best = max(best, got/total)
+	}
+	return best
+}

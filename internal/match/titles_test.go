@@ -1,0 +1,234 @@
+package match
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"offres/internal/offres"
+)
+
+func TestTitleStems(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		titles []string
+		want   []string // the titles kept
+	}{
+		{"none", nil, nil},
+		{"one", []string{"Comptable générale"}, []string{"Comptable générale"}},
+		{"held by a longer one", []string{"Juriste", "Juriste marchés publics"}, []string{"Juriste marchés publics"}},
+		{"another head", []string{"Comptable", "Aide-comptable"}, []string{"Comptable", "Aide-comptable"}},
+		{"the same twice", []string{"Assistante de direction", "assistante de direction"}, []string{"Assistante de direction"}},
+		{"same words in another order", []string{"Chauffeur poids lourd", "poids lourd chauffeur"}, []string{"Chauffeur poids lourd"}},
+		{"distinct jobs kept", []string{"Chauffeur poids lourd", "Chauffeur livreur"}, []string{"Chauffeur poids lourd", "Chauffeur livreur"}},
+		{"no significant word", []string{"de la"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, want := stemsText(titleStems(tc.titles)), stemsText(stemsOf(tc.want))
+			if !slices.Equal(got, want) {
+				t.Errorf("titleStems(%q) = %q, want %q", tc.titles, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTitleCloseness(t *testing.T) {
+	mechanic := titleStems([]string{"Mécanicien poids lourds et engins"})
+	for _, tc := range []struct {
+		name   string
+		titles [][]string
+		offer  string
+		want   float64
+	}{
+		{"no title stated", nil, "Mécanicien auto", 0},
+		{"every word", mechanic, "Mécanicien poids lourds et engins (H/F)", 1},
+		// The head weighs 2 of 5: more than the complements « poids
+		// lourd » together.
+		{"the head", mechanic, "SGAMI OUEST - Mécanicien auto polyvalent H/F", 0.4},
+		{"complements only", mechanic, "Chauffeur poids LOURD H/F", 0.4},
+		{"nothing", mechanic, "Agent de nettoyage", 0},
+		{"the generic word weighs little", titleStems([]string{"Chargée de communication"}), "Chargé de mission (H/F)", 0.3 / 2.3},
+		{"the best title", titleStems([]string{"Chauffeur poids lourd", "Chauffeur livreur"}), "Chauffeur livreur (H/F)", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := titleCloseness(tc.titles, tc.offer); got < tc.want-1e-9 || got > tc.want+1e-9 {
+				t.Errorf("titleCloseness(%q) = %.3f, want %.3f", tc.offer, got, tc.want)
+			}
+		})
+	}
+	// The head first: a mechanic's offer is closer than a truck driver's.
+	if m, d := titleCloseness(mechanic, "Mécanicien monteur"), titleCloseness(mechanic, "Chauffeur poids lourd"); m < d {
+		t.Errorf("mechanic %.2f < truck driver %.2f", m, d)
+	}
+}
+
+func TestCloser(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		titles []string
+		domain map[string]bool
+		want   []string
+	}{
+		{"as fused", nil, nil, []string{"driver", "other", "mechanic"}},
+		{"the title stated", []string{"Mécanicien"}, nil, []string{"mechanic", "driver", "other"}},
+		{"the domain", nil, map[string]bool{"mechanic": true}, []string{"mechanic", "driver", "other"}},
+		{"the title over the domain", []string{"Mécanicien"}, map[string]bool{"other": true}, []string{"mechanic", "other", "driver"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ranked := []Result{{ID: "driver", Title: "Chauffeur poids lourd"}, {ID: "other", Title: "Agent de nettoyage"}, {ID: "mechanic", Title: "Mécanicien monteur"}}
+			closeness := map[string]float64{"driver": 0.030, "other": 0.029, "mechanic": 0.028}
+			closer(ranked, closeness, titleStems(tc.titles), tc.domain)
+			var got []string
+			for _, r := range ranked {
+				got = append(got, r.ID)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("order %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSameDomain(t *testing.T) {
+	teacher := []Occupation{{Code: "K2106", Specific: "K2106"}}
+	payroll := []Occupation{{Code: "M1203", Specific: "M1507"}}
+	for _, tc := range []struct {
+		name            string
+		jobs            []Occupation
+		codes, families []string
+		want            bool
+	}{
+		{"no job", nil, []string{"K2102"}, []string{"K2102"}, false},
+		{"the domain", teacher, []string{"M1223", "K2102"}, []string{"K2102"}, true},
+		{"another domain", teacher, []string{"M1223"}, nil, false},
+		{"the detailed code's domain", payroll, []string{"M1501"}, []string{"M1501"}, true},
+		{"the family's domain", payroll, []string{"M1204"}, []string{"M1204"}, true},
+		{"the offer's family's domain", teacher, []string{"X9999"}, []string{"K2111"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := sameDomain(tc.jobs, tc.codes, tc.families); got != tc.want {
+				t.Errorf("sameDomain(%v, %q, %q) = %v", tc.jobs, tc.codes, tc.families, got)
+			}
+		})
+	}
+}
+
+// TestOneWordOfferTitle: a title part of one word is the offer's job in
+// the profile's words only when it names a job (issue 15: « logistique »
+// made a warehouse worker's CV the same job as a SAP referent's offer).
+func TestOneWordOfferTitle(t *testing.T) {
+	m := New(taxonomy(t))
+	p := &offres.Profile{Text: "Paul Kaouma\nCariste\n2015 – 2024 Cariste, plateforme logistique de Ducos : chargement des camions, inventaires, préparation des commandes."}
+	for title, want := range map[string]bool{
+		"Référent domaine sap achats / logistique f/h (H/F)": false,
+		"Cariste (H/F)": true,
+	} {
+		o := offres.Offer{ID: "o", Title: title, RomeCode: "K2307"}
+		job := find(m.Explain(p, &o, today), KindJob)
+		if got := len(job) == 1 && job[0].Status == Matched; got != want {
+			t.Errorf("%q matched %v, want %v: %+v", title, got, want, job)
+		}
+	}
+}
+
+// TestProfileLineTitle: of a CV line, the first segment that reads as a job
+// title is the line's; the employer after it names no job, however well it
+// matches an appellation (« Direction des ressources humaines » is a DRH's
+// title).
+func TestProfileLineTitle(t *testing.T) {
+	m := New(taxonomy(t))
+	for _, tc := range []struct {
+		name       string
+		text       string
+		wantTitles []string
+		notCode    string
+	}{
+		{"employer after the title", "Julie Ounou\nChargée de formation\n2016 – 2024 Chargée de formation, Direction des ressources humaines, Province Sud : recueil des besoins, plan de formation",
+			[]string{"Chargée de formation"}, "M1503"},
+		{"name before the title", "Sandra Lefèvre, comptable\n2011 – 2015 Aide-comptable, Société Calédonienne de Distribution",
+			[]string{"comptable", "Aide-comptable"}, ""},
+		{"a title the referential is not sure of is still stated", "Lucas Martin\nDessinateur-projeteur VRD\nLogiciels : AutoCAD",
+			[]string{"Dessinateur-projeteur VRD"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := m.Analyze(&offres.Profile{Text: tc.text})
+			if got, want := stemsText(a.titles), stemsText(stemsOf(tc.wantTitles)); !slices.Equal(got, want) {
+				t.Errorf("titles %q, want %q", got, tc.wantTitles)
+			}
+			for _, o := range a.Occupations() {
+				if tc.notCode != "" && o.Code == tc.notCode {
+					t.Errorf("job %s %q read from %q", o.Code, o.Label, o.From)
+				}
+			}
+		})
+	}
+}
+
+func stemsOf(titles []string) [][]string {
+	var out [][]string
+	for _, t := range titles {
+		out = append(out, significant(t))
+	}
+	return out
+}
+
+func stemsText(stems [][]string) []string {
+	var out []string
+	for _, st := range stems {
+		out = append(out, strings.Join(st, " "))
+	}
+	return out
+}
+
+// TestOfferCodesFromTitle: an offer's job is also the one its title names,
+// beside its source's code (Place de l'emploi public codes loosely).
+func TestOfferCodesFromTitle(t *testing.T) {
+	m := New(taxonomy(t))
+	for _, tc := range []struct {
+		name, title, source string
+		want, not           string // a code among the offer's, one not
+	}{
+		{"title beside a loose source code", "Gestionnaire budgétaire et comptable (F/H)", "M1204", "M1203", ""},
+		{"the source's code kept", "Gestionnaire budgétaire et comptable (F/H)", "M1204", "M1204", ""},
+		{"the job part of the title", "SGAMI OUEST - Agent d'accueil H/F", "K2303", "M1601", ""},
+		{"a title too vague adds nothing", "Chargé de mission (H/F)", "M1204", "M1204", "M1402"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := offres.Offer{ID: "o", Title: tc.title, RomeCode: tc.source}
+			codes, _ := m.offerCodes(&o, m.offerTitle(o.Title))
+			if !slices.Contains(codes, tc.want) || (tc.not != "" && slices.Contains(codes, tc.not)) {
+				t.Errorf("codes of %q (source %s) = %q, want %s", tc.title, tc.source, codes, tc.want)
+			}
+			if tc.not == "" && len(codes) > 2 {
+				t.Errorf("codes of %q = %q: one from the source, at most one from the title", tc.title, codes)
+			}
+		})
+	}
+}
+
+// TestOfferTitleCache: the cache answers what the referential answers, for
+// concurrent requests, and stays bounded.
+func TestOfferTitleCache(t *testing.T) {
+	m := New(taxonomy(t))
+	want := m.rome.NormalizeTitle("Agent d'accueil")
+	done := make(chan titleJob)
+	for range 8 {
+		go func() { done <- m.offerTitle("SGAMI OUEST - Agent d'accueil H/F") }()
+	}
+	for range 8 {
+		tj := <-done
+		if tj.job != "Agent d'accueil" || len(tj.matches) == 0 || tj.matches[0] != want[0] {
+			t.Fatalf("offerTitle = %+v, want the job « Agent d'accueil » and %+v", tj, want[0])
+		}
+	}
+	for i := range maxTitleJobs + 1 {
+		m.offerTitle("offre " + strconv.Itoa(i))
+	}
+	if n := len(m.titleJobs.m); n > maxTitleJobs {
+		t.Errorf("%d titles cached, at most %d", n, maxTitleJobs)
+	}
+	if New(nil).offerTitle("Ripeur (H/F)").job != "Ripeur" {
+		t.Error("without the referential, the job is the title without its markers")
+	}
+}
