@@ -106,25 +106,27 @@ func TestHybridNamedJobSharedWord(t *testing.T) {
 	}
 }
 
-// TestHybridTitledFirst: in a hybrid search, the offers whose title has
-// every word of the search come before those found by some words or by
-// meaning, however close (« professeur » on the demo: « Professeur
+// TestHybridTitledFirst: in a hybrid or keyword search, the offers whose
+// title has every word of the search come before those found by some words
+// or by meaning, however close (« professeur » on the demo: « Professeur
 // formateur en français » before « Conseiller pédagogique »).
 func TestHybridTitledFirst(t *testing.T) {
 	e := importDemoROME(t)
 	ctx := context.Background()
 	for _, text := range []string{"professeur", "agent", "direction", "santé", "agent d'entretien", "ressources humaines", "travailler avec des enfants"} {
-		res := runMode(t, e, text, offres.ModeHybrid)
-		titled, err := e.text.Titled(ctx, offres.Query{Text: text, IncludeClosed: true}, ids(res))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(titled) < 2 && text == "professeur" {
-			t.Fatalf("« %s »: no title has every word among %q", text, ids(res))
-		}
-		for i := 1; i < len(res.Hits); i++ {
-			if titled[res.Hits[i].ID] && !titled[res.Hits[i-1].ID] {
-				t.Errorf("« %s »: %q (every word in its title) after %q", text, res.Hits[i].Title, res.Hits[i-1].Title)
+		for _, mode := range []string{offres.ModeHybrid, offres.ModeKeyword} {
+			res := runMode(t, e, text, mode)
+			titled, err := e.text.Titled(ctx, offres.Query{Text: text, IncludeClosed: true}, ids(res))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(titled) < 2 && text == "professeur" {
+				t.Fatalf("« %s »: no title has every word among %q", text, ids(res))
+			}
+			for i := 1; i < len(res.Hits); i++ {
+				if titled[res.Hits[i].ID] && !titled[res.Hits[i-1].ID] {
+					t.Errorf("« %s », %s: %q (every word in its title) after %q", text, mode, res.Hits[i].Title, res.Hits[i-1].Title)
+				}
 			}
 		}
 	}
