@@ -224,6 +224,7 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 	if err != nil {
 		return Answer{}, err
 	}
+	found = a.openFirst(q, found, today)
 	ex := a.extract(q, found, today)
 	ans := Answer{
 		Answer: ex.text, Grounded: true, Citations: ex.citations, Offers: ex.offers,
@@ -432,8 +433,23 @@ func covers(o *offres.Offer, subject string) bool {
 	for _, sk := range o.Skills {
 		ident = append(ident, sk.Label)
 	}
-	words := strings.Fields(normalize(strings.Join(ident, " ")))
-	var significant, matched int
+	matched, significant := subjectWords(strings.Join(ident, " "), subject)
+	// Every word of a short subject; of a longer one, all but a third (a
+	// verb the question understanding left in: « dépend », « pouvait »).
+	return matched == significant || (significant >= 3 && 3*matched >= 2*significant)
+}
+
+// titleSays reports whether an offer's title alone has every significant
+// word of the subject (as covers matches them).
+func titleSays(o *offres.Offer, subject string) bool {
+	matched, significant := subjectWords(o.Title, subject)
+	return significant > 0 && matched == significant
+}
+
+// subjectWords counts the significant words of subject, and those of them
+// text has (see covers).
+func subjectWords(text, subject string) (matched, significant int) {
+	words := strings.Fields(normalize(text))
 	for _, w := range strings.Fields(normalize(subject)) {
 		if len(w) < 3 || stopWord[w] {
 			continue
@@ -456,9 +472,7 @@ func covers(o *offres.Offer, subject string) bool {
 			matched++
 		}
 	}
-	// Every word of a short subject; of a longer one, all but a third (a
-	// verb the question understanding left in: « dépend », « pouvait »).
-	return matched == significant || (significant >= 3 && 3*matched >= 2*significant)
+	return matched, significant
 }
 
 // lightStem drops a plural and a final e.

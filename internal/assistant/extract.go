@@ -3,6 +3,7 @@ package assistant
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"offres/internal/offres"
@@ -178,6 +179,46 @@ func (a *Assistant) extract(q Question, offers []found, today offres.Date) extra
 	}
 	a.answerAbout(&w, q.Intent, q.Asked, &offers[0].offer, offers[0].passage, today)
 	return w.done()
+}
+
+// openFirst moves to the front of the offers a factual question found the
+// first one still open (firstOpen), for the extractive answer and the
+// model alike.
+func (a *Assistant) openFirst(q Question, offers []found, today offres.Date) []found {
+	if q.Intent == IntentList || q.Compare || len(offers) < 2 {
+		return offers
+	}
+	if i := a.firstOpen(q, offers, today); i > 0 {
+		offers = slices.Concat(offers[i:i+1], offers[:i], offers[i+1:])
+	}
+	return offers
+}
+
+// firstOpen returns the index of the first offer still open among those a
+// factual question found, when the first found is not open and that one's
+// title says the subject as plainly (every word of it, as the first's):
+// asked « faut-il le permis bateau pour être garde-pêche ? », a candidate
+// wants the answer of the « Gardes-pêche » offer they can still apply to,
+// not that of the closed « Garde-pêche » that happened to rank first — but
+// not that of another job sharing a word. -1 when there is none, or the
+// question asks about closed offers.
+func (a *Assistant) firstOpen(q Question, offers []found, today offres.Date) int {
+	isOpen := func(o *offres.Offer) bool {
+		status, _ := o.StatusAt(today, a.undated)
+		return status == offres.StatusOpen || status == offres.StatusClosingSoon
+	}
+	if isOpen(&offers[0].offer) || !titleSays(&offers[0].offer, q.Subject) {
+		return -1
+	}
+	if containsString(q.Filters[offres.FacetDeadline], string(offres.StatusClosed)) || containsString(q.Filters[offres.FacetDeadline], string(offres.StatusExpired)) {
+		return -1
+	}
+	for i, f := range offers {
+		if isOpen(&f.offer) && titleSays(&f.offer, q.Subject) {
+			return i
+		}
+	}
+	return -1
 }
 
 // answerAbout answers what intent asks of one offer; asked is the word the
