@@ -35,7 +35,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	defer reader.Close()
 
 	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
-	filter, err := filterQuery(&q)
+	filter, key, err := ix.filterOf(&q)
 	if err != nil {
 		return offres.Result{}, err
 	}
@@ -44,7 +44,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		if highlight == nil {
 			highlight = texts.all
 		}
-		return ix.searchIDs(ctx, reader, q, highlight, filter)
+		return ix.searchIDs(ctx, reader, q, highlight, filter, key)
 	}
 	text, strict := texts.ranking()
 	res, err := ix.run(ctx, q, text, filter)
@@ -76,7 +76,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	for i, h := range out.Hits {
 		ids[i] = h.ID
 	}
-	exact, total, err := ix.strictAmong(ctx, strict, filter, ids, true)
+	exact, total, err := ix.strictAmong(ctx, reader, strict, filter, ids, true)
 	if err != nil {
 		return offres.Result{}, err
 	}
@@ -98,7 +98,7 @@ func (ix *Index) Passing(ctx context.Context, q offres.Query, ids []string) (map
 	if err := ix.normalize(&q); err != nil {
 		return nil, err
 	}
-	filter, err := filterQuery(&q)
+	filter, _, err := ix.filterOf(&q)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (ix *Index) among(ctx context.Context, ids []string, filter query.Query) (m
 
 // strictAmong returns which of ids match strict (and filter), and, when
 // total is set, how many offers in all do.
-func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, ids []string, total bool) (map[string]bool, int, error) {
+func (ix *Index) strictAmong(ctx context.Context, reader index.IndexReader, strict, filter query.Query, ids []string, total bool) (map[string]bool, int, error) {
 	n := 0
 	if total {
 		count := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: strict, Filter: filter}, 0, 0, false)
@@ -138,8 +138,13 @@ func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, id
 	if len(ids) == 0 || total && n == 0 {
 		return exact, n, nil
 	}
-	among := query.NewConjunctionQuery([]query.Query{strict, query.NewDocIDQuery(ids)})
-	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: among, Filter: filter}, len(ids), 0, false)
+	// The ids drive the search, and strict is checked for their offers
+	// only, unscored: only which of them match counts.
+	check := strict
+	if filter != nil {
+		check = query.NewConjunctionQuery([]query.Query{filter, strict})
+	}
+	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: ix.snaps.docIDs(reader, ids), Filter: check}, len(ids), 0, false)
 	page, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, searchError(ctx, err)
@@ -168,7 +173,7 @@ func (ix *Index) fillHits(ctx context.Context, reader index.IndexReader, out *of
 			ids[i] = h.ID
 		}
 		var err error
-		if locations, err = ix.matchLocations(ctx, text, ids); err != nil {
+		if locations, err = ix.matchLocations(ctx, reader, text, ids); err != nil {
 			return err
 		}
 	}
@@ -193,7 +198,7 @@ func (ix *Index) fillHits(ctx context.Context, reader index.IndexReader, out *of
 // searchIDs is Search restricted to q.IDs, in their order (or in q.Sort's
 // when it is not relevance): the offers among them that pass the filter,
 // counted and faceted, then the page. text only highlights.
-func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offres.Query, text, filter query.Query) (offres.Result, error) {
+func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offres.Query, text, filter query.Query, key string) (offres.Result, error) {
 	ids := make([]string, 0, len(q.IDs))
 	seen := make(map[string]bool, len(q.IDs))
 	for _, id := range q.IDs {
@@ -210,7 +215,8 @@ func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offr
 	if filter != nil {
 		keep = query.NewConjunctionQuery([]query.Query{keep, filter})
 	}
-	bq := &query.BooleanQuery{Must: query.NewDocIDQuery(ids), Filter: keep}
+	keep = &cachedFilter{cache: &ix.snaps, key: "offers " + key, inner: keep}
+	bq := &query.BooleanQuery{Must: ix.snaps.docIDs(reader, ids), Filter: keep}
 	if q.Sort != offres.SortRelevance {
 		// Another order than the ranking: bleve sorts and pages.
 		req := bleve.NewSearchRequestOptions(bq, q.Limit, (q.Page-1)*q.Limit, false)
@@ -296,7 +302,7 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
 		text, strict = texts.ranking()
 	}
-	filter, err := filterQuery(&q)
+	filter, _, err := ix.filterOf(&q)
 	if err != nil {
 		return offres.Ranking{}, err
 	}
@@ -312,6 +318,9 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 	if err != nil {
 		return offres.Ranking{}, err
 	}
+	if ix.sameSnapshot(reader) {
+		ix.snaps.remember(reader, res.Hits)
+	}
 	ids := make([]string, len(res.Hits))
 	scores := make([]float64, len(res.Hits))
 	for i, h := range res.Hits {
@@ -322,7 +331,7 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		for _, id := range ids {
 			evidence[id] = true
 		}
-	} else if evidence, _, err = ix.strictAmong(ctx, strict, filter, ids, false); err != nil {
+	} else if evidence, _, err = ix.strictAmong(ctx, reader, strict, filter, ids, false); err != nil {
 		return offres.Ranking{}, err
 	}
 	exact := map[string]bool{}
@@ -455,6 +464,7 @@ func (ix *Index) bodyLocations(doc index.Document, queryTerms map[string]bool, l
 	}
 	found := search.TermLocationMap{}
 	pos := uint64(0)
+	var folded []byte
 	for start := 0; start < len(body); {
 		r, size := utf8.DecodeRuneInString(body[start:])
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
@@ -471,8 +481,9 @@ func (ix *Index) bodyLocations(doc index.Document, queryTerms map[string]bool, l
 		}
 		pos++
 		word := body[start:end]
-		folded := offres.Fold(word)
-		if prefixes[folded[:min(len(folded), candidatePrefix)]] || len(folded) < candidatePrefix && prefixes[folded] {
+		// Only the first bytes of the folded word are compared.
+		folded = offres.AppendFoldPrefix(folded[:0], word, candidatePrefix)
+		if prefixes[string(folded)] {
 			for _, tok := range ix.analyzer.Analyze([]byte(word)) {
 				if term := string(tok.Term); targets[term] {
 					found[term] = append(found[term], &search.Location{
@@ -520,8 +531,8 @@ func (ix *Index) run(ctx context.Context, q offres.Query, text, filter query.Que
 // matchLocations returns where the text query matches in each of the hits,
 // for highlighting. Asking for locations in the main search would read the
 // term vectors of every matching offer; here only the page's are read.
-func (ix *Index) matchLocations(ctx context.Context, text query.Query, ids []string) (map[string]search.FieldTermLocationMap, error) {
-	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
+func (ix *Index) matchLocations(ctx context.Context, reader index.IndexReader, text query.Query, ids []string) (map[string]search.FieldTermLocationMap, error) {
+	q := query.NewConjunctionQuery([]query.Query{ix.snaps.docIDs(reader, ids), text})
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.IncludeLocations = true
 	res, err := ix.bi.SearchInContext(ctx, req)
