@@ -238,8 +238,10 @@ func Train(ctx context.Context, texts []string, opts Options) (*Model, error) {
 	for _, d := range docs {
 		nnz += len(d)
 	}
+	var big offHeap
+	defer big.free()
 	a := &csr{rows: len(texts), cols: len(kept), ptr: make([]int, 1, len(texts)+1),
-		idx: make([]int32, 0, nnz), val: make([]float32, 0, nnz)}
+		idx: big.int32s(nnz)[:0], val: big.float32s(nnz)[:0]}
 	var vec []entry
 	for i, d := range docs {
 		docs[i] = nil // let the counts go as the matrix grows
@@ -255,7 +257,7 @@ func Train(ctx context.Context, texts []string, opts Options) (*Model, error) {
 		return nil, fmt.Errorf("lsa: train: no text has a kept feature: %w", offres.ErrInvalid)
 	}
 
-	sigma, proj, err := randomizedSVD(ctx, a, opts, workers)
+	sigma, proj, err := randomizedSVD(ctx, a, opts, workers, &big)
 	if err != nil {
 		return nil, fmt.Errorf("lsa: train: %w", err)
 	}
@@ -276,8 +278,8 @@ type csr struct {
 
 // transpose returns the matrix's transpose, also in CSR: its rows are
 // sorted by column, as a's are.
-func (a *csr) transpose() *csr {
-	t := &csr{rows: a.cols, cols: a.rows, ptr: make([]int, a.cols+1), idx: make([]int32, len(a.idx)), val: make([]float32, len(a.val))}
+func (a *csr) transpose(big *offHeap) *csr {
+	t := &csr{rows: a.cols, cols: a.rows, ptr: make([]int, a.cols+1), idx: big.int32s(len(a.idx)), val: big.float32s(len(a.val))}
 	for _, j := range a.idx {
 		t.ptr[j+1]++
 	}
@@ -355,20 +357,22 @@ func parallelBlocks(ctx context.Context, n, block, workers int, fn func(lo, hi i
 // re-orthonormalisation after each product, Q = orth(Y); then B = Qᵀ A is
 // small (l × cols): B Bᵀ = W Λ Wᵀ gives σ = √λ and V = Bᵀ W Σ⁻¹, so
 // V Σ⁻¹ = Bᵀ W Σ⁻².
-func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int) ([]float32, []float32, error) {
+//
+// Its matrices are big's.
+func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int, big *offHeap) ([]float32, []float32, error) {
 	k := min(opts.Dimensions, max((a.rows+9)/10, min(a.rows, 8)), a.rows, a.cols)
 	l := min(k+opts.Oversampling, a.rows, a.cols)
-	at := a.transpose()
+	at := a.transpose(big)
 
 	// Two buffers for all the products: rows × l and cols × l; the random
 	// directions Ω are the first content of the second.
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
-	z := mat.NewDense(a.cols, l, nil)
+	z := mat.NewDense(a.cols, l, big.float64s(a.cols*l))
 	omega := z.RawMatrix().Data
 	for i := range omega {
 		omega[i] = rng.NormFloat64()
 	}
-	y, err := a.mulDense(ctx, z, mat.NewDense(a.rows, l, nil), workers)
+	y, err := a.mulDense(ctx, z, mat.NewDense(a.rows, l, big.float64s(a.rows*l)), workers)
 	if err != nil {
 		return nil, nil, err
 	}
