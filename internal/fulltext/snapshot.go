@@ -108,23 +108,25 @@ func (c *snapshotCache) remember(r index.IndexReader, hits search.DocumentMatchC
 	}
 }
 
-// lookup returns the document numbers of ids in snap, and false unless
-// every one of them is known.
-func (c *snapshotCache) lookup(snap *scorch.IndexSnapshot, ids []string) (*roaring.Bitmap, bool) {
+// lookup returns the document numbers of ids in snap, and the id of each,
+// or false unless every one of them is known.
+func (c *snapshotCache) lookup(snap *scorch.IndexSnapshot, ids []string) (*roaring.Bitmap, map[uint32]string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.snap != weak.Make(snap) {
-		return nil, false
+		return nil, nil, false
 	}
 	out := roaring.New()
+	names := make(map[uint32]string, len(ids))
 	for _, id := range ids {
 		n, ok := c.docs[id]
 		if !ok {
-			return nil, false
+			return nil, nil, false
 		}
 		out.Add(n)
+		names[n] = id
 	}
-	return out, true
+	return out, names, true
 }
 
 // cachedFilter is a filter whose offers are collected once per snapshot
@@ -196,17 +198,18 @@ func collect(ctx context.Context, q query.Query, r index.IndexReader, m mapping.
 // docsQuery matches the offers of ids: by their document numbers in snap,
 // when the search runs on snap, or else as a query.DocIDQuery would.
 type docsQuery struct {
-	ids  []string
-	snap *scorch.IndexSnapshot
-	docs *roaring.Bitmap
+	ids   []string
+	snap  *scorch.IndexSnapshot
+	docs  *roaring.Bitmap
+	names map[uint32]string // the id of each of docs
 }
 
 // docIDs returns the query of the offers of ids, by their document numbers
 // when c knows them all in r.
 func (c *snapshotCache) docIDs(r index.IndexReader, ids []string) query.Query {
 	if snap, ok := r.(*scorch.IndexSnapshot); ok && !c.off {
-		if docs, ok := c.lookup(snap, ids); ok {
-			return &docsQuery{ids: ids, snap: snap, docs: docs}
+		if docs, names, ok := c.lookup(snap, ids); ok {
+			return &docsQuery{ids: ids, snap: snap, docs: docs, names: names}
 		}
 	}
 	return query.NewDocIDQuery(ids)
@@ -216,7 +219,9 @@ func (q *docsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if snap, ok := r.(*scorch.IndexSnapshot); !ok || snap != q.snap {
 		return query.NewDocIDQuery(q.ids).Searcher(ctx, r, m, opts)
 	}
-	return newSetSearcher(q.docs, opts), nil
+	s := newSetSearcher(q.docs, opts)
+	s.names = q.names
+	return s, nil
 }
 
 // setSearcher matches the documents of a bitmap, each with the score of
@@ -226,6 +231,10 @@ type setSearcher struct {
 	it     roaring.IntPeekable
 	scorer *scorer.ConstantScorer
 	id     index.IndexInternalID
+	// names, when set, gives the id of each document, which the
+	// collector of the search would otherwise read from the index (the
+	// stored fields of each hit).
+	names map[uint32]string
 }
 
 var _ search.Searcher = (*setSearcher)(nil)
@@ -243,8 +252,13 @@ func (s *setSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, er
 	if !s.it.HasNext() {
 		return nil, nil
 	}
-	s.id.SetValue(uint64(s.it.Next()))
-	return s.scorer.Score(ctx, s.id), nil
+	n := s.it.Next()
+	s.id.SetValue(uint64(n))
+	dm := s.scorer.Score(ctx, s.id)
+	if s.names != nil {
+		dm.ID = s.names[n]
+	}
+	return dm, nil
 }
 
 func (s *setSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
