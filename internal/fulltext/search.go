@@ -111,7 +111,12 @@ func (ix *Index) among(ctx context.Context, ids []string, filter query.Query) (m
 	if len(ids) == 0 {
 		return out, nil
 	}
-	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: query.NewDocIDQuery(ids), Filter: filter}, len(ids), 0, false)
+	reader, err := ix.reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
+	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: ix.snaps.docIDs(reader, ids), Filter: filter}, len(ids), 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(ctx, err)
@@ -211,12 +216,7 @@ func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offr
 	// checked for them only: with offersQuery as the Must clause, every
 	// offer of the index was read and scored to keep those of ids. Every
 	// hit scores the same either way, so the order of ties is the index's.
-	keep := offersQuery()
-	if filter != nil {
-		keep = query.NewConjunctionQuery([]query.Query{keep, filter})
-	}
-	keep = &cachedFilter{cache: &ix.snaps, key: "offers " + key, inner: keep}
-	bq := &query.BooleanQuery{Must: ix.snaps.docIDs(reader, ids), Filter: keep}
+	bq := &query.BooleanQuery{Must: ix.snaps.docIDs(reader, ids), Filter: ix.offersFilter(filter, key)}
 	if q.Sort != offres.SortRelevance {
 		// Another order than the ranking: bleve sorts and pages.
 		req := bleve.NewSearchRequestOptions(bq, q.Limit, (q.Page-1)*q.Limit, false)
@@ -379,16 +379,29 @@ func (ix *Index) Filtered(ctx context.Context, q offres.Query, n int) (ids []str
 	}
 	defer reader.Close()
 	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
-	filter, err := filterQuery(&q)
+	filter, key, err := ix.filterOf(&q)
 	if err != nil {
 		return nil, false, err
 	}
 	text, _ := texts.ranking()
-	if text == nil {
-		text = offersQuery()
-	}
-	bq := &query.BooleanQuery{Must: text}
-	if filter != nil {
+	var bq *query.BooleanQuery
+	switch {
+	case filter == nil && text == nil:
+		bq = &query.BooleanQuery{Must: offersQuery()}
+	case filter == nil:
+		bq = &query.BooleanQuery{Must: text}
+	case text == nil:
+		// The filter's offers, counted from the cache before any search.
+		keep := ix.offersFilter(filter, key)
+		if count, ok, err := keep.count(ctx, reader, ix.bi.Mapping()); err != nil {
+			return nil, false, searchError(ctx, err)
+		} else if ok && count > uint64(n) {
+			return nil, false, nil
+		}
+		bq = &query.BooleanQuery{Must: keep}
+	default:
+		// The filter's searcher scores every offer the same: the result is
+		// a set.
 		bq = &query.BooleanQuery{Must: filter, Filter: text}
 	}
 	req := bleve.NewSearchRequestOptions(bq, n+1, 0, false)

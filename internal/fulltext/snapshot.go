@@ -108,25 +108,37 @@ func (c *snapshotCache) remember(r index.IndexReader, hits search.DocumentMatchC
 	}
 }
 
-// lookup returns the document numbers of ids in snap, and the id of each,
-// or false unless every one of them is known.
-func (c *snapshotCache) lookup(snap *scorch.IndexSnapshot, ids []string) (*roaring.Bitmap, map[uint32]string, bool) {
+// lookup returns the document numbers in snap of those of ids it knows,
+// the id of each, and the ids it does not know.
+func (c *snapshotCache) lookup(snap *scorch.IndexSnapshot, ids []string) (docs *roaring.Bitmap, names map[uint32]string, unknown []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	docs = roaring.New()
+	names = make(map[uint32]string, len(ids))
 	if c.snap != weak.Make(snap) {
-		return nil, nil, false
+		return docs, names, ids
 	}
-	out := roaring.New()
-	names := make(map[uint32]string, len(ids))
 	for _, id := range ids {
 		n, ok := c.docs[id]
 		if !ok {
-			return nil, nil, false
+			unknown = append(unknown, id)
+			continue
 		}
-		out.Add(n)
+		docs.Add(n)
 		names[n] = id
 	}
-	return out, names, true
+	return docs, names, unknown
+}
+
+// learn records the document numbers of offers in snap.
+func (c *snapshotCache) learn(snap *scorch.IndexSnapshot, docs map[string]uint32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.current(snap)
+	if len(c.docs)+len(docs) > maxCachedDocs {
+		c.docs = map[string]uint32{}
+	}
+	maps.Copy(c.docs, docs)
 }
 
 // cachedFilter is a filter whose offers are collected once per snapshot
@@ -144,20 +156,56 @@ func (q *cachedFilter) Searcher(ctx context.Context, r index.IndexReader, m mapp
 	if !ok || q.cache == nil || q.cache.off {
 		return q.inner.Searcher(ctx, r, m, opts)
 	}
+	docs, err := q.docs(ctx, snap, m)
+	if err != nil {
+		return nil, err
+	}
+	if docs == nil {
+		return q.inner.Searcher(ctx, r, m, opts)
+	}
+	return newSetSearcher(docs, opts), nil
+}
+
+// docs returns the document numbers of the filter's offers in snap,
+// collecting them unless the cache has them; nil when the cache cannot
+// hold them.
+func (q *cachedFilter) docs(ctx context.Context, snap *scorch.IndexSnapshot, m mapping.IndexMapping) (*roaring.Bitmap, error) {
 	e := q.cache.filter(snap, q.key)
 	e.mu.Lock() // one search collects, those of the same filter wait for it
 	defer e.mu.Unlock()
 	if e.docs == nil {
-		docs, ok, err := collect(ctx, q.inner, r, m)
-		if err != nil {
+		docs, ok, err := collect(ctx, q.inner, snap, m)
+		if err != nil || !ok {
 			return nil, err
-		}
-		if !ok {
-			return q.inner.Searcher(ctx, r, m, opts)
 		}
 		e.docs = docs
 	}
-	return newSetSearcher(e.docs, opts), nil
+	return e.docs, nil
+}
+
+// count returns how many offers pass the filter in r, and false when the
+// cache cannot tell.
+func (q *cachedFilter) count(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) (uint64, bool, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || q.cache == nil || q.cache.off {
+		return 0, false, nil
+	}
+	docs, err := q.docs(ctx, snap, m)
+	if err != nil || docs == nil {
+		return 0, false, err
+	}
+	return docs.GetCardinality(), true, nil
+}
+
+// offersFilter returns the filter of the offers (not the synonym
+// definitions) that pass filter (a filterOf query of key, or nil), its
+// offers collected once per snapshot.
+func (ix *Index) offersFilter(filter query.Query, key string) *cachedFilter {
+	keep := offersQuery()
+	if filter != nil {
+		keep = query.NewConjunctionQuery([]query.Query{keep, filter})
+	}
+	return &cachedFilter{cache: &ix.snaps, key: "offers " + key, inner: keep}
 }
 
 // collect returns the document numbers of the matches of q in r; ok is
@@ -205,14 +253,36 @@ type docsQuery struct {
 }
 
 // docIDs returns the query of the offers of ids, by their document numbers
-// when c knows them all in r.
+// in r: those c does not know yet are looked up in r's id dictionaries once,
+// and remembered for the next searches of r (a page of the same ranking,
+// its highlights).
 func (c *snapshotCache) docIDs(r index.IndexReader, ids []string) query.Query {
-	if snap, ok := r.(*scorch.IndexSnapshot); ok && !c.off {
-		if docs, names, ok := c.lookup(snap, ids); ok {
-			return &docsQuery{ids: ids, snap: snap, docs: docs, names: names}
-		}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || c.off {
+		return query.NewDocIDQuery(ids)
 	}
-	return query.NewDocIDQuery(ids)
+	docs, names, unknown := c.lookup(snap, ids)
+	if len(unknown) > 0 {
+		found := make(map[string]uint32, len(unknown))
+		for _, id := range unknown {
+			iid, err := snap.InternalID(id)
+			if err != nil {
+				return query.NewDocIDQuery(ids)
+			}
+			if iid == nil {
+				continue // not in the snapshot (or deleted): no match
+			}
+			n := iid.Value()
+			if len(iid) != 8 || n > math.MaxUint32 {
+				return query.NewDocIDQuery(ids)
+			}
+			found[id] = uint32(n)
+			docs.Add(uint32(n))
+			names[uint32(n)] = id
+		}
+		c.learn(snap, found)
+	}
+	return &docsQuery{ids: ids, snap: snap, docs: docs, names: names}
 }
 
 func (q *docsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"offres/internal/offres"
@@ -39,7 +40,8 @@ func snapshotQueries(texts []string) []offres.Query {
 }
 
 // snapshotAnswer runs q in every way the cache serves it: Search, Rank,
-// Search of the ranking's ids (a page of a fused ranking), Passing.
+// Search of the ranking's ids (a page of a fused ranking), Passing,
+// Filtered.
 func snapshotAnswer(t *testing.T, ix *Index, q offres.Query) string {
 	t.Helper()
 	ctx := context.Background()
@@ -61,7 +63,12 @@ func snapshotAnswer(t *testing.T, ix *Index, q offres.Query) string {
 	if err != nil {
 		t.Fatalf("Passing(%+v): %v", q, err)
 	}
-	b, err := json.Marshal([]any{res, page, passing, rank})
+	filtered, few, err := ix.Filtered(ctx, q, 40)
+	if err != nil {
+		t.Fatalf("Filtered(%+v): %v", q, err)
+	}
+	slices.Sort(filtered) // a set
+	b, err := json.Marshal([]any{res, page, passing, rank, filtered, few})
 	if err != nil {
 		t.Fatal(err)
 	}
