@@ -53,7 +53,7 @@ type snapshotCache struct {
 // Bounds of a snapshotCache.
 const (
 	maxCachedFilters = 32
-	maxCachedDocs    = 1 << 18
+	maxCachedDocs    = 1 << 16 // ≈ 6 MB of ids
 )
 
 type filterEntry struct {
