@@ -76,7 +76,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	for i, h := range out.Hits {
 		ids[i] = h.ID
 	}
-	exact, total, err := ix.strictAmong(ctx, reader, strict, filter, ids, true)
+	exact, total, err := ix.strictAmong(ctx, strict, filter, ids, true)
 	if err != nil {
 		return offres.Result{}, err
 	}
@@ -129,7 +129,7 @@ func (ix *Index) among(ctx context.Context, ids []string, filter query.Query) (m
 
 // strictAmong returns which of ids match strict (and filter), and, when
 // total is set, how many offers in all do.
-func (ix *Index) strictAmong(ctx context.Context, reader index.IndexReader, strict, filter query.Query, ids []string, total bool) (map[string]bool, int, error) {
+func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, ids []string, total bool) (map[string]bool, int, error) {
 	n := 0
 	if total {
 		count := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: strict, Filter: filter}, 0, 0, false)
@@ -143,6 +143,11 @@ func (ix *Index) strictAmong(ctx context.Context, reader index.IndexReader, stri
 	if len(ids) == 0 || total && n == 0 {
 		return exact, n, nil
 	}
+	reader, err := ix.reader()
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
 	// The ids drive the search, and strict is checked for their offers
 	// only, unscored: only which of them match counts.
 	check := strict
@@ -331,7 +336,7 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		for _, id := range ids {
 			evidence[id] = true
 		}
-	} else if evidence, _, err = ix.strictAmong(ctx, reader, strict, filter, ids, false); err != nil {
+	} else if evidence, _, err = ix.strictAmong(ctx, strict, filter, ids, false); err != nil {
 		return offres.Ranking{}, err
 	}
 	exact := map[string]bool{}
