@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -56,6 +57,7 @@ func run(args []string, out io.Writer) error {
 	writeCorpus := fs.String("write-corpus", "", "write the generated corpus to this file as NDJSON and exit")
 	reference := fs.String("reference", "", "also run a BM25 reference on the same corpus and queries and print the ratios: xapian (Debian's python3-xapian)")
 	python := fs.String("python", "/usr/bin/python3", "the Python with python3-xapian, for --reference xapian")
+	heapProfile := fs.String("heap-profile", "", "write a heap profile to this file when the live heap is at its largest (checked every 50 ms)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,14 +80,27 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	corpus := generate(base, *n)
 	if *writeCorpus != "" {
-		if err := os.WriteFile(*writeCorpus, corpus, 0o644); err != nil {
+		if err := generate(*writeCorpus, base, *n); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "corpus: %d offers generated from %d shared and demo offers, written to %s\n", *n, len(base), *writeCorpus)
 		return nil
 	}
+	// The corpus is read from a file, as `offres index` reads it: held in
+	// memory, it counted in the peak RSS measured (twice its size, with
+	// the garbage collector's headroom).
+	tmp, err := os.MkdirTemp("", "offres-bench-corpus-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	corpus := filepath.Join(tmp, "corpus.ndjson")
+	if err := generate(corpus, base, *n); err != nil {
+		return err
+	}
+	nbase := len(base)
+	base = nil
 	if *dir == "" {
 		d, err := os.MkdirTemp("", "offres-bench-")
 		if err != nil {
@@ -100,6 +115,16 @@ func run(args []string, out io.Writer) error {
 	}
 	defer eng.Close()
 
+	if *heapProfile != "" {
+		stop := watchHeap(*heapProfile)
+		defer func() {
+			if peak, err := stop(); err != nil {
+				fmt.Fprintf(os.Stderr, "offres-bench: heap profile: %v\n", err)
+			} else {
+				fmt.Fprintf(os.Stderr, "offres-bench: heap profile of the largest live heap (%d MB) in %s\n", peak>>20, *heapProfile)
+			}
+		}()
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -114,7 +139,12 @@ func run(args []string, out io.Writer) error {
 	im := eng.Importer()
 	var rejected []indexer.Record
 	im.Reject = func(r indexer.Record) { rejected = append(rejected, r) }
-	sum, err := im.Import(ctx, "bench.ndjson", bytes.NewReader(corpus))
+	cf, err := os.Open(corpus)
+	if err != nil {
+		return err
+	}
+	sum, err := im.Import(ctx, "bench.ndjson", bufio.NewReader(cf))
+	cf.Close()
 	if err != nil {
 		return err
 	}
@@ -182,7 +212,7 @@ func run(args []string, out io.Writer) error {
 	}
 
 	fmt.Fprintf(out, "corpus: %d offers generated from %d shared and demo offers; %s storage; model %s; %s; GOMAXPROCS=%d\n\n",
-		*n, len(base), storage, eng.Model(), runtime.Version(), runtime.GOMAXPROCS(0))
+		*n, nbase, storage, eng.Model(), runtime.Version(), runtime.GOMAXPROCS(0))
 	fmt.Fprintln(out, "| measure | result |")
 	fmt.Fprintln(out, "|---|---|")
 	fmt.Fprintf(out, "| import (parse + catalogue + full-text, batches of %d; on a first import of the built-in model, its training and embedding run beside it) | %d offers in %s = **%.0f offers/s** (%s) |\n",
@@ -207,7 +237,11 @@ func run(args []string, out io.Writer) error {
 	if *reference != "" {
 		// After offres' figures, in the same run: the reference's process
 		// does not count in offres' peak RSS.
-		ref, err := runReference(ctx, *python, corpus, typicalQueries, *rounds)
+		data, err := os.ReadFile(corpus)
+		if err != nil {
+			return err
+		}
+		ref, err := runReference(ctx, *python, data, typicalQueries, *rounds)
 		if err != nil {
 			fmt.Fprintf(out, "\n**BM25 reference unavailable**: %v\n", err)
 			fmt.Fprintf(os.Stderr, "offres-bench: BM25 reference unavailable: %v\n", err)
@@ -344,11 +378,15 @@ func baseOffers(testdata string) ([]offres.Offer, error) {
 	return append(out, d...), nil
 }
 
-// generate writes n offers as NDJSON, cycling through base with new ids,
-// communes of the Province Sud and deadlines spread over two years.
-func generate(base []offres.Offer, n int) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+// generate writes n offers as NDJSON to path, cycling through base with new
+// ids, communes of the Province Sud and deadlines spread over two years.
+func generate(path string, base []offres.Offer, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	buf := bufio.NewWriter(f)
+	enc := json.NewEncoder(buf)
 	sud := []offres.Commune{}
 	for _, c := range offres.Communes {
 		if c.Province == offres.ProvinceSud {
@@ -363,9 +401,16 @@ func generate(base []offres.Offer, n int) []byte {
 		o.Location = offres.Location{Commune: c.Name, Province: c.Province}
 		o.Deadline = offres.DateOf(day0.AddDate(0, 0, (i*37)%730))
 		o.Category = string("ABC"[i%3])
-		enc.Encode(o)
+		if err := enc.Encode(o); err != nil {
+			f.Close()
+			return err
+		}
 	}
-	return buf.Bytes()
+	if err := buf.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func envOr(key, def string) string {
@@ -373,4 +418,44 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// watchHeap writes a heap profile to path each time the live heap (as of
+// the last garbage collection) passes its largest size so far by 5 %, until
+// stop, which returns that size.
+func watchHeap(path string) (stop func() (uint64, error)) {
+	done := make(chan struct{})
+	var (
+		peak uint64
+		werr error
+	)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			metrics.Read(sample)
+			live := sample[0].Value.Uint64()
+			if live <= peak+peak/20 {
+				continue
+			}
+			peak = live
+			var buf bytes.Buffer
+			if werr = pprof.Lookup("heap").WriteTo(&buf, 0); werr == nil {
+				werr = os.WriteFile(path, buf.Bytes(), 0o644)
+			}
+		}
+	}()
+	return func() (uint64, error) {
+		close(done)
+		<-finished
+		return peak, werr
+	}
 }

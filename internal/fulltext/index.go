@@ -73,6 +73,8 @@ type Index struct {
 	analyzer    analysis.Analyzer
 	thes        *thesaurus
 	highlighter highlight.Highlighter
+	// snaps holds what searches of the current snapshot reuse.
+	snaps snapshotCache
 }
 
 // Internal metadata keys.

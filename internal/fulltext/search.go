@@ -35,7 +35,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 	defer reader.Close()
 
 	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
-	filter, err := filterQuery(&q)
+	filter, key, err := ix.filterOf(&q)
 	if err != nil {
 		return offres.Result{}, err
 	}
@@ -44,7 +44,7 @@ func (ix *Index) Search(ctx context.Context, q offres.Query) (offres.Result, err
 		if highlight == nil {
 			highlight = texts.all
 		}
-		return ix.searchIDs(ctx, reader, q, highlight, filter)
+		return ix.searchIDs(ctx, reader, q, highlight, filter, key)
 	}
 	text, strict := texts.ranking()
 	res, err := ix.run(ctx, q, text, filter)
@@ -98,7 +98,7 @@ func (ix *Index) Passing(ctx context.Context, q offres.Query, ids []string) (map
 	if err := ix.normalize(&q); err != nil {
 		return nil, err
 	}
-	filter, err := filterQuery(&q)
+	filter, _, err := ix.filterOf(&q)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,12 @@ func (ix *Index) among(ctx context.Context, ids []string, filter query.Query) (m
 	if len(ids) == 0 {
 		return out, nil
 	}
-	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: query.NewDocIDQuery(ids), Filter: filter}, len(ids), 0, false)
+	reader, err := ix.reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
+	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: ix.snaps.docIDs(reader, ids), Filter: filter}, len(ids), 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(ctx, err)
@@ -138,8 +143,18 @@ func (ix *Index) strictAmong(ctx context.Context, strict, filter query.Query, id
 	if len(ids) == 0 || total && n == 0 {
 		return exact, n, nil
 	}
-	among := query.NewConjunctionQuery([]query.Query{strict, query.NewDocIDQuery(ids)})
-	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: among, Filter: filter}, len(ids), 0, false)
+	reader, err := ix.reader()
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
+	// The ids drive the search, and strict is checked for their offers
+	// only, unscored: only which of them match counts.
+	check := strict
+	if filter != nil {
+		check = query.NewConjunctionQuery([]query.Query{filter, strict})
+	}
+	req := bleve.NewSearchRequestOptions(&query.BooleanQuery{Must: ix.snaps.docIDs(reader, ids), Filter: check}, len(ids), 0, false)
 	page, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, searchError(ctx, err)
@@ -168,7 +183,7 @@ func (ix *Index) fillHits(ctx context.Context, reader index.IndexReader, out *of
 			ids[i] = h.ID
 		}
 		var err error
-		if locations, err = ix.matchLocations(ctx, text, ids); err != nil {
+		if locations, err = ix.matchLocations(ctx, reader, text, ids); err != nil {
 			return err
 		}
 	}
@@ -193,7 +208,7 @@ func (ix *Index) fillHits(ctx context.Context, reader index.IndexReader, out *of
 // searchIDs is Search restricted to q.IDs, in their order (or in q.Sort's
 // when it is not relevance): the offers among them that pass the filter,
 // counted and faceted, then the page. text only highlights.
-func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offres.Query, text, filter query.Query) (offres.Result, error) {
+func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offres.Query, text, filter query.Query, key string) (offres.Result, error) {
 	ids := make([]string, 0, len(q.IDs))
 	seen := make(map[string]bool, len(q.IDs))
 	for _, id := range q.IDs {
@@ -206,11 +221,7 @@ func (ix *Index) searchIDs(ctx context.Context, reader index.IndexReader, q offr
 	// checked for them only: with offersQuery as the Must clause, every
 	// offer of the index was read and scored to keep those of ids. Every
 	// hit scores the same either way, so the order of ties is the index's.
-	keep := offersQuery()
-	if filter != nil {
-		keep = query.NewConjunctionQuery([]query.Query{keep, filter})
-	}
-	bq := &query.BooleanQuery{Must: query.NewDocIDQuery(ids), Filter: keep}
+	bq := &query.BooleanQuery{Must: ix.snaps.docIDs(reader, ids), Filter: ix.offersFilter(filter, key)}
 	if q.Sort != offres.SortRelevance {
 		// Another order than the ranking: bleve sorts and pages.
 		req := bleve.NewSearchRequestOptions(bq, q.Limit, (q.Page-1)*q.Limit, false)
@@ -296,7 +307,7 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 		texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
 		text, strict = texts.ranking()
 	}
-	filter, err := filterQuery(&q)
+	filter, _, err := ix.filterOf(&q)
 	if err != nil {
 		return offres.Ranking{}, err
 	}
@@ -311,6 +322,9 @@ func (ix *Index) Rank(ctx context.Context, q offres.Query, n int) (offres.Rankin
 	res, err := ix.rank(ctx, q, text, filter)
 	if err != nil {
 		return offres.Ranking{}, err
+	}
+	if ix.sameSnapshot(reader) {
+		ix.snaps.remember(reader, res.Hits)
 	}
 	ids := make([]string, len(res.Hits))
 	scores := make([]float64, len(res.Hits))
@@ -370,16 +384,29 @@ func (ix *Index) Filtered(ctx context.Context, q offres.Query, n int) (ids []str
 	}
 	defer reader.Close()
 	texts := ix.textQuery(q.Text, q.Fuzzy, len(q.Occupations) > 0, snapshotTerms{ctx, reader}).withOccupations(q.Occupations, q.OccupationFamilies)
-	filter, err := filterQuery(&q)
+	filter, key, err := ix.filterOf(&q)
 	if err != nil {
 		return nil, false, err
 	}
 	text, _ := texts.ranking()
-	if text == nil {
-		text = offersQuery()
-	}
-	bq := &query.BooleanQuery{Must: text}
-	if filter != nil {
+	var bq *query.BooleanQuery
+	switch {
+	case filter == nil && text == nil:
+		bq = &query.BooleanQuery{Must: offersQuery()}
+	case filter == nil:
+		bq = &query.BooleanQuery{Must: text}
+	case text == nil:
+		// The filter's offers, counted from the cache before any search.
+		keep := ix.offersFilter(filter, key)
+		if count, ok, err := keep.count(ctx, reader, ix.bi.Mapping()); err != nil {
+			return nil, false, searchError(ctx, err)
+		} else if ok && count > uint64(n) {
+			return nil, false, nil
+		}
+		bq = &query.BooleanQuery{Must: keep}
+	default:
+		// The filter's searcher scores every offer the same: the result is
+		// a set.
 		bq = &query.BooleanQuery{Must: filter, Filter: text}
 	}
 	req := bleve.NewSearchRequestOptions(bq, n+1, 0, false)
@@ -455,6 +482,7 @@ func (ix *Index) bodyLocations(doc index.Document, queryTerms map[string]bool, l
 	}
 	found := search.TermLocationMap{}
 	pos := uint64(0)
+	var folded []byte
 	for start := 0; start < len(body); {
 		r, size := utf8.DecodeRuneInString(body[start:])
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
@@ -471,8 +499,9 @@ func (ix *Index) bodyLocations(doc index.Document, queryTerms map[string]bool, l
 		}
 		pos++
 		word := body[start:end]
-		folded := offres.Fold(word)
-		if prefixes[folded[:min(len(folded), candidatePrefix)]] || len(folded) < candidatePrefix && prefixes[folded] {
+		// Only the first bytes of the folded word are compared.
+		folded = offres.AppendFoldPrefix(folded[:0], word, candidatePrefix)
+		if prefixes[string(folded)] {
 			for _, tok := range ix.analyzer.Analyze([]byte(word)) {
 				if term := string(tok.Term); targets[term] {
 					found[term] = append(found[term], &search.Location{
@@ -520,8 +549,8 @@ func (ix *Index) run(ctx context.Context, q offres.Query, text, filter query.Que
 // matchLocations returns where the text query matches in each of the hits,
 // for highlighting. Asking for locations in the main search would read the
 // term vectors of every matching offer; here only the page's are read.
-func (ix *Index) matchLocations(ctx context.Context, text query.Query, ids []string) (map[string]search.FieldTermLocationMap, error) {
-	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
+func (ix *Index) matchLocations(ctx context.Context, reader index.IndexReader, text query.Query, ids []string) (map[string]search.FieldTermLocationMap, error) {
+	q := query.NewConjunctionQuery([]query.Query{ix.snaps.docIDs(reader, ids), text})
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.IncludeLocations = true
 	res, err := ix.bi.SearchInContext(ctx, req)

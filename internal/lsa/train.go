@@ -238,8 +238,10 @@ func Train(ctx context.Context, texts []string, opts Options) (*Model, error) {
 	for _, d := range docs {
 		nnz += len(d)
 	}
+	var big offHeap
+	defer big.free()
 	a := &csr{rows: len(texts), cols: len(kept), ptr: make([]int, 1, len(texts)+1),
-		idx: make([]int32, 0, nnz), val: make([]float32, 0, nnz)}
+		idx: big.int32s(nnz)[:0], val: big.float32s(nnz)[:0]}
 	var vec []entry
 	for i, d := range docs {
 		docs[i] = nil // let the counts go as the matrix grows
@@ -255,7 +257,7 @@ func Train(ctx context.Context, texts []string, opts Options) (*Model, error) {
 		return nil, fmt.Errorf("lsa: train: no text has a kept feature: %w", offres.ErrInvalid)
 	}
 
-	sigma, proj, err := randomizedSVD(ctx, a, opts, workers)
+	sigma, proj, err := randomizedSVD(ctx, a, opts, workers, &big)
 	if err != nil {
 		return nil, fmt.Errorf("lsa: train: %w", err)
 	}
@@ -276,8 +278,8 @@ type csr struct {
 
 // transpose returns the matrix's transpose, also in CSR: its rows are
 // sorted by column, as a's are.
-func (a *csr) transpose() *csr {
-	t := &csr{rows: a.cols, cols: a.rows, ptr: make([]int, a.cols+1), idx: make([]int32, len(a.idx)), val: make([]float32, len(a.val))}
+func (a *csr) transpose(big *offHeap) *csr {
+	t := &csr{rows: a.cols, cols: a.rows, ptr: make([]int, a.cols+1), idx: big.int32s(len(a.idx)), val: big.float32s(len(a.val))}
 	for _, j := range a.idx {
 		t.ptr[j+1]++
 	}
@@ -355,23 +357,25 @@ func parallelBlocks(ctx context.Context, n, block, workers int, fn func(lo, hi i
 // re-orthonormalisation after each product, Q = orth(Y); then B = Qᵀ A is
 // small (l × cols): B Bᵀ = W Λ Wᵀ gives σ = √λ and V = Bᵀ W Σ⁻¹, so
 // V Σ⁻¹ = Bᵀ W Σ⁻².
-func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int) ([]float32, []float32, error) {
+//
+// Its matrices are big's.
+func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int, big *offHeap) ([]float32, []float32, error) {
 	k := min(opts.Dimensions, max((a.rows+9)/10, min(a.rows, 8)), a.rows, a.cols)
 	l := min(k+opts.Oversampling, a.rows, a.cols)
-	at := a.transpose()
+	at := a.transpose(big)
 
+	// Two buffers for all the products: rows × l and cols × l; the random
+	// directions Ω are the first content of the second.
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
-	omega := make([]float64, a.cols*l)
+	z := mat.NewDense(a.cols, l, big.float64s(a.cols*l))
+	omega := z.RawMatrix().Data
 	for i := range omega {
 		omega[i] = rng.NormFloat64()
 	}
-	// Two buffers for all the products: rows × l and cols × l.
-	y, err := a.mulDense(ctx, mat.NewDense(a.cols, l, omega), mat.NewDense(a.rows, l, nil), workers)
+	y, err := a.mulDense(ctx, z, mat.NewDense(a.rows, l, big.float64s(a.rows*l)), workers)
 	if err != nil {
 		return nil, nil, err
 	}
-	omega = nil
-	z := mat.NewDense(a.cols, l, nil)
 	q := orthonormalize(y, workers)
 	// Each power iteration orthonormalises Y = A Aᵀ Q only, not Aᵀ Q in
 	// between: Aᵀ Q is as tall as the vocabulary (32,768 rows, four times
@@ -431,16 +435,36 @@ func randomizedSVD(ctx context.Context, a *csr, opts Options, workers int) ([]fl
 		}
 		wk.SetCol(c, col)
 	}
+	return sigma, project(bt, wk), nil
+}
+
+// projectRows is the number of rows of Bᵀ W that project computes at once.
+const projectRows = 512
+
+// project returns bt × wk as float32s, row-major. The product is computed
+// by blocks of rows, each turned into float32s at once: the whole product
+// in float64 was the largest matrix of a training (the vocabulary × k).
+// Each element of a block is the same sum, in the same order, as in the
+// whole product (gonum's Mul sums over the inner dimension in order, row
+// by row): the same float32s.
+func project(bt, wk *mat.Dense) []float32 {
+	rows, _ := bt.Dims()
+	l, k := wk.Dims()
+	proj := make([]float32, rows*k)
 	var p mat.Dense
-	p.Mul(bt, wk)
-	raw := p.RawMatrix()
-	proj := make([]float32, a.cols*k)
-	for r := range a.cols {
-		for c := range k {
-			proj[r*k+c] = float32(raw.Data[r*raw.Stride+c])
+	for lo := 0; lo < rows; lo += projectRows {
+		hi := min(lo+projectRows, rows)
+		p.Reset()
+		p.Mul(bt.Slice(lo, hi, 0, l), wk)
+		raw := p.RawMatrix()
+		for r := range hi - lo {
+			out := proj[(lo+r)*k : (lo+r+1)*k]
+			for c, v := range raw.Data[r*raw.Stride : r*raw.Stride+k] {
+				out[c] = float32(v)
+			}
 		}
 	}
-	return sigma, proj, nil
+	return proj
 }
 
 // orthonormalize returns an orthonormal basis of the columns of y (rows ≥

@@ -3,6 +3,7 @@ package offres
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var foldTable = map[rune]string{
@@ -30,6 +31,32 @@ func Fold(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// AppendFoldPrefix appends to dst the first n bytes of Fold(s) (all of it
+// when shorter), folding only the runes it needs: what a scan of a long
+// text compares with the prefixes of a few terms.
+func AppendFoldPrefix(dst []byte, s string, n int) []byte {
+	start := len(dst)
+	for _, r := range s {
+		if len(dst)-start >= n {
+			break
+		}
+		if r < 0x80 {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			dst = append(dst, byte(r))
+			continue
+		}
+		r = unicode.ToLower(r)
+		if f, ok := foldTable[r]; ok {
+			dst = append(dst, f...)
+			continue
+		}
+		dst = utf8.AppendRune(dst, r)
+	}
+	return dst[:min(len(dst), start+n)]
 }
 
 // FoldKey folds s and reduces every run of non-letters and non-digits to
