@@ -43,7 +43,7 @@ func (ix *Index) inFields(ctx context.Context, q offres.Query, ids []string, fie
 	if all == nil {
 		return map[string]bool{}, nil
 	}
-	filter, err := filterQuery(&q)
+	filter, _, err := ix.filterOf(&q)
 	if err != nil {
 		return nil, err
 	}
