@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -368,6 +369,34 @@ func TestUndatedWindow(t *testing.T) {
 		listed := strings.Contains(strings.Join(ans.CitedOffers(), " "), "CHS-AB 2026/31")
 		if listed != tc.listed || (!listed && !strings.Contains(ans.Answer, "1 offre correspond mais elle est clôturée ou expirée")) {
 			t.Errorf("window %d: %q", tc.days, ans.Answer)
+		}
+	}
+}
+
+// TestJobInGeneral: a question about a job in general (« pour être »,
+// « d'un », « les postes de ») is answered from each offer of that job
+// found, the open ones first, each citing its own; a question about « le
+// poste de » one job is answered from one offer.
+func TestJobInGeneral(t *testing.T) {
+	a := newAssistant(t, openDemo(t), nil)
+	for _, tc := range []struct {
+		question string
+		offers   []string // cited, in order
+	}{
+		{"Faut-il le permis bateau pour être garde-pêche ?", []string{"PS-2026-0722/DDDT", "PS-2026-0511/DDDT"}},
+		{"Quelle est la date limite pour les postes d'animateur périscolaire ?", []string{"VDN/2026/118", "DUM-ENF-2026-21"}},
+		{"What is the deadline for the jobs of animateur périscolaire?", []string{"VDN/2026/118", "DUM-ENF-2026-21"}},
+		{"Faut-il le permis bateau pour le poste de garde-pêche à Yaté ?", []string{"PS-2026-0722/DDDT"}},
+	} {
+		ans := ask(t, a, tc.question, "")
+		var cited []string
+		for _, c := range ans.Citations {
+			if !slices.Contains(cited, c.OfferID) {
+				cited = append(cited, c.OfferID)
+			}
+		}
+		if !slices.Equal(cited, tc.offers) {
+			t.Errorf("%q cites %q, want %q:\n%s", tc.question, cited, tc.offers, ans.Answer)
 		}
 	}
 }

@@ -177,9 +177,84 @@ func (a *Assistant) extract(q Question, offers []found, today offres.Date) extra
 		w.printf("%s", w.refusal())
 		return w.done()
 	}
+	if same := a.sameJob(q, offers); len(same) > 1 {
+		if !slices.ContainsFunc(same, func(f found) bool { return states(&f.offer, q.Intent) }) {
+			w.say("%s Aucune des %d offres de « %s » trouvées ne le précise :\n", "%s None of the %d offers of « %s » found states it:\n", w.refusal(), len(same), q.Subject)
+		} else {
+			w.say("Pour « %s », %d offres, chacune pour son poste :\n", "For « %s », %d offers, each for its own job:\n", q.Subject, len(same))
+		}
+		w.comparing = true // one refusal sentence at most, above
+		for i, f := range same {
+			if i > 0 {
+				w.printf("\n")
+			}
+			a.answerAbout(&w, q.Intent, q.Asked, &f.offer, f.passage, today)
+		}
+		return w.done()
+	}
 	a.answerAbout(&w, q.Intent, q.Asked, &offers[0].offer, offers[0].passage, today)
 	return w.done()
 }
+
+// maxSameJob bounds the offers a question about a job in general is
+// answered from.
+const maxSameJob = 3
+
+// sameJob returns, for a question about a job in general (« Faut-il le
+// permis B pour être ripeur ? », « le salaire d'un ripeur », « les postes
+// d'animateur »), the offers found whose title says the job (titleSays),
+// at most maxSameJob, in the order found (the open ones first: openFirst
+// ran): each states its own conditions, and one offer's are not the job's.
+// Nil for a question about one offer.
+func (a *Assistant) sameJob(q Question, offers []found) []found {
+	if q.Reference != "" || q.Compare || q.Intent == IntentList || q.Intent == IntentOther || !generic(q) {
+		return nil
+	}
+	var out []found
+	for _, f := range offers {
+		if len(out) < maxSameJob && titleSays(&f.offer, q.Subject) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// generic reports whether a question asks about its subject's job in
+// general rather than about one offer: the words before the subject are an
+// indefinite article, « être », « devenir », or a plural « les postes
+// de » (« a », « an », « be », « become », « jobs of » in English) — not
+// « le poste de », « l'offre de », « the … job ».
+func generic(q Question) bool {
+	subject := strings.Fields(normalize(q.Subject))
+	words := strings.Fields(normalize(q.Text))
+	if len(subject) == 0 {
+		return false
+	}
+	for i := range words {
+		if words[i] != subject[0] || i == 0 {
+			continue
+		}
+		prev, prev2 := words[i-1], ""
+		if i >= 2 {
+			prev2 = words[i-2]
+		}
+		switch {
+		case genericBefore[prev]:
+			return true
+		case (prev == "d" || prev == "de" || prev == "des" || prev == "of" || prev == "for") && pluralJobs[prev2]:
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+var (
+	genericBefore = map[string]bool{"un": true, "une": true, "etre": true, "devenir": true, "les": true, "des": true,
+		"a": true, "an": true, "be": true, "become": true}
+	pluralJobs = map[string]bool{"postes": true, "offres": true, "emplois": true, "metiers": true,
+		"jobs": true, "positions": true, "offers": true}
+)
 
 // openFirst moves to the front of the offers a factual question found the
 // first one still open (firstOpen), for the extractive answer and the
