@@ -193,6 +193,9 @@ func TestOfferCodesFromTitle(t *testing.T) {
 		{"the source's code kept", "Gestionnaire budgétaire et comptable (F/H)", "M1204", "M1204", ""},
 		{"the job part of the title", "SGAMI OUEST - Agent d'accueil H/F", "K2303", "M1601", ""},
 		{"a title too vague adds nothing", "Chargé de mission (H/F)", "M1204", "M1204", "M1402"},
+		// « auto » read as « automobile » (the lexicon): the source's code is
+		// an automation technician's (I1302), the title a car mechanic's.
+		{"a clipped word of the title", "SGAMI OUEST - Mécanicien auto polyvalent H/F", "I1302", "I1604", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := offres.Offer{ID: "o", Title: tc.title, RomeCode: tc.source}
