@@ -205,14 +205,19 @@ const offerTitleJobMinScore = 0.7
 
 // agreement compares the profile's jobs with the offer's codes: the level,
 // the profile's job and the offer's code that agree. The same code is the
-// same job (a source coding at the historic level, as France Travail does,
-// agrees with the profile's historic code); the same historic code, the
-// same family of jobs (« développeur web » and « ingénieur d'études
-// informatique », M1805).
+// same job; so is the historic code of the profile's job (a source coding
+// at that level, as France Travail does, or a title naming the family's
+// own job, « Développeur informatique » for a « Développeur web »), unless
+// the profile's detailed job sits in another ROME domain than its family
+// (sameFamilyDomain): « Gestionnaire paie » (M1507, domain M15) is filed
+// under the accountants (M1203, domain M12), and an accountant's offer is
+// no payroll officer's. The same historic code otherwise is the same family
+// of jobs (« développeur web » and « ingénieur d'études informatique »,
+// M1805).
 func (m *Matcher) agreement(jobs []Occupation, codes, families []string) (int, Occupation, string) {
 	for _, j := range jobs {
 		for _, c := range codes {
-			if c == j.Specific || (c == j.Code && (j.Specific == "" || j.Specific == j.Code || slices.Contains(families, c))) {
+			if c == j.Specific || (c == j.Code && (j.Specific == "" || j.Specific == j.Code || (slices.Contains(families, c) && sameFamilyDomain(j)))) {
 				return agreeSame, j, c
 			}
 		}
@@ -234,6 +239,14 @@ func (m *Matcher) agreement(jobs []Occupation, codes, families []string) (int, O
 		}
 	}
 	return agreeNone, Occupation{}, ""
+}
+
+// sameFamilyDomain reports whether a job's detailed code is of the ROME
+// domain (the code's first three characters) of its historic code: M1855
+// « Développeur web » under M1805, not M1507 « Gestionnaire de paie » under
+// M1203 « Comptable ».
+func sameFamilyDomain(j Occupation) bool {
+	return len(j.Specific) >= 3 && len(j.Code) >= 3 && j.Specific[:3] == j.Code[:3]
 }
 
 // sameDomain reports whether one of an offer's codes or families is of the

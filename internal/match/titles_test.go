@@ -193,6 +193,9 @@ func TestOfferCodesFromTitle(t *testing.T) {
 		{"the source's code kept", "Gestionnaire budgétaire et comptable (F/H)", "M1204", "M1204", ""},
 		{"the job part of the title", "SGAMI OUEST - Agent d'accueil H/F", "K2303", "M1601", ""},
 		{"a title too vague adds nothing", "Chargé de mission (H/F)", "M1204", "M1204", "M1402"},
+		// « auto » read as « automobile » (the lexicon): the source's code is
+		// an automation technician's (I1302), the title a car mechanic's.
+		{"a clipped word of the title", "SGAMI OUEST - Mécanicien auto polyvalent H/F", "I1302", "I1604", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := offres.Offer{ID: "o", Title: tc.title, RomeCode: tc.source}
@@ -230,5 +233,37 @@ func TestOfferTitleCache(t *testing.T) {
 	}
 	if New(nil).offerTitle("Ripeur (H/F)").job != "Ripeur" {
 		t.Error("without the referential, the job is the title without its markers")
+	}
+}
+
+// TestFamilyCodeAgreement: an offer's code that is the historic code of the
+// profile's job is the same job when the job's detailed code is of the
+// family's ROME domain (a web developer, M1855 under M1805, and a
+// « Développeur informatique » offer), a job of the same family only when
+// it sits in another domain (a payroll officer, M1507 in domain M15 under
+// the accountants' M1203, and a « Gestionnaire comptable » offer).
+func TestFamilyCodeAgreement(t *testing.T) {
+	m := New(taxonomy(t))
+	for _, tc := range []struct {
+		name, profile, offer, source string
+		want                         int
+	}{
+		{"detailed job of the family's domain", "Développeur web", "Développeur informatique (H/F)", "", agreeSame},
+		{"France Travail's historic code, same domain", "Développeur web", "Informaticien", "M1805", agreeSame},
+		{"detailed job of another domain", "Gestionnaire paie", "Gestionnaire comptable (H/F)", "", agreeFamily},
+		{"France Travail's historic code, another domain", "Gestionnaire paie", "Comptable", "M1203", agreeFamily},
+		{"the detailed code itself", "Gestionnaire paie", "Gestionnaire de paie", "", agreeSame},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := m.Analyze(&offres.Profile{JobTitles: []string{tc.profile}})
+			if len(a.occupations) == 0 {
+				t.Fatalf("no job read from %q", tc.profile)
+			}
+			o := offres.Offer{ID: "o", Title: tc.offer, RomeCode: tc.source}
+			codes, families := m.offerCodes(&o, m.offerTitle(o.Title))
+			if got, j, c := m.agreement(a.occupations, codes, families); got != tc.want {
+				t.Errorf("%q (%s/%s) and %q (codes %q): agreement %d (%s), want %d", tc.profile, j.Code, j.Specific, tc.offer, codes, got, c, tc.want)
+			}
+		})
 	}
 }

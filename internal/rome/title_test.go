@@ -39,6 +39,9 @@ func TestNormalizeTitleExamples(t *testing.T) {
 		{"EMPLOY(E) LIBRE SERVICE", "D1507", "D1507"},
 		{"Un/Une agent(e) d'entretien des espaces verts", "A1203", "A1203"},
 		{"Chef / Cheffe d'équipe en plastique/caoutchouc", "H2504", "H2504"},
+		// « auto », the clipping of « automobile », through the lexicon:
+		// without it the title matches no appellation at all.
+		{"Mécanicien auto polyvalent", "I1604", "I1604"},
 	} {
 		t.Run(tc.title, func(t *testing.T) {
 			ms := tx.NormalizeTitle(tc.title)
