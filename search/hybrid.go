@@ -155,7 +155,7 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	// query (or the job it names); not those with some of the words only.
 	evidence := kw.Evidence
 	if mode == offres.ModeHybrid && len(q.Occupations) == 0 {
-		if evidence, err = s.statedOrMeant(ctx, q, evidence, among(meant)); err != nil {
+		if evidence, err = s.statedOrMeant(ctx, q, evidence, meant); err != nil {
 			return offres.Result{}, err
 		}
 	}
@@ -193,17 +193,13 @@ type statedIndex interface {
 // nothing else about the offer close to them, were mentioned in passing
 // (« biodiversité » in a commune's presentation of its policies, atop a
 // street cleaner's offer). The others are shown as partial matches.
-func (s *Service) statedOrMeant(ctx context.Context, q offres.Query, evidence map[string]bool, meant func([]string) (map[string]bool, error)) (map[string]bool, error) {
+func (s *Service) statedOrMeant(ctx context.Context, q offres.Query, evidence map[string]bool, meant []string) (map[string]bool, error) {
 	si, ok := s.index.(statedIndex)
 	if !ok || len(evidence) == 0 {
 		return evidence, nil
 	}
-	close, err := meant(slices.Collect(maps.Keys(evidence)))
-	if err != nil {
-		return nil, err
-	}
 	out := make(map[string]bool, len(evidence))
-	for id := range close {
+	for _, id := range meant {
 		if evidence[id] {
 			out[id] = true
 		}
@@ -224,60 +220,6 @@ func (s *Service) statedOrMeant(ctx context.Context, q offres.Query, evidence ma
 	maps.Copy(out, stated)
 	return out, nil
 }
-
-// among returns, as the meant function of statedOrMeant, which of ids are
-// offers of a semantic ranking.
-func among(ranking []string) func([]string) (map[string]bool, error) {
-	return func(ids []string) (map[string]bool, error) {
-		in := make(map[string]bool, len(ranking))
-		for _, id := range ranking {
-			in[id] = true
-		}
-		out := map[string]bool{}
-		for _, id := range ids {
-			if in[id] {
-				out[id] = true
-			}
-		}
-		return out, nil
-	}
-}
-
-// closeBy returns, as the meant function of statedOrMeant in a keyword
-// search, which of ids have a passage at least as similar to the query as
-// the semantic cut-off: none without a semantic layer or when the query
-// has no semantic signal; a semantic layer that fails says none are (the
-// keyword search does not fail for it).
-func (s *Service) closeBy(ctx context.Context, text string) func([]string) (map[string]bool, error) {
-	return func(ids []string) (map[string]bool, error) {
-		out := map[string]bool{}
-		if s.semantic == nil {
-			return out, nil
-		}
-		qv, err := s.semantic.EmbedQuery(ctx, text)
-		if err != nil || qv == nil {
-			return out, ctx.Err()
-		}
-		best, err := s.semantic.Best(ctx, qv, ids)
-		if err != nil {
-			return out, ctx.Err()
-		}
-		for id, p := range best {
-			if p.Score >= float64(s.hybrid.MinSimilarity) {
-				out[id] = true
-			}
-		}
-		return out, nil
-	}
-}
-
-// maxCheckedInPassing bounds the offers with every word of a keyword
-// search that are checked for words in passing (statedOrMeant): a search
-// whose words few offers have is the one where a mention in passing would
-// be shown as the answer (« biodiversité »: one offer), and the check costs
-// a meaning lookup per offer, which a keyword search does not otherwise
-// pay.
-const maxCheckedInPassing = 20
 
 // titledIndex is a KeywordIndex that tells which offers have every word of
 // a search in their title (*fulltext.Index).
@@ -342,15 +284,9 @@ func (s *Service) collapsedKeywordSearch(ctx context.Context, q offres.Query) (o
 	if fused, err = s.titledFirst(ctx, q, fused, kw.Evidence); err != nil {
 		return offres.Result{}, err
 	}
-	evidence := kw.Evidence
-	if len(evidence) <= maxCheckedInPassing && len(q.Occupations) == 0 {
-		if evidence, err = s.statedOrMeant(ctx, q, evidence, s.closeBy(ctx, q.Text)); err != nil {
-			return offres.Result{}, err
-		}
-	}
 	// The keyword ranking passed the filters already.
 	fused, dups := Collapse(fused, s.dups.Cluster)
-	res, err := s.page(ctx, q, fused, nil, evidence)
+	res, err := s.page(ctx, q, fused, nil, kw.Evidence)
 	addDuplicates(&res, dups)
 	res.Mode = offres.ModeKeyword
 	return res, err
