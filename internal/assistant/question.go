@@ -166,7 +166,7 @@ func (q *Question) settle(intents []Intent) {
 			q.Filters = nil
 		}
 	}
-	if _, ok := q.Filters[offres.FacetCategory]; ok && q.Subject != "" && asks && (q.Intent == IntentOther || q.Intent == IntentCategory) {
+	if _, ok := q.Filters[offres.FacetCategory]; ok && q.Subject != "" && asks && isAsked(q.Text) && (q.Intent == IntentOther || q.Intent == IntentCategory) {
 		q.Intent = IntentCategory // « le poste de juriste est en catégorie A ? »
 		delete(q.Filters, offres.FacetCategory)
 		if len(q.Filters) == 0 {
@@ -274,5 +274,25 @@ func startsFollowUp(text string) bool {
 }
 
 var beVerbs = set("est", "sont", "is", "are")
+
+// isAsked reports whether a question asks an offer's category rather than
+// filters on one: a form of « être » comes just before the category it
+// names (« le poste est-il en catégorie A ? », « is the job category A? »),
+// not elsewhere (« quelle est la catégorie … en catégorie A ? » asks the
+// category of the offers of category A).
+func isAsked(text string) bool {
+	toks := tokenize(text)
+	for i, t := range toks {
+		if !categoryWords[t.key] || i+1 == len(toks) || len(toks[i+1].key) != 1 {
+			continue
+		}
+		for j := max(0, i-3); j < i; j++ {
+			if beVerbs[toks[j].key] {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 var followUpLeads = set("et", "pareil", "idem", "meme", "plutot", "sinon", "aussi", "ensuite", "puis")
