@@ -132,8 +132,9 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 		// In the semantic mode there is no keyword ranking to tell: every
 		// hit is flagged as found by meaning, and none is cut.
 		noEvidence := mode == offres.ModeHybrid && len(kw.Evidence) == 0
-		semantic = s.related(hits, noEvidence)
-		meant, _ = OfferRanking(hits, s.hybrid.MinSimilarity)
+		var best map[string]PassageHit
+		meant, best = OfferRanking(hits, s.hybrid.MinSimilarity)
+		semantic = s.related(meant, best, noEvidence)
 		if noEvidence && len(q.Occupations) > 0 {
 			if semantic, err = s.neighbours(ctx, q, semantic, kw.IDs); err != nil {
 				return offres.Result{}, err
@@ -319,7 +320,7 @@ func addDuplicates(res *offres.Result, dups map[string][]string) {
 	}
 }
 
-// related returns the offers of the passage hits, best first. When no
+// related returns the offers of a semantic ranking (ids, their best passages), best first. When no
 // offer matches the words or the job of the query (noEvidence), it drops
 // those far below the query's best: a semantic neighbour must then be about
 // as close to the query as its closest offer (HybridOptions.RelatedRatio),
@@ -328,8 +329,7 @@ func addDuplicates(res *offres.Result, dups map[string][]string) {
 // neighbours are kept down to the absolute cut-off: « santé » matches a
 // nurse's offer by its words and a physiotherapist's by meaning, at half
 // the nurse's similarity (the assistant's question set, l06).
-func (s *Service) related(hits []PassageHit, noEvidence bool) []string {
-	ids, best := OfferRanking(hits, s.hybrid.MinSimilarity)
+func (s *Service) related(ids []string, best map[string]PassageHit, noEvidence bool) []string {
 	if len(ids) == 0 || !noEvidence {
 		return ids
 	}

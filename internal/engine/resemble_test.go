@@ -3,9 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +11,6 @@ import (
 	"offres/internal/demo"
 	"offres/internal/offres"
 	"offres/internal/rome"
-	"offres/internal/shareddata"
 	"offres/search"
 )
 
@@ -147,16 +144,8 @@ func TestHybridNeighbourJobWithoutMeaning(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	for _, name := range []string{"france-travail-2024.json", "place-emploi-public-2021.csv"} {
-		f, err := os.Open(shareddata.Path(t, "offers", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _, err = e.Import(ctx, name, f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := e.importOffers(ctx, sharedOffers(t)); err != nil {
+		t.Fatal(err)
 	}
 	if err := e.Refresh(ctx); err != nil {
 		t.Fatal(err)
@@ -199,11 +188,7 @@ func TestHybridWordInPassing(t *testing.T) {
 			Description: "Inventaires de la faune et de la flore, suivi des espèces protégées et plans de gestion des réserves naturelles.",
 			PublishedAt: offres.Date{Year: 2026, Month: 11, Day: 2}, Deadline: offres.Date{Year: 2027, Month: 1, Day: 15}},
 	}
-	b, err := json.Marshal(offers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := e.Import(ctx, "extra.json", bytes.NewReader(b)); err != nil {
+	if err := e.importOffers(ctx, offers); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.Refresh(ctx); err != nil {
