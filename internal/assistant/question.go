@@ -251,6 +251,12 @@ func Rewrite(followUp string, prev Question, prevOffers []string, today offres.D
 			out.Filters, out.ClosingWithinDays = nil, 0
 		}
 	}
+	if out.Intent == IntentContract && out.Subject != "" {
+		// A question about a job's contract reads a contract word as what
+		// it asks, not as a filter (settle): « et le contrat des
+		// contractuels ? » after a job asks that job's contract.
+		delete(out.Filters, offres.FacetContract)
+	}
 	if len(out.Filters) == 0 {
 		out.Filters = nil
 	}
