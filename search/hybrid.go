@@ -141,15 +141,9 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 			}
 		}
 		if noEvidence {
-			// A partial keyword offer of a neighbouring job needs no
-			// agreement by meaning: the referential relates it.
-			near := map[string]bool{}
-			if len(q.Occupations) > 0 {
-				if near, err = s.ofNeighbourJobs(ctx, q, kw.IDs); err != nil {
-					return offres.Result{}, err
-				}
+			if kw.IDs, err = s.closePartials(ctx, q, kw.IDs, semantic); err != nil {
+				return offres.Result{}, err
 			}
-			kw.IDs = agreeing(kw.IDs, semantic, near)
 		}
 	}
 	// The offers with lexical or occupation evidence: every word of the
@@ -403,10 +397,90 @@ func (s *Service) ofNeighbourJobs(ctx context.Context, q offres.Query, ids []str
 	return s.index.Passing(ctx, nq, ids)
 }
 
+// domainIndex is a KeywordIndex that tells which offers have a job, and
+// which have one of some grand domains of the referential
+// (*fulltext.Index).
+type domainIndex interface {
+	classifiedIndex
+	InDomains(ctx context.Context, ids []string, domains []string) (map[string]bool, error)
+}
+
+// ofJobWords returns which of ids have in their title the first word of
+// the search that names a trade (Occupations.JobWords: « mécanicien »,
+// « comptable », « administrateur »; not « agent », in too many job
+// titles), and, when the search names a job, are of its field (its grand
+// domain, or no known job): offers of a close job, for a search no offer
+// matches in full (« Mécanicien auto polyvalent » for « mécanicien poids
+// lourds », « Gestionnaire budgétaire et comptable » for « comptable
+// fournisseurs »; not « Architecte applicatif » for « architecte
+// d'intérieur »). A word of the body is not enough (« temps plein » for
+// « métier en plein air »), nor a qualifier (« sous » of « plongeur
+// sous-marin » in « Sous-directeur »). They keep their fused order:
+// putting them before the offers close by meaning lost more than it won
+// (docs/search.md).
+func (s *Service) ofJobWords(ctx context.Context, q offres.Query, ids []string) (map[string]bool, error) {
+	ti, ok := s.index.(titledIndex)
+	if !ok || s.occ == nil || len(ids) == 0 {
+		return map[string]bool{}, nil
+	}
+	words := s.occ.JobWords(q.Text)
+	if len(words) == 0 {
+		return map[string]bool{}, nil
+	}
+	hq := q
+	hq.Text, hq.Occupations, hq.OccupationFamilies = words[0], nil, nil
+	titled, err := ti.Titled(ctx, hq, ids)
+	if err != nil || len(q.Occupations) == 0 || len(titled) == 0 {
+		return titled, err
+	}
+	di, ok := s.index.(domainIndex)
+	if !ok {
+		return titled, nil
+	}
+	var domains []string
+	for _, c := range q.Occupations {
+		if d := c[:min(1, len(c))]; d != "" && !slices.Contains(domains, d) {
+			domains = append(domains, d)
+		}
+	}
+	found := slices.Collect(maps.Keys(titled))
+	same, err := di.InDomains(ctx, found, domains)
+	if err != nil {
+		return nil, err
+	}
+	known, err := di.Classified(ctx, found)
+	if err != nil {
+		return nil, err
+	}
+	maps.DeleteFunc(titled, func(id string, _ bool) bool { return known[id] && !same[id] })
+	return titled, nil
+}
+
 // classifiedIndex is a KeywordIndex that tells which offers have an
 // occupation (*fulltext.Index).
 type classifiedIndex interface {
 	Classified(ctx context.Context, ids []string) (map[string]bool, error)
+}
+
+// closePartials returns, of a partial keyword ranking (no offer has every
+// word of the search), the offers that agree with it beyond a shared word
+// (agreeing): close by meaning too, or — needing no agreement by meaning,
+// the referential relates them — of a neighbouring job of the one the
+// search names (ofNeighbourJobs), or titled with its trade (ofJobWords).
+func (s *Service) closePartials(ctx context.Context, q offres.Query, partial, semantic []string) ([]string, error) {
+	near := map[string]bool{}
+	var err error
+	if len(q.Occupations) > 0 {
+		if near, err = s.ofNeighbourJobs(ctx, q, partial); err != nil {
+			return nil, err
+		}
+	}
+	titled, err := s.ofJobWords(ctx, q, partial)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(near, titled)
+	return agreeing(partial, semantic, near), nil
 }
 
 // agreeing keeps, of a partial keyword ranking (offers with some of the

@@ -35,6 +35,10 @@ type Occupations interface {
 	// Neighbours returns the codes of the jobs close to a code (its
 	// family, and those its mobility leads to).
 	Neighbours(code string) []string
+	// JobWords returns the words of a search that name a trade in the
+	// referential's job titles (« mécanicien », « comptable »; not
+	// « agent », in too many of them).
+	JobWords(text string) []string
 }
 
 // Options configure the service. The zero value is usable.

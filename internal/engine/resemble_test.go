@@ -170,6 +170,48 @@ func TestHybridNeighbourJobWithoutMeaning(t *testing.T) {
 			t.Errorf("%s %q (%v): no neighbouring job of %s", h.ID, h.Title, o.Occupations, res.Occupations[0].Code)
 		}
 	}
+	checkCloseByTitleWord(t, e)
+}
+
+// checkCloseByTitleWord: a search no offer matches in full shows, flagged
+// as close, the offers whose title has its first word naming a trade, of
+// the field of the job it names: « mécanicien poids lourds » (no such
+// offer, and a mechanic's job is not a neighbour of it in the referential)
+// showed nothing; « architecte d'intérieur » must not show software
+// architects for their title's word (the model may find them close).
+func checkCloseByTitleWord(t *testing.T, e *Engine) {
+	t.Helper()
+	for _, c := range []struct{ text, word string }{
+		{"mécanicien poids lourds", "mécanicien"},
+		{"comptable fournisseurs", "comptable"},
+	} {
+		res := runMode(t, e, c.text, offres.ModeHybrid)
+		n := 0
+		for _, h := range res.Hits {
+			if slices.Contains(h.MatchedBy, offres.MatchTitle) || slices.Contains(h.MatchedBy, offres.MatchKeyword) {
+				t.Errorf("« %s »: %q shown as a match: %v", c.text, h.Title, h.MatchedBy)
+			}
+			if strings.Contains(offres.Fold(h.Title), offres.Fold(c.word)) {
+				n++
+			}
+		}
+		if n < 3 || res.ExactTotal != 0 {
+			t.Errorf("« %s »: %d offers titled « %s » among %q (exact %d), want ≥ 3 flagged", c.text, n, c.word, titles(res), res.ExactTotal)
+		}
+	}
+	for _, h := range runMode(t, e, "architecte d'intérieur", offres.ModeHybrid).Hits {
+		if strings.Contains(offres.Fold(h.Title), "architect") && !slices.Contains(h.MatchedBy, offres.MatchSemantic) {
+			t.Errorf("« architecte d'intérieur »: %q shown for its title's word (another field): %v", h.Title, h.MatchedBy)
+		}
+	}
+}
+
+func titles(res offres.Result) []string {
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.Title
+	}
+	return out
 }
 
 // TestHybridWordInPassing: a word of the search found only in an offer's

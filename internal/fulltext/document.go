@@ -79,6 +79,18 @@ func jobsQuery(codes, families []string) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
+// InDomains returns which of ids have an occupation in one of the grand
+// domains of ROME given (a code's first letter: « A », « M »).
+func (ix *Index) InDomains(ctx context.Context, ids []string, domains []string) (map[string]bool, error) {
+	qs := make([]query.Query, len(domains))
+	for i, d := range domains {
+		p := query.NewPrefixQuery(offres.FoldKey(d))
+		p.SetField(fieldRomeFamily)
+		qs[i] = p
+	}
+	return ix.among(ctx, ids, query.NewDisjunctionQuery(qs))
+}
+
 // Classified returns which of ids have an occupation (a ROME code): the
 // others' job is unknown (their title named none, their source gave no
 // code).
