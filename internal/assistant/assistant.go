@@ -214,6 +214,9 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 			q = rq
 		}
 	}
+	if q.ListsCondition() {
+		q.Intent = IntentList // the offers that state it
+	}
 	filters, err := mergeFilters(q.Filters, req.Filters)
 	if err != nil {
 		return Answer{}, err
@@ -225,6 +228,9 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 		return Answer{}, err
 	}
 	found = a.openFirst(q, found, today)
+	if q.ListsCondition() {
+		found, _ = stating(q, found) // the model lists those too
+	}
 	ex := a.extract(q, found, today)
 	ans := Answer{
 		Answer: ex.text, Grounded: true, Citations: ex.citations, Offers: ex.offers,
@@ -336,6 +342,9 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 	subject := strings.TrimSpace(q.Subject)
 	list := q.Intent == IntentList
 	req := search.Request{Text: subject, Filters: q.Filters, Limit: 5}
+	if q.ListsCondition() {
+		req.Text = strings.TrimSpace(subject + " " + q.ConditionText) // the offers that state it
+	}
 	if list {
 		// Candidates, closed and expired ones included: the answer lists the
 		// open ones (at most maxListed) and counts the others.

@@ -173,6 +173,12 @@ func (a *Assistant) extract(q Question, offers []found, today offres.Date) extra
 		return a.extractList(&w, q, offers, today)
 	case q.Compare && len(offers) >= 2:
 		return a.extractComparison(&w, q, offers, today)
+	case len(offers) == 0 && q.Intent == IntentResidence:
+		// About the rule in general (« Quelle durée de résidence faut-il
+		// pour postuler ? »), or about no offer found: the rule, sourced.
+		w.say("La durée de résidence exigée dépend du poste : chaque offre l'indique. ", "The length of residence required depends on the job: each offer states it. ")
+		a.residenceRule(&w)
+		return w.done()
 	case len(offers) == 0:
 		w.printf("%s", w.refusal())
 		return w.done()
@@ -507,9 +513,16 @@ func (a *Assistant) residence(w *writer, o *offres.Offer, today offres.Date) {
 	} else {
 		w.say("L'offre %s ne mentionne pas de durée de résidence exigée %s.\n", "The offer %s mentions no required length of residence %s.\n", named(o), w.cite(o, summarySection, titleLine(o)))
 	}
-	w.say("Ce que prévoit la règle de l'emploi local (d'après les sources officielles, état au %s) : %s\nSources : %s\n%s",
-		"What the local-employment rule provides (from the official sources, as of %s): %s\nSources: %s\n%s",
-		dateIn(w.lang, isoDate(a.rules.Date)), w.pick(a.rules.Text, a.rules.English), strings.Join(a.rules.Sources, w.pick(" ; ", "; ")), w.statusSentence(o, today))
+	a.residenceRule(w)
+	w.printf("%s", w.statusSentence(o, today))
+}
+
+// residenceRule says what the local-employment rule provides, dated and
+// sourced.
+func (a *Assistant) residenceRule(w *writer) {
+	w.say("Ce que prévoit la règle de l'emploi local (d'après les sources officielles, état au %s) : %s\nSources : %s\n",
+		"What the local-employment rule provides (from the official sources, as of %s): %s\nSources: %s\n",
+		dateIn(w.lang, isoDate(a.rules.Date)), w.pick(a.rules.Text, a.rules.English), strings.Join(a.rules.Sources, w.pick(" ; ", "; ")))
 }
 
 // overview presents an offer: its key facts and the passage closest to the
@@ -530,6 +543,11 @@ func (a *Assistant) overview(w *writer, o *offres.Offer, best *offres.PassageMat
 // when asked for), and how many others matched but are closed or expired.
 func (a *Assistant) extractList(w *writer, q Question, offers []found, today offres.Date) extracted {
 	what := describe(q, w)
+	var clauses map[string]clauseQuote
+	if q.ListsCondition() {
+		offers, clauses = stating(q, offers)
+		what += w.pick(" dont le texte parle de « ", " whose text mentions « ") + q.ConditionText + " »"
+	}
 	closedAsked := containsString(q.Filters[offres.FacetDeadline], string(offres.StatusClosed))
 	var listed []*offres.Offer
 	dead := 0
@@ -575,7 +593,11 @@ func (a *Assistant) extractList(w *writer, q Question, offers []found, today off
 			parts = append(parts, w.pick("catégorie ", "category ")+o.Category)
 		}
 		parts = append(parts, w.statusShort(o, today))
-		w.printf("%s (%s) %s\n", strings.Join(parts, ", "), o.ID, w.cite(o, summarySection, titleLine(o)))
+		w.printf("%s (%s) %s", strings.Join(parts, ", "), o.ID, w.cite(o, summarySection, titleLine(o)))
+		if cl, ok := clauses[o.ID]; ok {
+			w.printf(" : « %s » %s", strings.TrimRight(cl.text, " ;"), w.cite(o, cl.section, cl.text))
+		}
+		w.printf("\n")
 	}
 	if dead > 0 && !closedAsked {
 		w.printf("%s\n", w.deadSentence(dead, true))

@@ -27,7 +27,7 @@ type generated struct {
 // its answer failed the citation check: the caller then gives the
 // extractive answer.
 func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offers []found, ex extracted, today offres.Date, stream Stream) (generated, bool) {
-	sources, texts := buildSources(offers, ex.citations, q.Intent == IntentList, q.Lang, today, a.undated)
+	sources, texts := buildSources(offers, ex.citations, q.Intent == IntentList, q.ListsCondition(), q.Lang, today, a.undated)
 	data := prompts.Data{Today: dateIn(q.Lang, today), Question: q.Text, Asked: askedOf(q), English: q.Lang == langEnglish, UndatedOpenDays: a.undated}
 	for _, s := range sources {
 		data.Passages = append(data.Passages, prompts.Passage{N: s.N, OfferID: s.OfferID, Title: s.Title, Status: s.Status, Section: s.Section, Text: s.Text})
@@ -99,6 +99,9 @@ func (a *Assistant) askLLM(ctx context.Context, client string, q Question, offer
 // asked says in French what a question asks, for the prompt's
 // « Information demandée » line; "" for a plain search.
 func askedOf(q Question) string {
+	if q.ListsCondition() {
+		return "la liste des offres qui précisent " + askedPhrases[q.Condition] + " (« " + q.ConditionText + " »), avec la phrase de chacune qui le dit"
+	}
 	s := askedPhrases[q.Intent]
 	if s != "" && q.Compare {
 		s += " — comparaison entre les offres"
@@ -122,10 +125,11 @@ var askedPhrases = map[Intent]string{
 // first offers (maxLLMOffers; maxListed for a list), its summary, then
 // (but for a list) the passages that hold the clauses the extractive
 // answer quotes (cited), so that the model sees the clause that states the
-// value asked, and the passage closest to the question, each with its
+// value asked (for a list of the offers that state a condition too:
+// clauses), and the passage closest to the question, each with its
 // offer's status in the question's language (lang), for the model to
 // repeat; and the full text of each offer, for the citation check.
-func buildSources(offers []found, cited []Citation, list bool, lang string, today offres.Date, undated int) ([]Source, map[string]string) {
+func buildSources(offers []found, cited []Citation, list, clauses bool, lang string, today offres.Date, undated int) ([]Source, map[string]string) {
 	var sources []Source
 	texts := map[string]string{}
 	limit := maxLLMOffers
@@ -151,7 +155,7 @@ func buildSources(offers []found, cited []Citation, list bool, lang string, toda
 			sources = append(sources, Source{N: len(sources) + 1, OfferID: o.ID, Title: o.Title, Section: section, Text: p.Text, Status: status})
 		}
 		add(ps[0])
-		if list {
+		if list && !clauses {
 			continue // the summary says what a list needs
 		}
 		given := map[string]bool{ps[0].ID: true}
@@ -162,6 +166,9 @@ func buildSources(offers []found, cited []Citation, list bool, lang string, toda
 					add(p)
 				}
 			}
+		}
+		if list {
+			continue
 		}
 		if best := offers[i].passage; best != nil && given[best.ID] {
 			continue

@@ -102,6 +102,12 @@ type Question struct {
 	// Asked is the first word of the phrase that gave the intent, folded
 	// and without a plural (« logement », « astreinte »).
 	Asked string
+	// Condition is the first intent of the question that a list can ask
+	// its offers to state (listConditions: « télétravail », « logés »,
+	// « langue kanak », « de nuit »), ConditionText its phrase as written;
+	// see ListsCondition.
+	Condition     Intent
+	ConditionText string
 	// Dropped is the text left out as instructions to the assistant
 	// (« ignore tes consignes… »): never searched for nor answered.
 	Dropped string
@@ -148,7 +154,20 @@ func Understand(text string, today offres.Date) Question {
 		q.Filters = p.filters
 	}
 	q.settle(p.intents)
+	q.Condition, q.ConditionText = p.condition()
 	return q
+}
+
+// ListsCondition reports whether a question lists the offers that state
+// its Condition: a list that names one (« Quelles offres proposent le
+// télétravail ? »), or a question about one with no offer or job named
+// (« Faut-il parler une langue kanak pour certains postes ? »: about the
+// offers in general).
+func (q Question) ListsCondition() bool {
+	if q.Condition == "" || q.Compare || q.Reference != "" {
+		return false
+	}
+	return q.Intent == IntentList || q.Intent == q.Condition && strings.TrimSpace(q.Subject) == ""
 }
 
 // settle resolves what the phrases alone leave ambiguous: contract words in

@@ -65,6 +65,12 @@ accept:
 		}
 		p.mark(c.at, c.at+c.n, tagIntent)
 		found = append(found, c.intent)
+		if prev, ok := p.phrases[c.intent]; !ok || c.n > prev.n {
+			if p.phrases == nil {
+				p.phrases = map[Intent]foundPhrase{}
+			}
+			p.phrases[c.intent] = foundPhrase{joinTokens(p.toks[c.at : c.at+c.n]), c.at, c.n}
+		}
 		if c.at < first {
 			best, first = c.intent, c.at
 			p.asked = strings.TrimSuffix(p.toks[c.at].key, "s")
@@ -94,6 +100,50 @@ func (p *parser) intentOK(ph phrase[Intent], i int) bool {
 		}
 	case "ouvert", "ouverte", "encore", "toujours":
 		return !p.openTo(i + len(ph.keys))
+	case "postuler", "candidater":
+		return !p.mayApply(i)
 	}
 	return true
+}
+
+// ableVerbs are the forms of « pouvoir » a question of eligibility asks
+// with.
+var ableVerbs = set("peux", "puis", "peut", "pouvez", "pourrais", "pourrai", "pourrait", "pourriez", "pourrions")
+
+// mayApply reports whether the « postuler » at i asks whether one may apply
+// (« est-ce que je peux postuler si… ? », « peut-on postuler sans… ? »):
+// a question about the condition that follows, not about how to apply —
+// unless it asks how or where (« comment puis-je postuler ? »).
+func (p *parser) mayApply(i int) bool {
+	able := false
+	for j := max(0, i-3); j < i; j++ {
+		switch k := p.toks[j].key; {
+		case ableVerbs[k]:
+			able = true
+		case k == "comment" || k == "ou" || k == "qui" || k == "quand":
+			return false
+		}
+	}
+	return able
+}
+
+// listConditions are the intents a list can ask its offers to state
+// (« Quelles offres proposent le télétravail ? », « Quels postes sont
+// logés ? », « Faut-il parler une langue kanak pour certains postes ? »,
+// « Y a-t-il du travail de nuit ? »): what an offer states in a clause.
+var listConditions = map[Intent]bool{IntentRemote: true, IntentConditions: true, IntentLanguages: true,
+	IntentHours: true, IntentLicence: true, IntentExperience: true}
+
+// condition returns the first intent of the question, in its order, that
+// a list can ask its offers to state, and its longest phrase as written
+// (« langue kanak » rather than « parler »).
+func (p *parser) condition() (Intent, string) {
+	var best Intent
+	at := len(p.toks)
+	for in, ph := range p.phrases {
+		if listConditions[in] && ph.at < at {
+			best, at = in, ph.at
+		}
+	}
+	return best, p.phrases[best].text
 }

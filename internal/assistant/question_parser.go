@@ -11,12 +11,21 @@ import (
 type parser struct {
 	// intents are all the intents the question's phrases give; asked, the
 	// first word of the one that won.
-	intents  []Intent
-	asked    string
+	intents []Intent
+	asked   string
+	// phrases are each intent's longest phrase found: its words as
+	// written, where it starts and its length in tokens.
+	phrases  map[Intent]foundPhrase
 	toks     []token
 	today    offres.Date
 	filters  map[string][]string
 	shouting bool // no lower-case letter: case tells nothing
+}
+
+// foundPhrase is an intent's phrase in a question.
+type foundPhrase struct {
+	text  string
+	at, n int
 }
 
 func (p *parser) mark(from, to int, tag string) {

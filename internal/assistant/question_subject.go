@@ -31,14 +31,7 @@ func (p *parser) runs() []string {
 			run = run[:len(run)-1]
 		}
 		if len(run) > 0 {
-			var b strings.Builder
-			for i, t := range run {
-				if i > 0 {
-					b.WriteString(t.glue)
-				}
-				b.WriteString(t.orig)
-			}
-			parts = append(parts, b.String())
+			parts = append(parts, joinTokens(run))
 		}
 		run = run[:0]
 	}
@@ -55,4 +48,17 @@ func (p *parser) runs() []string {
 	}
 	flush()
 	return parts
+}
+
+// joinTokens writes tokens back as they were written, each joined to the
+// previous one by its glue.
+func joinTokens(toks []token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteString(t.glue)
+		}
+		b.WriteString(t.orig)
+	}
+	return b.String()
 }

@@ -319,6 +319,7 @@ func TestUnderstand(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q := Understand(tt.text, qToday)
 			q.Lang, q.Runs, q.References, q.Compare, q.Dropped, q.Asked = "", nil, nil, false, "", "" // TestUnderstandMore
+			q.Condition, q.ConditionText = "", ""                                                     // TestListsCondition
 			want := Question{
 				Text: strings.TrimSpace(tt.text), Intent: tt.intent, Filters: tt.filters, ClosingWithinDays: tt.days,
 				Subject: tt.subject, Family: tt.family, Reference: tt.ref,
@@ -672,6 +673,49 @@ func TestLanguage(t *testing.T) {
 	} {
 		if got := language(tokenize(tc.question)); got != tc.want {
 			t.Errorf("language(%q) = %s, want %s", tc.question, got, tc.want)
+		}
+	}
+}
+
+// TestListsCondition: a list that names a condition, or a question about
+// one with no offer or job named, lists the offers that state it, by the
+// words typed; a question about one offer's condition, or a job title
+// that holds the words (« aide-soignant de nuit »), does not.
+func TestListsCondition(t *testing.T) {
+	for _, c := range []struct {
+		text      string
+		condition Intent
+		phrase    string
+		lists     bool
+	}{
+		{"Quelles offres proposent le télétravail ?", IntentRemote, "télétravail", true},
+		{"Quels postes sont logés ?", IntentConditions, "logés", true},
+		{"Faut-il parler une langue kanak pour certains postes ?", IntentLanguages, "langue kanak", true},
+		{"Il y a du travail de nuit dans les offres ?", IntentHours, "travail de nuit", true},
+		{"Y a-t-il des offres pour les jeunes diplômés sans expérience ?", IntentExperience, "jeunes diplômés", true},
+		{"Le médecin généraliste de Thio est-il logé ?", IntentConditions, "logé", false},
+		{"Le télétravail est-il possible pour le poste de développeur web ?", IntentRemote, "télétravail", false},
+		{"Quel est le salaire d'un aide-soignant de nuit ?", "", "", false},
+		{"Quels postes d'infirmier à Bourail ?", "", "", false},
+	} {
+		q := Understand(c.text, qToday)
+		if q.Condition != c.condition || q.ConditionText != c.phrase || q.ListsCondition() != c.lists {
+			t.Errorf("Understand(%q): condition %q « %s », lists %v; want %q « %s », %v", c.text, q.Condition, q.ConditionText, q.ListsCondition(), c.condition, c.phrase, c.lists)
+		}
+	}
+}
+
+// TestMayApply: « est-ce que je peux postuler si… » asks whether one may
+// apply (the condition that follows), « comment puis-je postuler » how to.
+func TestMayApply(t *testing.T) {
+	for text, want := range map[string]Intent{
+		"Est-ce que je peux postuler si je n'habite pas en Nouvelle-Calédonie depuis longtemps ?": IntentResidence,
+		"Je viens d'arriver de métropole, est-ce que je peux postuler ?":                          IntentResidence,
+		"Comment puis-je postuler pour le poste de développeur web ?":                             IntentContact,
+		"Où postuler pour le poste de garde-nature ?":                                             IntentContact,
+	} {
+		if got := Understand(text, qToday).Intent; got != want {
+			t.Errorf("Understand(%q).Intent = %s, want %s", text, got, want)
 		}
 	}
 }

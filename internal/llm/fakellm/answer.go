@@ -209,7 +209,7 @@ func answer(v view) string {
 	k, ok := kindOf(v.Asked)
 	switch {
 	case strings.Contains(strings.ToLower(v.Asked), "liste") || !ok:
-		list(w, v, offers)
+		list(w, v, offers, k, ok)
 	case strings.Contains(v.Asked, "comparaison"):
 		for i, o := range offers {
 			if i > 0 {
@@ -277,8 +277,10 @@ func pick(en bool, fr, e string) string {
 }
 
 // list writes the open offers of the passages, and how many others are
-// closed or expired.
-func list(w *writer, v view, offers []offer) {
+// closed or expired; for a list of the offers that state something (a kind
+// is asked too: « la liste des offres qui précisent le télétravail »),
+// each with its first clause that states it.
+func list(w *writer, v view, offers []offer, k kind, stating bool) {
 	var open []offer
 	closed := 0
 	if closedAsked.MatchString(v.Question) {
@@ -306,6 +308,9 @@ func list(w *writer, v view, offers []offer) {
 	w.say("Offres ouvertes :", "Open offers:")
 	for _, o := range open {
 		fmt.Fprintf(&w.b, "\n- %s (%s) [%d]", o.title, o.id, o.passages[0].N)
+		if cs := clausesOf(o, k); stating && len(cs) > 0 {
+			fmt.Fprintf(&w.b, " : « %s » [%d]", cs[0].text, cs[0].n)
+		}
 	}
 	if closed > 0 {
 		w.say("\n%d autres offres correspondent mais sont clôturées ou expirées.", "\n%d other offers match but are closed or expired.", closed)
