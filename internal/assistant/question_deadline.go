@@ -4,6 +4,7 @@ package assistant
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ const (
 	spanMonth                // « ce mois-ci »: the days left in the month
 	spanTomorrow             // « demain »: 1 day
 	spanTwoWeeks             // « la semaine prochaine »: 14 days
+	spanDate                 // « avant le 31 décembre », « avant Noël »: the days until that date
 )
 
 // spanNames are the sections of words/deadline.txt of each time span.
@@ -100,6 +102,65 @@ func (p *parser) numericSpan(i int) (days, n int) {
 	return days, j + 1 - i
 }
 
+// dateSpan reads « avant le 31 décembre », « d'ici le 15 janvier 2027 »,
+// « avant Noël », « avant la fin de l'année », « avant fin janvier » at i:
+// the days from today to that date (its next occurrence when no year is
+// given; « avant » leaves the date itself out), and the tokens read; n is 0 when there is no such date, or no
+// today to count from.
+func (p *parser) dateSpan(i int) (days, n int) {
+	toks := p.toks
+	key := func(j int) string {
+		if j < len(toks) && toks[j].free() {
+			return toks[j].key
+		}
+		return ""
+	}
+	j, before := i, 0
+	switch {
+	case key(j) == "avant":
+		j, before = j+1, 1 // before that day: the day before is the last
+	case key(j) == "d'" && key(j+1) == "ici":
+		j += 2
+	default:
+		return 0, 0
+	}
+	if p.today.IsZero() || p.today.Day == 0 {
+		return 0, 0
+	}
+	today := time.Date(p.today.Year, p.today.Month, p.today.Day, 0, 0, 0, 0, time.UTC)
+	year := today.Year()
+	var end time.Time
+	switch {
+	case key(j) == "noel":
+		end, j = time.Date(year, time.December, 25, 0, 0, 0, 0, time.UTC), j+1
+	case key(j) == "la" && key(j+1) == "fin" && key(j+2) == "de" && key(j+3) == "l'" && key(j+4) == "annee":
+		end, j = time.Date(year, time.December, 31, 0, 0, 0, 0, time.UTC), j+5
+	case key(j) == "fin" && frenchMonthIndex[key(j+1)] != 0:
+		end, j = time.Date(year, frenchMonthIndex[key(j+1)]+1, 0, 0, 0, 0, 0, time.UTC), j+2
+	default:
+		if key(j) == "le" {
+			j++
+		}
+		day, err := strconv.Atoi(strings.TrimSuffix(key(j), "er"))
+		month := frenchMonthIndex[key(j+1)]
+		if err != nil || day < 1 || day > 31 || month == 0 {
+			return 0, 0
+		}
+		end, j = time.Date(year, month, day, 0, 0, 0, 0, time.UTC), j+2
+		if y, err := strconv.Atoi(key(j)); err == nil && y >= year && y <= year+5 {
+			end, j = time.Date(y, month, day, 0, 0, 0, 0, time.UTC), j+1
+		}
+	}
+	if end.Before(today) {
+		end = end.AddDate(1, 0, 0) // « avant Noël » on 28 December: next year's
+	}
+	days = int(end.Sub(today).Hours()/24) - before
+	if days < 1 || days > 366*5 {
+		return 0, 0
+	}
+	return days, j - i
+}
+
 // deadline reads the deadline filter: a time span with a closing cue
 // (« qui ferment cette semaine »), or a status (« encore ouvertes »,
 // « clôturées »).
@@ -109,6 +170,10 @@ func (p *parser) deadline(q *Question) {
 	for i := range p.toks {
 		if d, n := p.numericSpan(i); n > 0 {
 			timeAt, timeLen, days, kind = i, n, d, spanDays
+			break
+		}
+		if d, n := p.dateSpan(i); n > 0 {
+			timeAt, timeLen, days, kind = i, n, d, spanDate
 			break
 		}
 		if ph, ok := timeExprs().at(p.toks, i, nil); ok {

@@ -141,7 +141,7 @@ func (p *parser) condition() (Intent, string) {
 	var best Intent
 	at := len(p.toks)
 	for in, ph := range p.phrases {
-		if listConditions[in] && ph.at < at {
+		if listConditions[in] && (ph.at < at || ph.at == at && in < best) {
 			best, at = in, ph.at
 		}
 	}

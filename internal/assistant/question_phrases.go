@@ -17,6 +17,10 @@ type phrase[T any] struct {
 type matcher[T any] struct {
 	norm    func(string) string
 	byFirst map[string][]phrase[T]
+	// firsts are the keys of byFirst in the order they were added: a typo
+	// close to two phrases of one length reads as the one added first,
+	// whatever the map's order.
+	firsts []string
 	// typos: a word of a phrase may be misspelt by one letter (fuzzy).
 	typos bool
 }
@@ -42,6 +46,9 @@ func (m *matcher[T]) add(val T, texts ...string) *matcher[T] {
 		if slices.ContainsFunc(m.byFirst[keys[0]], func(p phrase[T]) bool { return slices.Equal(p.keys, keys) }) {
 			continue // the first value given for a phrase stands
 		}
+		if _, ok := m.byFirst[keys[0]]; !ok {
+			m.firsts = append(m.firsts, keys[0])
+		}
 		list := append(m.byFirst[keys[0]], phrase[T]{keys: keys, val: val})
 		slices.SortStableFunc(list, func(a, b phrase[T]) int { return len(b.keys) - len(a.keys) })
 		m.byFirst[keys[0]] = list
@@ -62,11 +69,11 @@ func (m *matcher[T]) at(toks []token, i int, ok func(p phrase[T], i int) bool) (
 	}
 	var best phrase[T]
 	found := false
-	for first, list := range m.byFirst {
+	for _, first := range m.firsts {
 		if !oneTypo(m.norm(toks[i].key), first) && first != m.norm(toks[i].key) {
 			continue
 		}
-		if p, f := m.match(list, toks, i, ok, true); f && (!found || len(p.keys) > len(best.keys)) {
+		if p, f := m.match(m.byFirst[first], toks, i, ok, true); f && (!found || len(p.keys) > len(best.keys)) {
 			best, found = p, true
 		}
 	}

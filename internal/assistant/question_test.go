@@ -719,3 +719,24 @@ func TestMayApply(t *testing.T) {
 		}
 	}
 }
+
+// TestDateSpan: « avant Noël », « avant le 31 décembre », « d'ici le 15
+// janvier 2027 » with a closing cue keep the offers closing by then (the
+// days from today, qToday being 20 November 2026); without a cue, or
+// without a date, there is no deadline filter.
+func TestDateSpan(t *testing.T) {
+	for text, want := range map[string]int{
+		"Quelles offres ferment avant Noël ?":                  34,
+		"Quelles offres ferment avant le 31 décembre ?":        40,
+		"Quels postes se terminent d'ici le 15 janvier 2027 ?": 56,
+		"Quelles offres ferment avant la fin de l'année ?":     40,
+		"Quelles offres ferment avant fin janvier ?":           71,
+		"Quelles offres ferment avant le 1er novembre ?":       345, // next year's
+		"Je dois partir avant Noël, quels postes ?":            0,
+		"Quelles offres ferment avant le 32 décembre ?":        0,
+	} {
+		if got := Understand(text, qToday).ClosingWithinDays; got != want {
+			t.Errorf("Understand(%q).ClosingWithinDays = %d, want %d", text, got, want)
+		}
+	}
+}
