@@ -23,7 +23,6 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"sort"
-	"strings"
 	"time"
 
 	"offres/indexer"
@@ -76,6 +75,7 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintln(out, u)
 		return nil
 	}
+	mem := watchPhases("corpus generated, engine opened")
 	base, err := baseOffers(*testdata)
 	if err != nil {
 		return err
@@ -135,6 +135,7 @@ func run(args []string, out io.Writer) error {
 			return err
 		}
 	}
+	mem.next("import (parse, catalogue, full-text; the model's training and embedding beside it)")
 	start := time.Now()
 	im := eng.Importer()
 	var rejected []indexer.Record
@@ -152,11 +153,13 @@ func run(args []string, out io.Writer) error {
 	if len(rejected) > 0 {
 		return fmt.Errorf("%d generated offers rejected, first: %s: %v", len(rejected), rejected[0].Pos, rejected[0].Err)
 	}
+	mem.next("after the import: the embedding catching up (Refresh)")
 	start = time.Now()
 	if err := eng.Refresh(ctx); err != nil {
 		return err
 	}
 	modelTime := time.Since(start)
+	mem.next("vector index")
 	start = time.Now()
 	passages, approximate, err := eng.WaitVectorIndex(ctx)
 	if err != nil {
@@ -166,6 +169,7 @@ func run(args []string, out io.Writer) error {
 
 	time.Sleep(*settle)
 	svc := eng.Search()
+	mem.next("searches (every mode, with and without filters)")
 	stopSearchProfile, err := startProfile(*searchProfile)
 	if err != nil {
 		return err
@@ -188,6 +192,7 @@ func run(args []string, out io.Writer) error {
 		}
 	}
 	stopSearchProfile()
+	mem.next("suggestions and the assistant")
 	suggest := lat(*rounds*5, prefixes, func(p string) error {
 		_, err := svc.Suggest(ctx, p, 8)
 		return err
@@ -201,6 +206,7 @@ func run(args []string, out io.Writer) error {
 		return err
 	})
 	pprof.StopCPUProfile()
+	mem.stop()
 	for _, l := range append(append(typical, filtered...), suggest, answers) {
 		if l.err != nil {
 			return fmt.Errorf("query: %w", l.err)
@@ -233,7 +239,8 @@ func run(args []string, out io.Writer) error {
 	}
 	suggest.row(out, "suggest")
 	answers.row(out, "assistant, extractive answers")
-	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", peakRSS())
+	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", mem.peak())
+	mem.rows(out)
 	if *reference != "" {
 		// After offres' figures, in the same run: the reference's process
 		// does not count in offres' peak RSS.
@@ -332,19 +339,6 @@ func (l latencies) row(w io.Writer, name string) {
 
 func round(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
-}
-
-func peakRSS() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "unknown"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
 }
 
 // baseOffers reads the shared offer files, the seed and the demo corpus.
