@@ -1,0 +1,12 @@
+package boltstore
+
+import "syscall"
+
+// dropPages advises the kernel that the size bytes mapped at addr are not
+// needed: a shared file mapping's pages leave the process's resident set
+// and stay in the page cache.
+func dropPages(addr uintptr, size int64) {
+	if size > 0 {
+		_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, addr, uintptr(size), syscall.MADV_DONTNEED)
+	}
+}
