@@ -20,11 +20,45 @@ func (s *Store) update(fn func(*bbolt.Tx) error) error {
 }
 
 // scan runs fn in a read transaction that reads much of the file (a scan
-// of a bucket, its statistics), then drops the pages it read from the
-// process's resident memory.
-func (s *Store) scan(fn func(*bbolt.Tx) error) error {
+// of a bucket), then drops the pages it read from the process's resident
+// memory. fn calls the pager's read for each key it reads: every
+// releaseEvery keys, the pages read so far are dropped too, so that a scan
+// of the whole file does not make it resident.
+func (s *Store) scan(fn func(*bbolt.Tx, *pager) error) error {
 	defer s.release()
-	return s.db.View(fn)
+	return s.db.View(func(tx *bbolt.Tx) error {
+		return fn(tx, &pager{data: s.db.Info().Data, tx: tx})
+	})
+}
+
+// releaseEvery is the number of keys a scan reads between two drops of its
+// pages: about 4 MB of passages.
+const releaseEvery = 1024
+
+// pager drops the pages a scan has read, every releaseEvery keys.
+type pager struct {
+	data uintptr // the file's mapping: stable while tx is open
+	tx   *bbolt.Tx
+	keys int
+}
+
+// read counts a key read.
+func (p *pager) read() {
+	if p.keys++; p.keys%releaseEvery == 0 {
+		dropPages(p.data, p.tx.Size())
+	}
+}
+
+// count returns the number of keys of b, dropping the pages it reads as it
+// goes (bbolt's Bucket.Stats reads every page of the bucket at once).
+func (p *pager) count(b *bbolt.Bucket) int {
+	n := 0
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		p.read()
+		n++
+	}
+	return n
 }
 
 // release drops the mapped pages of the file from the process's resident

@@ -225,7 +225,7 @@ func (s *Store) DeletePassages(ctx context.Context, offerID string) error {
 // transaction: it must not write to the store. The vector is fn's to keep.
 // A model never stored has no passages.
 func (s *Store) ScanPassages(ctx context.Context, model string, fn func(p offres.Passage, vec []float32) error) error {
-	return s.scan(func(tx *bbolt.Tx) error {
+	return s.scan(func(tx *bbolt.Tx, pg *pager) error {
 		b := tx.Bucket(passagesBucket(model))
 		if b == nil {
 			return nil
@@ -238,6 +238,7 @@ func (s *Store) ScanPassages(ctx context.Context, model string, fn func(p offres
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			pg.read()
 			p, vec, err := decodePassage(v)
 			if err != nil {
 				return fmt.Errorf("passage %q of model %q: %w", k, model, err)
@@ -314,9 +315,9 @@ func (s *Store) VectorModels(ctx context.Context) (map[string]int, error) {
 // caller can check an in-memory index against the catalogue.
 func (s *Store) PassageCount(ctx context.Context, model string) (int, error) {
 	var n int
-	err := s.scan(func(tx *bbolt.Tx) error {
+	err := s.scan(func(tx *bbolt.Tx, p *pager) error {
 		if b := tx.Bucket(passagesBucket(model)); b != nil {
-			n = b.Stats().KeyN
+			n = p.count(b)
 		}
 		return nil
 	})
@@ -414,12 +415,13 @@ func (s *Store) DropModel(ctx context.Context, model string) error {
 // EmbeddedOffers returns the offers that have passages of model.
 func (s *Store) EmbeddedOffers(ctx context.Context, model string) (map[string]bool, error) {
 	out := map[string]bool{}
-	err := s.scan(func(tx *bbolt.Tx) error {
+	err := s.scan(func(tx *bbolt.Tx, p *pager) error {
 		b := tx.Bucket(passagesBucket(model))
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(k, _ []byte) error {
+			p.read()
 			if i := bytes.IndexByte(k, 0); i > 0 {
 				out[string(k[:i])] = true
 			}
