@@ -333,12 +333,15 @@ func (s *Store) CachedVectors(ctx context.Context, model string, hashes []string
 		return nil, err
 	}
 	out := make(map[string][]float32, len(hashes))
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	// The hashes are spread over the whole cache: a batch's lookups read
+	// most of its pages.
+	err := s.scan(func(tx *bbolt.Tx, p *pager) error {
 		b := tx.Bucket(embCacheBucket(model))
 		if b == nil {
 			return nil
 		}
 		for _, h := range hashes {
+			p.read()
 			v := b.Get([]byte(h))
 			if v == nil {
 				continue
