@@ -49,13 +49,14 @@ type importSession struct {
 	cancel context.CancelFunc
 	cond   *sync.Cond // on Engine.sessMu: the queue, closed, failed
 
-	texts   []string       // the passages written, until the training starts
-	started bool           // training (then embedding) in the background
-	queue   []offres.Offer // written, not yet embedded, in the order written
-	flying  map[string]int // offers of the batches being embedded
-	closed  bool           // no more offers: Refresh waits for the end
-	failed  bool           // the background work ended on an error
-	done    chan struct{}  // closed when the background work ends
+	texts    []string       // the passages written, until the training starts
+	started  bool           // training (then embedding) in the background
+	training bool           // started, the model not trained yet: the importer waits
+	queue    []offres.Offer // written, not yet embedded, in the order written
+	flying   map[string]int // offers of the batches being embedded
+	closed   bool           // no more offers: Refresh waits for the end
+	failed   bool           // the background work ended on an error
+	done     chan struct{}  // closed when the background work ends
 
 	// Set by the background work, read after done.
 	err     error
@@ -106,11 +107,8 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 		})
 		e.session = s
 	}
-	for len(s.queue) >= maxSessionQueue && !s.failed && !s.closed && s.ctx.Err() == nil {
-		if err := ctx.Err(); err != nil {
-			return false, err
-		}
-		s.cond.Wait()
+	if err := s.waitRoom(ctx); err != nil {
+		return false, err
 	}
 	if s.closed && s.started { // ended while this waited: its model embeds these inline
 		e.sessMu.Unlock()
@@ -129,14 +127,34 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 			}
 		}
 		if len(s.texts) >= e.trainSample() {
-			s.started = true
+			s.started, s.training = true, true
 			texts := s.texts
 			s.texts = nil
 			e.background.Go(func() { e.runSession(s, texts) })
 		}
 	}
 	s.cond.Broadcast()
+	// While the model trains, the import waits: the training's matrices
+	// and the full-text analysis of the next batches, together, were the
+	// peak memory of an import (issue 18), and on two cores the training,
+	// which uses every core, gains little from running beside the import.
+	if err := s.waitRoom(ctx); err != nil {
+		return false, err
+	}
 	return true, nil
+}
+
+// waitRoom waits, with the session's lock held, until the queue has room
+// and the model is not training, or the session failed, closed or was
+// cancelled.
+func (s *importSession) waitRoom(ctx context.Context) error {
+	for (len(s.queue) >= maxSessionQueue || s.training) && !s.failed && !s.closed && s.ctx.Err() == nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.cond.Wait()
+	}
+	return nil
 }
 
 // runSession trains the model on texts (the passages of the first batches),
@@ -162,6 +180,10 @@ func (e *Engine) sessionWork(s *importSession, texts []string) error {
 	s.sample, s.corpus = len(sample), len(texts)
 	texts = nil
 	m, err := lsa.Train(s.ctx, sample, opts)
+	s.cond.L.Lock()
+	s.training = false
+	s.cond.Broadcast()
+	s.cond.L.Unlock()
 	if err != nil {
 		return fmt.Errorf("train the built-in model: %w", err)
 	}
