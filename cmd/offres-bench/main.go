@@ -22,7 +22,9 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"offres/indexer"
@@ -56,12 +58,18 @@ func run(args []string, out io.Writer) error {
 	writeCorpus := fs.String("write-corpus", "", "write the generated corpus to this file as NDJSON and exit")
 	reference := fs.String("reference", "", "also run a BM25 reference on the same corpus and queries and print the ratios: xapian (Debian's python3-xapian)")
 	python := fs.String("python", "/usr/bin/python3", "the Python with python3-xapian, for --reference xapian")
+	modeList := fs.String("modes", strings.Join(allModes, ","), "the search modes to time, comma-separated")
 	heapProfile := fs.String("heap-profile", "", "write a heap profile to this file when the live heap is at its largest (checked every 50 ms)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *searchProfile != "" && *cpuprofile != "" {
 		return fmt.Errorf("--search-cpuprofile and --cpuprofile exclude each other")
+	}
+	for _, m := range strings.Split(*modeList, ",") {
+		if !slices.Contains(allModes, m) {
+			return fmt.Errorf("--modes: %q is not one of %v", m, allModes)
+		}
 	}
 	if *reference != "" && *reference != "xapian" {
 		return fmt.Errorf("--reference %q: want xapian", *reference)
@@ -174,7 +182,7 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	modes := []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid}
+	modes := strings.Split(*modeList, ",")
 	typical := make([]latencies, len(modes))
 	filtered := make([]latencies, len(modes))
 	for i, mode := range modes {
@@ -258,6 +266,8 @@ func run(args []string, out io.Writer) error {
 	}
 	return nil
 }
+
+var allModes = []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid}
 
 // benchFilters are the filters of the filtered searches: two facets, about
 // a third of the offers through.
