@@ -38,6 +38,14 @@ import (
 // next start what it had not (Refresh: offers without vectors), and a model
 // not saved is trained again from the catalogue.
 
+// DefaultImportGCPercent is Options.ImportGCPercent's default. An import
+// session holds, at once, the full-text analysis of a batch, the embedding
+// batches and the model; at the default GOGC of 100 the heap grew to twice
+// that, most of the peak memory of a first import: 453–489 MB at 10,000
+// offers, 368–381 MB at 50, for 6–13 % more CPU (offres-bench, 2026-12-07,
+// issue 18).
+const DefaultImportGCPercent = 50
+
 // maxSessionQueue bounds the offers written and waiting to be embedded:
 // beyond, the importer waits for the embedding (or the training) to catch up.
 const maxSessionQueue = 16_384
@@ -57,6 +65,8 @@ type importSession struct {
 	closed   bool           // no more offers: Refresh waits for the end
 	failed   bool           // the background work ended on an error
 	done     chan struct{}  // closed when the background work ends
+
+	restoreGC func() // gives the process its garbage collector's setting back
 
 	// Set by the background work, read after done.
 	err     error
@@ -99,7 +109,8 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 			return false, nil
 		}
 		sctx, cancel := context.WithCancel(e.bgCtx)
-		s = &importSession{ctx: sctx, cancel: cancel, cond: sync.NewCond(&e.sessMu), done: make(chan struct{}), start: time.Now()}
+		s = &importSession{ctx: sctx, cancel: cancel, cond: sync.NewCond(&e.sessMu), done: make(chan struct{}), start: time.Now(),
+			restoreGC: lowerGC(e.opts.ImportGCPercent)}
 		context.AfterFunc(sctx, func() {
 			e.sessMu.Lock()
 			s.cond.Broadcast()
@@ -337,6 +348,7 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 	if s == nil {
 		return false, nil
 	}
+	defer s.restoreGC()
 	start := time.Now()
 	if !s.started { // too few passages: Refresh trains on all of them
 		s.cancel()
@@ -386,6 +398,24 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 		"texts", s.sample, "sampled_from", s.corpus, "passages", passages, "train", s.trained.Round(time.Millisecond),
 		"total", time.Since(s.start).Round(time.Millisecond), "queued_at_end", queued, "waited", time.Since(start).Round(time.Millisecond))
 	return true, nil
+}
+
+// lowerGC sets the garbage collector's target percentage to percent
+// (DefaultImportGCPercent when zero) when it is lower than the process's,
+// and returns what sets it back, once; percent < 0 changes nothing.
+func lowerGC(percent int) func() {
+	if percent == 0 {
+		percent = DefaultImportGCPercent
+	}
+	if percent < 0 {
+		return func() {}
+	}
+	prev := debug.SetGCPercent(percent)
+	if prev >= 0 && prev <= percent { // already lower, or off (< 0): as it was
+		debug.SetGCPercent(prev)
+		return func() {}
+	}
+	return sync.OnceFunc(func() { debug.SetGCPercent(prev) })
 }
 
 // sampleTexts returns at most n of texts: every k-th, k fractional, so that
