@@ -53,3 +53,29 @@ func TestLowerGCKeepsALowerSetting(t *testing.T) {
 	}
 	restore()
 }
+
+// TestImportWaitsForTraining checks that the batch that starts the
+// training of the built-in model returns once the model is trained: the
+// import does not go on beside the training.
+func TestImportWaitsForTraining(t *testing.T) {
+	ctx := context.Background()
+	e := openSmallSample(t, t.TempDir())
+	defer e.Close()
+	offers := demoOffers(t)
+	if passageCount(offers) < 120 {
+		t.Fatalf("%d passages: fewer than the sample, no training", passageCount(offers))
+	}
+	if ok, err := e.queueForSession(ctx, offers); err != nil || !ok {
+		t.Fatalf("queueForSession = %t, %v", ok, err)
+	}
+	e.sessMu.Lock()
+	s := e.session
+	started, training := s.started, s.training
+	e.sessMu.Unlock()
+	if !started || training {
+		t.Fatalf("after the batch that filled the sample: started %t, training %t; want the training started and over", started, training)
+	}
+	if _, err := e.endSession(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
