@@ -22,7 +22,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,12 +57,18 @@ func run(args []string, out io.Writer) error {
 	writeCorpus := fs.String("write-corpus", "", "write the generated corpus to this file as NDJSON and exit")
 	reference := fs.String("reference", "", "also run a BM25 reference on the same corpus and queries and print the ratios: xapian (Debian's python3-xapian)")
 	python := fs.String("python", "/usr/bin/python3", "the Python with python3-xapian, for --reference xapian")
+	modeList := fs.String("modes", strings.Join(allModes, ","), "the search modes to time, comma-separated")
 	heapProfile := fs.String("heap-profile", "", "write a heap profile to this file when the live heap is at its largest (checked every 50 ms)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *searchProfile != "" && *cpuprofile != "" {
 		return fmt.Errorf("--search-cpuprofile and --cpuprofile exclude each other")
+	}
+	for _, m := range strings.Split(*modeList, ",") {
+		if !slices.Contains(allModes, m) {
+			return fmt.Errorf("--modes: %q is not one of %v", m, allModes)
+		}
 	}
 	if *reference != "" && *reference != "xapian" {
 		return fmt.Errorf("--reference %q: want xapian", *reference)
@@ -76,6 +82,7 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintln(out, u)
 		return nil
 	}
+	mem := watchPhases("corpus generated, engine opened")
 	base, err := baseOffers(*testdata)
 	if err != nil {
 		return err
@@ -135,6 +142,7 @@ func run(args []string, out io.Writer) error {
 			return err
 		}
 	}
+	mem.next("import (parse, catalogue, full-text; the model's training and embedding beside it)")
 	start := time.Now()
 	im := eng.Importer()
 	var rejected []indexer.Record
@@ -152,11 +160,13 @@ func run(args []string, out io.Writer) error {
 	if len(rejected) > 0 {
 		return fmt.Errorf("%d generated offers rejected, first: %s: %v", len(rejected), rejected[0].Pos, rejected[0].Err)
 	}
+	mem.next("after the import: the embedding catching up (Refresh)")
 	start = time.Now()
 	if err := eng.Refresh(ctx); err != nil {
 		return err
 	}
 	modelTime := time.Since(start)
+	mem.next("vector index")
 	start = time.Now()
 	passages, approximate, err := eng.WaitVectorIndex(ctx)
 	if err != nil {
@@ -166,11 +176,12 @@ func run(args []string, out io.Writer) error {
 
 	time.Sleep(*settle)
 	svc := eng.Search()
+	mem.next("searches (every mode, with and without filters)")
 	stopSearchProfile, err := startProfile(*searchProfile)
 	if err != nil {
 		return err
 	}
-	modes := []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid}
+	modes := strings.Split(*modeList, ",")
 	typical := make([]latencies, len(modes))
 	filtered := make([]latencies, len(modes))
 	for i, mode := range modes {
@@ -188,6 +199,7 @@ func run(args []string, out io.Writer) error {
 		}
 	}
 	stopSearchProfile()
+	mem.next("suggestions and the assistant")
 	suggest := lat(*rounds*5, prefixes, func(p string) error {
 		_, err := svc.Suggest(ctx, p, 8)
 		return err
@@ -201,6 +213,7 @@ func run(args []string, out io.Writer) error {
 		return err
 	})
 	pprof.StopCPUProfile()
+	mem.stop()
 	for _, l := range append(append(typical, filtered...), suggest, answers) {
 		if l.err != nil {
 			return fmt.Errorf("query: %w", l.err)
@@ -233,7 +246,8 @@ func run(args []string, out io.Writer) error {
 	}
 	suggest.row(out, "suggest")
 	answers.row(out, "assistant, extractive answers")
-	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", peakRSS())
+	fmt.Fprintf(out, "| peak RSS (VmHWM) | **%s** |\n", mem.peak())
+	mem.rows(out)
 	if *reference != "" {
 		// After offres' figures, in the same run: the reference's process
 		// does not count in offres' peak RSS.
@@ -251,6 +265,8 @@ func run(args []string, out io.Writer) error {
 	}
 	return nil
 }
+
+var allModes = []string{offres.ModeKeyword, offres.ModeSemantic, offres.ModeHybrid}
 
 // benchFilters are the filters of the filtered searches: two facets, about
 // a third of the offers through.
@@ -298,10 +314,16 @@ var prefixes = []string{"in", "inf", "infir", "dev", "déve", "comp", "chef d", 
 
 type latencies struct {
 	d   []time.Duration
+	cpu []time.Duration // CPU time of the calling thread, when known
 	err error
 }
 
 func lat(rounds int, inputs []string, fn func(string) error) latencies {
+	// The calls run on one thread, whose CPU time each call is also
+	// measured by: on a shared machine, the wall time includes the waits
+	// for a core.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	var l latencies
 	for _, in := range inputs { // warm-up
 		if l.err = fn(in); l.err != nil {
@@ -310,41 +332,38 @@ func lat(rounds int, inputs []string, fn func(string) error) latencies {
 	}
 	for r := 0; r < rounds; r++ {
 		for _, in := range inputs {
-			t := time.Now()
+			t, c := time.Now(), threadCPU()
 			if l.err = fn(in); l.err != nil {
 				return l
 			}
 			l.d = append(l.d, time.Since(t))
+			if c >= 0 {
+				l.cpu = append(l.cpu, threadCPU()-c)
+			}
 		}
 	}
-	sort.Slice(l.d, func(i, j int) bool { return l.d[i] < l.d[j] })
+	slices.Sort(l.d)
+	slices.Sort(l.cpu)
 	return l
 }
 
-func (l latencies) pct(p float64) time.Duration {
-	return l.d[int(p*float64(len(l.d)-1))]
+func (l latencies) pct(p float64) time.Duration { return pct(l.d, p) }
+
+func pct(d []time.Duration, p float64) time.Duration {
+	return d[int(p*float64(len(d)-1))]
 }
 
 func (l latencies) row(w io.Writer, name string) {
-	fmt.Fprintf(w, "| %s (%d requests, sequential) | p50 %s, **p99 %s**, max %s |\n", name, len(l.d),
-		round(l.pct(0.5)), round(l.pct(0.99)), round(l.d[len(l.d)-1]))
+	cpu := ""
+	if len(l.cpu) == len(l.d) {
+		cpu = fmt.Sprintf("; CPU of its thread p50 %s, p99 %s", round(pct(l.cpu, 0.5)), round(pct(l.cpu, 0.99)))
+	}
+	fmt.Fprintf(w, "| %s (%d requests, sequential) | p50 %s, **p99 %s**, max %s%s |\n", name, len(l.d),
+		round(l.pct(0.5)), round(l.pct(0.99)), round(l.d[len(l.d)-1]), cpu)
 }
 
 func round(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
-}
-
-func peakRSS() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "unknown"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
 }
 
 // baseOffers reads the shared offer files, the seed and the demo corpus.

@@ -54,7 +54,7 @@ func (s *Store) DeleteKey(ctx context.Context, id string) error {
 		return err
 	}
 	var slots []int64
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		kb, err := tx.CreateBucketIfNotExists(bucketKeys)
 		if err != nil {
 			return err
@@ -106,7 +106,7 @@ func (s *Store) PutProfile(ctx context.Context, p offres.Profile) error {
 		return err
 	}
 	old, replaced := int64(0), false
-	err = s.db.Update(func(tx *bbolt.Tx) error {
+	err = s.update(func(tx *bbolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketProfiles)
 		if err != nil {
 			return err
@@ -239,7 +239,7 @@ func (s *Store) DeleteProfile(ctx context.Context, owner, id string) error {
 	}
 	var slot int64
 	var sealed bool
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketProfiles)
 		if err != nil {
 			return err
@@ -268,7 +268,7 @@ func (s *Store) putJSON(ctx context.Context, bucket []byte, key string, v any) e
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		bk, err := tx.CreateBucketIfNotExists(bucket)
 		if err != nil {
 			return err

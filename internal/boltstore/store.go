@@ -109,7 +109,7 @@ func (s *Store) Put(ctx context.Context, offers []offres.Offer) error {
 		return err
 	}
 	now := s.now().UTC()
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketOffers)
 		for i := range offers {
 			o := &offers[i]
@@ -151,7 +151,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketOffers)
 		if b.Get([]byte(id)) == nil {
 			return fmt.Errorf("offer %q: %w", id, offres.ErrNotFound)
@@ -191,7 +191,7 @@ func (s *Store) Pending(ctx context.Context) ([]string, error) {
 
 // Settle records that the derived indexes have caught up with these ids.
 func (s *Store) Settle(ctx context.Context, ids []string) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPending)
 		for _, id := range ids {
 			if err := b.Delete([]byte(id)); err != nil {
@@ -205,8 +205,8 @@ func (s *Store) Settle(ctx context.Context, ids []string) error {
 // Count returns the number of offers stored.
 func (s *Store) Count(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		n = tx.Bucket(bucketOffers).Stats().KeyN
+	err := s.scan(func(tx *bbolt.Tx, p *pager) error {
+		n = p.count(tx.Bucket(bucketOffers))
 		return nil
 	})
 	return n, err
@@ -220,11 +220,12 @@ func (s *Store) Scan(ctx context.Context, fn func(offres.Offer) error) error {
 // ScanModified is Scan with the time each offer was last stored with a
 // new content (an unchanged re-import does not store it).
 func (s *Store) ScanModified(ctx context.Context, fn func(offres.Offer, time.Time) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	return s.scan(func(tx *bbolt.Tx, p *pager) error {
 		return tx.Bucket(bucketOffers).ForEach(func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			p.read()
 			var r record
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("offer %q: %w", k, err)

@@ -125,7 +125,7 @@ func (s *Store) PutPassages(ctx context.Context, model string, dims int, byOffer
 			})
 		}
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		if err := setModelDims(tx, model, dims); err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (s *Store) DeletePassages(ctx context.Context, offerID string) error {
 	if offerID == "" || strings.ContainsRune(offerID, 0) {
 		return nil // no passage can be stored under such an id
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		var names [][]byte
 		err := tx.ForEach(func(name []byte, _ *bbolt.Bucket) error {
 			if bytes.HasPrefix(name, []byte(prefixPassages)) {
@@ -225,7 +225,7 @@ func (s *Store) DeletePassages(ctx context.Context, offerID string) error {
 // transaction: it must not write to the store. The vector is fn's to keep.
 // A model never stored has no passages.
 func (s *Store) ScanPassages(ctx context.Context, model string, fn func(p offres.Passage, vec []float32) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	return s.scan(func(tx *bbolt.Tx, pg *pager) error {
 		b := tx.Bucket(passagesBucket(model))
 		if b == nil {
 			return nil
@@ -238,6 +238,7 @@ func (s *Store) ScanPassages(ctx context.Context, model string, fn func(p offres
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			pg.read()
 			p, vec, err := decodePassage(v)
 			if err != nil {
 				return fmt.Errorf("passage %q of model %q: %w", k, model, err)
@@ -314,9 +315,9 @@ func (s *Store) VectorModels(ctx context.Context) (map[string]int, error) {
 // caller can check an in-memory index against the catalogue.
 func (s *Store) PassageCount(ctx context.Context, model string) (int, error) {
 	var n int
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.scan(func(tx *bbolt.Tx, p *pager) error {
 		if b := tx.Bucket(passagesBucket(model)); b != nil {
-			n = b.Stats().KeyN
+			n = p.count(b)
 		}
 		return nil
 	})
@@ -332,12 +333,15 @@ func (s *Store) CachedVectors(ctx context.Context, model string, hashes []string
 		return nil, err
 	}
 	out := make(map[string][]float32, len(hashes))
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	// The hashes are spread over the whole cache: a batch's lookups read
+	// most of its pages.
+	err := s.scan(func(tx *bbolt.Tx, p *pager) error {
 		b := tx.Bucket(embCacheBucket(model))
 		if b == nil {
 			return nil
 		}
 		for _, h := range hashes {
+			p.read()
 			v := b.Get([]byte(h))
 			if v == nil {
 				continue
@@ -396,7 +400,7 @@ func (s *Store) DropModel(ctx context.Context, model string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{passagesBucket(model), embCacheBucket(model)} {
 			if tx.Bucket(name) != nil {
 				if err := tx.DeleteBucket(name); err != nil {
@@ -414,12 +418,13 @@ func (s *Store) DropModel(ctx context.Context, model string) error {
 // EmbeddedOffers returns the offers that have passages of model.
 func (s *Store) EmbeddedOffers(ctx context.Context, model string) (map[string]bool, error) {
 	out := map[string]bool{}
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.scan(func(tx *bbolt.Tx, p *pager) error {
 		b := tx.Bucket(passagesBucket(model))
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(k, _ []byte) error {
+			p.read()
 			if i := bytes.IndexByte(k, 0); i > 0 {
 				out[string(k[:i])] = true
 			}

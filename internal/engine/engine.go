@@ -60,6 +60,12 @@ type Options struct {
 	// regular sample of the catalogue's beyond, or, on a first import, of
 	// the passages of its first batches (DefaultTrainSample when zero).
 	TrainSample int
+	// ImportGCPercent is the garbage collector's target percentage (GOGC)
+	// while a first import trains and embeds the built-in model, when lower
+	// than the process's (DefaultImportGCPercent when zero; negative: left
+	// as it is). It is the process's setting, restored when the import
+	// ends (Refresh).
+	ImportGCPercent int
 	// Hybrid tunes semantic and hybrid search.
 	Hybrid search.HybridOptions
 	// DatabaseURL selects the PostgreSQL mode: offers, passages, vectors
@@ -542,6 +548,11 @@ func (e *Engine) Close() error {
 		e.stopBackground()
 		e.background.Wait()
 	}
+	e.sessMu.Lock()
+	if e.session != nil {
+		e.session.restoreGC()
+	}
+	e.sessMu.Unlock()
 	return errors.Join(e.text.Close(), e.store.Close())
 }
 

@@ -28,8 +28,12 @@ const (
 	// grow with the corpus; the vocabulary and its latent structure do
 	// not, much.
 	DefaultTrainSample = 8_000
-	// embedBatch is the number of offers embedded at a time on retraining.
-	embedBatch = 512
+	// embedBatch is the number of offers embedded at a time, on
+	// retraining and in an import session: each batch is one catalogue
+	// transaction (fsynced). Two are in flight; at 512 offers they held
+	// 40 MB of passages, vectors and dirty pages, beside the import
+	// (issue 18).
+	embedBatch = 256
 )
 
 func (e *Engine) trainSample() int {

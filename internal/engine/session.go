@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,14 @@ import (
 // next start what it had not (Refresh: offers without vectors), and a model
 // not saved is trained again from the catalogue.
 
+// DefaultImportGCPercent is Options.ImportGCPercent's default. An import
+// session holds, at once, the full-text analysis of a batch, the embedding
+// batches and the model; at the default GOGC of 100 the heap grew to twice
+// that, most of the peak memory of a first import: 453–489 MB at 10,000
+// offers, 368–381 MB at 50, for 6–13 % more CPU (offres-bench, 2026-12-07,
+// issue 18).
+const DefaultImportGCPercent = 50
+
 // maxSessionQueue bounds the offers written and waiting to be embedded:
 // beyond, the importer waits for the embedding (or the training) to catch up.
 const maxSessionQueue = 16_384
@@ -48,13 +57,16 @@ type importSession struct {
 	cancel context.CancelFunc
 	cond   *sync.Cond // on Engine.sessMu: the queue, closed, failed
 
-	texts   []string       // the passages written, until the training starts
-	started bool           // training (then embedding) in the background
-	queue   []offres.Offer // written, not yet embedded, in the order written
-	flying  map[string]int // offers of the batches being embedded
-	closed  bool           // no more offers: Refresh waits for the end
-	failed  bool           // the background work ended on an error
-	done    chan struct{}  // closed when the background work ends
+	texts    []string       // the passages written, until the training starts
+	started  bool           // training (then embedding) in the background
+	training bool           // started, the model not trained yet: the importer waits
+	queue    []offres.Offer // written, not yet embedded, in the order written
+	flying   map[string]int // offers of the batches being embedded
+	closed   bool           // no more offers: Refresh waits for the end
+	failed   bool           // the background work ended on an error
+	done     chan struct{}  // closed when the background work ends
+
+	restoreGC func() // gives the process its garbage collector's setting back
 
 	// Set by the background work, read after done.
 	err     error
@@ -97,7 +109,8 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 			return false, nil
 		}
 		sctx, cancel := context.WithCancel(e.bgCtx)
-		s = &importSession{ctx: sctx, cancel: cancel, cond: sync.NewCond(&e.sessMu), done: make(chan struct{}), start: time.Now()}
+		s = &importSession{ctx: sctx, cancel: cancel, cond: sync.NewCond(&e.sessMu), done: make(chan struct{}), start: time.Now(),
+			restoreGC: lowerGC(e.opts.ImportGCPercent)}
 		context.AfterFunc(sctx, func() {
 			e.sessMu.Lock()
 			s.cond.Broadcast()
@@ -105,11 +118,8 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 		})
 		e.session = s
 	}
-	for len(s.queue) >= maxSessionQueue && !s.failed && !s.closed && s.ctx.Err() == nil {
-		if err := ctx.Err(); err != nil {
-			return false, err
-		}
-		s.cond.Wait()
+	if err := s.waitRoom(ctx); err != nil {
+		return false, err
 	}
 	if s.closed && s.started { // ended while this waited: its model embeds these inline
 		e.sessMu.Unlock()
@@ -128,14 +138,34 @@ func (e *Engine) queueForSession(ctx context.Context, offers []offres.Offer) (bo
 			}
 		}
 		if len(s.texts) >= e.trainSample() {
-			s.started = true
+			s.started, s.training = true, true
 			texts := s.texts
 			s.texts = nil
 			e.background.Go(func() { e.runSession(s, texts) })
 		}
 	}
 	s.cond.Broadcast()
+	// While the model trains, the import waits: the training's matrices
+	// and the full-text analysis of the next batches, together, were the
+	// peak memory of an import (issue 18), and on two cores the training,
+	// which uses every core, gains little from running beside the import.
+	if err := s.waitRoom(ctx); err != nil {
+		return false, err
+	}
 	return true, nil
+}
+
+// waitRoom waits, with the session's lock held, until the queue has room
+// and the model is not training, or the session failed, closed or was
+// cancelled.
+func (s *importSession) waitRoom(ctx context.Context) error {
+	for (len(s.queue) >= maxSessionQueue || s.training) && !s.failed && !s.closed && s.ctx.Err() == nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.cond.Wait()
+	}
+	return nil
 }
 
 // runSession trains the model on texts (the passages of the first batches),
@@ -161,6 +191,10 @@ func (e *Engine) sessionWork(s *importSession, texts []string) error {
 	s.sample, s.corpus = len(sample), len(texts)
 	texts = nil
 	m, err := lsa.Train(s.ctx, sample, opts)
+	s.cond.L.Lock()
+	s.training = false
+	s.cond.Broadcast()
+	s.cond.L.Unlock()
 	if err != nil {
 		return fmt.Errorf("train the built-in model: %w", err)
 	}
@@ -314,6 +348,7 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 	if s == nil {
 		return false, nil
 	}
+	defer s.restoreGC()
 	start := time.Now()
 	if !s.started { // too few passages: Refresh trains on all of them
 		s.cancel()
@@ -333,6 +368,12 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 		return false, ctx.Err()
 	}
 	s.cancel()
+	// The import's heap (bleve's analysis of its batches, the embedding
+	// batches, the parser's offers) is garbage now, but the collector keeps
+	// its pages for the next allocations, and gives them back to the system
+	// only slowly: a server that had just imported stayed 100 MB above its
+	// serving size for minutes (issue 18). One collection gives them back.
+	debug.FreeOSMemory()
 	if s.err != nil {
 		e.needSync.Store(true)
 		if ctx.Err() != nil {
@@ -357,6 +398,24 @@ func (e *Engine) endSession(ctx context.Context) (bool, error) {
 		"texts", s.sample, "sampled_from", s.corpus, "passages", passages, "train", s.trained.Round(time.Millisecond),
 		"total", time.Since(s.start).Round(time.Millisecond), "queued_at_end", queued, "waited", time.Since(start).Round(time.Millisecond))
 	return true, nil
+}
+
+// lowerGC sets the garbage collector's target percentage to percent
+// (DefaultImportGCPercent when zero) when it is lower than the process's,
+// and returns what sets it back, once; percent < 0 changes nothing.
+func lowerGC(percent int) func() {
+	if percent == 0 {
+		percent = DefaultImportGCPercent
+	}
+	if percent < 0 {
+		return func() {}
+	}
+	prev := debug.SetGCPercent(percent)
+	if prev >= 0 && prev <= percent { // already lower, or off (< 0): as it was
+		debug.SetGCPercent(prev)
+		return func() {}
+	}
+	return sync.OnceFunc(func() { debug.SetGCPercent(prev) })
 }
 
 // sampleTexts returns at most n of texts: every k-th, k fractional, so that
