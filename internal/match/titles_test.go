@@ -43,10 +43,11 @@ func TestTitleCloseness(t *testing.T) {
 	}{
 		{"no title stated", nil, "Mécanicien auto", 0},
 		{"every word", mechanic, "Mécanicien poids lourds et engins (H/F)", 1},
-		// The head weighs 2 of 5: more than the complements « poids
-		// lourd » together.
-		{"the head", mechanic, "SGAMI OUEST - Mécanicien auto polyvalent H/F", 0.4},
-		{"complements only", mechanic, "Chauffeur poids LOURD H/F", 0.4},
+		// The head weighs as much as its three complements together: 3 of
+		// 6, more than « poids lourd ».
+		{"the head", mechanic, "SGAMI OUEST - Mécanicien auto polyvalent H/F", 0.5},
+		{"complements only", mechanic, "Chauffeur poids LOURD H/F", 2.0 / 6},
+		{"the head of a short title weighs 2", titleStems([]string{"Juriste marchés publics"}), "Juriste (h/f)", 0.5},
 		{"nothing", mechanic, "Agent de nettoyage", 0},
 		{"the generic word weighs little", titleStems([]string{"Chargée de communication"}), "Chargé de mission (H/F)", 0.3 / 2.3},
 		{"the best title", titleStems([]string{"Chauffeur poids lourd", "Chauffeur livreur"}), "Chauffeur livreur (H/F)", 1},
@@ -58,8 +59,8 @@ func TestTitleCloseness(t *testing.T) {
 		})
 	}
 	// The head first: a mechanic's offer is closer than a truck driver's.
-	if m, d := titleCloseness(mechanic, "Mécanicien monteur"), titleCloseness(mechanic, "Chauffeur poids lourd"); m < d {
-		t.Errorf("mechanic %.2f < truck driver %.2f", m, d)
+	if m, d := titleCloseness(mechanic, "Mécanicien monteur"), titleCloseness(mechanic, "Chauffeur poids lourd"); m <= d {
+		t.Errorf("mechanic %.2f <= truck driver %.2f", m, d)
 	}
 }
 
