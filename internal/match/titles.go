@@ -1,6 +1,10 @@
 package match
 
-import "slices"
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
 
 // Weights of the words of a job title in titleCloseness: its head, the
 // first word that is not generic (« Mécanicien » of « Mécanicien poids
@@ -12,7 +16,30 @@ const (
 	titleHeadWeight    = 2
 	titleWordWeight    = 1
 	titleGenericWeight = 0.3
+	// titleDerivedShare is the share of its weight a word of a title gets
+	// from a word formed on it (derivedWord) in an offer's title.
+	titleDerivedShare = 0.5
 )
+
+// minDerivedStem is the least length, in letters, of a stem that another
+// word formed on it holds whole (derivedWord): « magasin » (7) in
+// « magasinier », « cuisin » (6) in « cuisinier »; shorter ones are too
+// often a mere start (« agent », « aide »).
+const minDerivedStem = 6
+
+// derivedWord reports whether one of two stems is formed on the other: it
+// starts with the whole of the other, of at least minDerivedStem letters
+// (« magasinier » and « magasin »). A trade and its workplace or its
+// matter share a title's meaning by half: a « Magasinier cariste » is close
+// to a « Chef magasin ». With it, nDCG@10 on the CVs rose from 0.831 to
+// 0.833 (the warehouse worker 0.652 → 0.689), on the codes set from 0.795
+// to 0.796, the heldout CVs unchanged (offres eval --match, 2026-12-07).
+func derivedWord(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a != b && utf8.RuneCountInString(a) >= minDerivedStem && strings.HasPrefix(b, a)
+}
 
 // titleStems are the stems of the job titles a profile states, those that
 // another one of the same head holds left out: « Juriste » beside
@@ -94,8 +121,11 @@ func titleCloseness(titles [][]string, offerTitle string) float64 {
 				w = headWeight(t, head)
 			}
 			total += w
-			if slices.Contains(offer, s) {
+			switch {
+			case slices.Contains(offer, s):
 				got += w
+			case !genericTitleWords[s] && slices.ContainsFunc(offer, func(o string) bool { return !genericTitleWords[o] && derivedWord(o, s) }):
+				got += w * titleDerivedShare
 			}
 		}
 		best = max(best, got/total)

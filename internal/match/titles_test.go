@@ -50,6 +50,9 @@ func TestTitleCloseness(t *testing.T) {
 		{"the head of a short title weighs 2", titleStems([]string{"Juriste marchés publics"}), "Juriste (h/f)", 0.5},
 		{"nothing", mechanic, "Agent de nettoyage", 0},
 		{"the generic word weighs little", titleStems([]string{"Chargée de communication"}), "Chargé de mission (H/F)", 0.3 / 2.3},
+		// « magasin » is formed on nothing of « Magasinier cariste » but
+		// « magasinier » starts with it: half the head (2 of 3).
+		{"a word formed on the head", titleStems([]string{"Magasinier cariste"}), "Chef magasin H/F", 1.0 / 3},
 		{"the best title", titleStems([]string{"Chauffeur poids lourd", "Chauffeur livreur"}), "Chauffeur livreur (H/F)", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -264,6 +267,26 @@ func TestFamilyCodeAgreement(t *testing.T) {
 			codes, families := m.offerCodes(&o, m.offerTitle(o.Title))
 			if got, j, c := m.agreement(a.occupations, codes, families); got != tc.want {
 				t.Errorf("%q (%s/%s) and %q (codes %q): agreement %d (%s), want %d", tc.profile, j.Code, j.Specific, tc.offer, codes, got, c, tc.want)
+			}
+		})
+	}
+}
+
+func TestDerivedWord(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"magasinier", "magasin", true},
+		{"cuisin", "cuisinier", true},
+		{"magasin", "magasin", false}, // the same word, not a derived one
+		{"agent", "agence", false},
+		{"aide", "aider", false}, // too short a stem
+		{"juridiqu", "jurist", false},
+	} {
+		t.Run(tc.a+"/"+tc.b, func(t *testing.T) {
+			if got := derivedWord(tc.a, tc.b); got != tc.want {
+				t.Errorf("derivedWord(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 			}
 		})
 	}
