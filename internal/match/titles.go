@@ -63,6 +63,13 @@ func titleStems(titles []string) [][]string {
 	return out
 }
 
+// statesTitle reports whether an offer's job title (jobTitle) is one of the
+// job titles a profile states (titleStems), the same words in any order.
+func statesTitle(titles [][]string, job string) bool {
+	st := slices.Compact(significant(job))
+	return len(st) > 0 && slices.ContainsFunc(titles, func(t []string) bool { return within(t, st) && within(st, t) })
+}
+
 // titleHead is the head of a job title's stems: its first word that is not
 // generic, "" when all are.
 func titleHead(stems []string) string {

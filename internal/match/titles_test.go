@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"offres/internal/offres"
+	"offres/search"
 )
 
 func TestTitleStems(t *testing.T) {
@@ -289,5 +290,47 @@ func TestDerivedWord(t *testing.T) {
 				t.Errorf("derivedWord(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestStatesTitle(t *testing.T) {
+	lawyer := titleStems([]string{"Juriste marchés publics", "Assistant juridique"})
+	for _, tc := range []struct {
+		job  string
+		want bool
+	}{
+		{"juriste marches publics", true},
+		{"Juriste des marchés publics", true},
+		{"Juriste", false},
+		{"Juriste marchés publics et concessions", false},
+		{"", false},
+	} {
+		t.Run(tc.job, func(t *testing.T) {
+			if got := statesTitle(lawyer, tc.job); got != tc.want {
+				t.Errorf("statesTitle(%q) = %v, want %v", tc.job, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestJobByTitle(t *testing.T) {
+	sameJob := Explanation{Items: []Item{{Kind: KindJob, Status: Matched, strength: agreeSame}}}
+	ranked := []Result{
+		{ID: "stated", Explanation: sameJob},          // filed elsewhere by its source
+		{ID: "ranked", Explanation: sameJob},          // in the job ranking already
+		{ID: "unstated", Explanation: sameJob},        // another title
+		{ID: "other-job", Explanation: Explanation{}}, // its title stated, another job
+	}
+	like := search.Likeness{Keyword: []string{"ranked", "unstated", "other-job", "stated"}, Job: []string{"ranked"}}
+	ex := explained{domain: map[string]bool{}, stated: map[string]bool{"stated": true, "ranked": true, "other-job": true}}
+	closeness := map[string]float64{}
+	jobByTitle(ranked, like, closeness, ex)
+	if want := closenessJob / float64(rrfK+4); closeness["stated"] != want || !ex.domain["stated"] {
+		t.Errorf("stated title: closeness %.4f, domain %v; want %.4f, true", closeness["stated"], ex.domain["stated"], want)
+	}
+	for _, id := range []string{"ranked", "unstated", "other-job"} {
+		if closeness[id] != 0 || ex.domain[id] {
+			t.Errorf("%s: closeness %.4f, domain %v; want nothing added", id, closeness[id], ex.domain[id])
+		}
 	}
 }
