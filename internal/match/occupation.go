@@ -111,10 +111,10 @@ func titleSegments(p *offres.Profile) [][]string {
 	}
 	for _, line := range strings.Split(p.Text, "\n") {
 		line = strings.TrimSpace(line)
-		if notTitlesRE.MatchString(line) {
+		if notTitlesRE.MatchString(line) || isTaskItem(line) {
 			continue
 		}
-		line = datesRE.ReplaceAllString(line, "")
+		line = datesRE.ReplaceAllString(bulletRE.ReplaceAllString(line, ""), "")
 		if len([]rune(line)) > 100 {
 			head, _, ok := strings.Cut(line, ":")
 			if !ok || len([]rune(head)) > 100 {
@@ -127,6 +127,21 @@ func titleSegments(p *offres.Profile) [][]string {
 		}
 	}
 	return segs
+}
+
+// bulletRE finds the bullet a list item of a CV starts with.
+var bulletRE = regexp.MustCompile(`^[-•*–—]\s*`)
+
+// isTaskItem reports whether a CV line is an item of a list of tasks: a
+// bulleted line that does not start with dates (« - Encadrement des caristes
+// et des magasiniers » is a task of a logistics manager, no job held; « -
+// 2019 – 2024 Magasinier, Sodical » is a job held). With it, nDCG@10 on the
+// codes set rose from 0.796 to 0.800 (the tasks of an administrative
+// manager, M1223, 0 → 0.411), the CVs unchanged (offres eval --match,
+// 2026-12-07).
+func isTaskItem(line string) bool {
+	b := bulletRE.FindString(line)
+	return b != "" && !datesRE.MatchString(line[len(b):])
 }
 
 // notTitlesRE finds the lines of a CV that list skills, tools, languages,

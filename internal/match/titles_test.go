@@ -334,3 +334,34 @@ func TestJobByTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskItems: a bulleted line of a CV lists a task unless it starts with
+// dates; tasks name no job held (« Encadrement des caristes et des
+// magasiniers » read as a warehouse worker's title).
+func TestTaskItems(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"- Encadrement des caristes et des magasiniers", true},
+		{"• Gestion des stocks", true},
+		{"- 2019 – 2024 Magasinier, Sodical", false},
+		{"Magasinier cariste", false},
+		{"2012 – 2024 : plateforme de distribution", false},
+		{"-Suivi des dépenses", true},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			if got := isTaskItem(tc.line); got != tc.want {
+				t.Errorf("isTaskItem(%q) = %v, want %v", tc.line, got, tc.want)
+			}
+		})
+	}
+	p := &offres.Profile{Text: "Responsable logistique\n- Encadrement des caristes et des magasiniers\n- 2011 – 2016 Chef d'équipe entrepôt, Sodical"}
+	var got []string
+	for _, segs := range titleSegments(p) {
+		got = append(got, segs...)
+	}
+	if want := []string{"Responsable logistique", "Chef d'équipe entrepôt", "Sodical"}; !slices.Equal(got, want) {
+		t.Errorf("titleSegments = %q, want %q", got, want)
+	}
+}
