@@ -220,3 +220,19 @@ func TestUndatedWindow(t *testing.T) {
 		t.Errorf("30-day window: %q", ex.Summary)
 	}
 }
+
+func TestStem(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{"développeuses", "développeur"},
+		{"infirmière", "infirmiers"},
+		{"réseaux", "réseau"},
+		{"bureaux", "Bureau"},
+		{"régionaux", "régional"},
+	} {
+		t.Run(tc.a, func(t *testing.T) {
+			if sa, sb := stem(tc.a), stem(tc.b); sa != sb {
+				t.Errorf("stem(%q) = %q, stem(%q) = %q: want equal", tc.a, sa, tc.b, sb)
+			}
+		})
+	}
+}

@@ -97,3 +97,16 @@ func TestDiplomaSpecialty(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsureTitleAgreeingWithTasks: a stated title the referential is not
+// sure enough of names the profile's job when its tasks infer the same
+// family; otherwise the job is inferred from the tasks.
+func TestUnsureTitleAgreeingWithTasks(t *testing.T) {
+	m := New(taxonomy(t))
+	p := &offres.Profile{Text: "Marc Dupont\nDessinateur-projeteur VRD\n2018 – 2024 Bureau d'études Géo Sud : plans de réseaux " +
+		"d'eaux pluviales et de voirie, profils en travers, implantation des ouvrages, métrés et quantitatifs, plans de récolement.\nAutoCAD, Mensura"}
+	jobs := m.Analyze(p).Occupations()
+	if len(jobs) == 0 || jobs[0].Code != "F1104" || jobs[0].From != "Dessinateur-projeteur VRD" {
+		t.Errorf("jobs %+v, want F1104 from « Dessinateur-projeteur VRD » first", jobs)
+	}
+}

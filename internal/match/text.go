@@ -42,13 +42,16 @@ func words(text string) []word {
 
 // stem folds a word and cuts the plural and the feminine endings, so that
 // « développeuses » and « développeur », « infirmière » and « infirmiers »
-// compare equal.
+// compare equal, and so do « réseaux » and « réseau », « régionaux » and
+// « régional ».
 func stem(w string) string {
 	w = offres.Fold(strings.ToLower(w))
 	if utf8.RuneCountInString(w) <= 3 {
 		return w
 	}
 	switch {
+	case strings.HasSuffix(w, "eaux"): // « réseaux », « bureaux »: the plural of « -eau »
+		w = w[:len(w)-1]
 	case strings.HasSuffix(w, "aux") && len(w) > 5:
 		w = w[:len(w)-3] + "al"
 	case strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x"):

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"offres/internal/offres"
+	"offres/search"
 )
 
 func TestTitleStems(t *testing.T) {
@@ -43,12 +44,16 @@ func TestTitleCloseness(t *testing.T) {
 	}{
 		{"no title stated", nil, "Mécanicien auto", 0},
 		{"every word", mechanic, "Mécanicien poids lourds et engins (H/F)", 1},
-		// The head weighs 2 of 5: more than the complements « poids
-		// lourd » together.
-		{"the head", mechanic, "SGAMI OUEST - Mécanicien auto polyvalent H/F", 0.4},
-		{"complements only", mechanic, "Chauffeur poids LOURD H/F", 0.4},
+		// The head weighs as much as its three complements together: 3 of
+		// 6, more than « poids lourd ».
+		{"the head", mechanic, "SGAMI OUEST - Mécanicien auto polyvalent H/F", 0.5},
+		{"complements only", mechanic, "Chauffeur poids LOURD H/F", 2.0 / 6},
+		{"the head of a short title weighs 2", titleStems([]string{"Juriste marchés publics"}), "Juriste (h/f)", 0.5},
 		{"nothing", mechanic, "Agent de nettoyage", 0},
 		{"the generic word weighs little", titleStems([]string{"Chargée de communication"}), "Chargé de mission (H/F)", 0.3 / 2.3},
+		// « magasin » is formed on nothing of « Magasinier cariste » but
+		// « magasinier » starts with it: half the head (2 of 3).
+		{"a word formed on the head", titleStems([]string{"Magasinier cariste"}), "Chef magasin H/F", 1.0 / 3},
 		{"the best title", titleStems([]string{"Chauffeur poids lourd", "Chauffeur livreur"}), "Chauffeur livreur (H/F)", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,8 +63,8 @@ func TestTitleCloseness(t *testing.T) {
 		})
 	}
 	// The head first: a mechanic's offer is closer than a truck driver's.
-	if m, d := titleCloseness(mechanic, "Mécanicien monteur"), titleCloseness(mechanic, "Chauffeur poids lourd"); m < d {
-		t.Errorf("mechanic %.2f < truck driver %.2f", m, d)
+	if m, d := titleCloseness(mechanic, "Mécanicien monteur"), titleCloseness(mechanic, "Chauffeur poids lourd"); m <= d {
+		t.Errorf("mechanic %.2f <= truck driver %.2f", m, d)
 	}
 }
 
@@ -265,5 +270,98 @@ func TestFamilyCodeAgreement(t *testing.T) {
 				t.Errorf("%q (%s/%s) and %q (codes %q): agreement %d (%s), want %d", tc.profile, j.Code, j.Specific, tc.offer, codes, got, c, tc.want)
 			}
 		})
+	}
+}
+
+func TestDerivedWord(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"magasinier", "magasin", true},
+		{"cuisin", "cuisinier", true},
+		{"magasin", "magasin", false}, // the same word, not a derived one
+		{"agent", "agence", false},
+		{"aide", "aider", false}, // too short a stem
+		{"juridiqu", "jurist", false},
+	} {
+		t.Run(tc.a+"/"+tc.b, func(t *testing.T) {
+			if got := derivedWord(tc.a, tc.b); got != tc.want {
+				t.Errorf("derivedWord(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestStatesTitle(t *testing.T) {
+	lawyer := titleStems([]string{"Juriste marchés publics", "Assistant juridique"})
+	for _, tc := range []struct {
+		job  string
+		want bool
+	}{
+		{"juriste marches publics", true},
+		{"Juriste des marchés publics", true},
+		{"Juriste", false},
+		{"Juriste marchés publics et concessions", false},
+		{"", false},
+	} {
+		t.Run(tc.job, func(t *testing.T) {
+			if got := statesTitle(lawyer, tc.job); got != tc.want {
+				t.Errorf("statesTitle(%q) = %v, want %v", tc.job, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestJobByTitle(t *testing.T) {
+	sameJob := Explanation{Items: []Item{{Kind: KindJob, Status: Matched, strength: agreeSame}}}
+	ranked := []Result{
+		{ID: "stated", Explanation: sameJob},          // filed elsewhere by its source
+		{ID: "ranked", Explanation: sameJob},          // in the job ranking already
+		{ID: "unstated", Explanation: sameJob},        // another title
+		{ID: "other-job", Explanation: Explanation{}}, // its title stated, another job
+	}
+	like := search.Likeness{Keyword: []string{"ranked", "unstated", "other-job", "stated"}, Job: []string{"ranked"}}
+	ex := explained{domain: map[string]bool{}, stated: map[string]bool{"stated": true, "ranked": true, "other-job": true}}
+	closeness := map[string]float64{}
+	jobByTitle(ranked, like, closeness, ex)
+	if want := closenessJob / float64(rrfK+4); closeness["stated"] != want || !ex.domain["stated"] {
+		t.Errorf("stated title: closeness %.4f, domain %v; want %.4f, true", closeness["stated"], ex.domain["stated"], want)
+	}
+	for _, id := range []string{"ranked", "unstated", "other-job"} {
+		if closeness[id] != 0 || ex.domain[id] {
+			t.Errorf("%s: closeness %.4f, domain %v; want nothing added", id, closeness[id], ex.domain[id])
+		}
+	}
+}
+
+// TestTaskItems: a bulleted line of a CV lists a task unless it starts with
+// dates; tasks name no job held (« Encadrement des caristes et des
+// magasiniers » read as a warehouse worker's title).
+func TestTaskItems(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"- Encadrement des caristes et des magasiniers", true},
+		{"• Gestion des stocks", true},
+		{"- 2019 – 2024 Magasinier, Sodical", false},
+		{"Magasinier cariste", false},
+		{"2012 – 2024 : plateforme de distribution", false},
+		{"-Suivi des dépenses", true},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			if got := isTaskItem(tc.line); got != tc.want {
+				t.Errorf("isTaskItem(%q) = %v, want %v", tc.line, got, tc.want)
+			}
+		})
+	}
+	p := &offres.Profile{Text: "Responsable logistique\n- Encadrement des caristes et des magasiniers\n- 2011 – 2016 Chef d'équipe entrepôt, Sodical"}
+	var got []string
+	for _, segs := range titleSegments(p) {
+		got = append(got, segs...)
+	}
+	if want := []string{"Responsable logistique", "Chef d'équipe entrepôt", "Sodical"}; !slices.Equal(got, want) {
+		t.Errorf("titleSegments = %q, want %q", got, want)
 	}
 }
