@@ -18,7 +18,7 @@ var beforeCategory = set("de", "en", "la", "les", "une", "un", "des", "d'", "du"
 // catégorie a le poste ? »): it counts only at the end or before a
 // connector, a preposition or another letter.
 func (p *parser) categoryLetter(j int) string {
-	if j >= len(p.toks) || !p.toks[j].free() {
+	if j >= len(p.toks) || !p.toks[j].free() || p.toks[j].quoted {
 		return ""
 	}
 	t := p.toks[j]
@@ -49,7 +49,7 @@ var afterCategoryA = set("et", "ou", "à", "au", "aux", "en", "sur", "dans", "po
 func (p *parser) category() {
 	for i := 0; i < len(p.toks); i++ {
 		t := p.toks[i]
-		if !t.free() || !categoryWords[t.key] {
+		if !t.free() || t.quoted || !categoryWords[t.key] {
 			continue
 		}
 		letter := p.categoryLetter(i + 1)

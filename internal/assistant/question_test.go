@@ -740,3 +740,13 @@ func TestDateSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotedSubject: a subject between « » is read as written — the
+// standalone form of a follow-up quotes its subject, which must not read
+// back as a filter (« CAt B », FuzzRewrite).
+func TestQuotedSubject(t *testing.T) {
+	q := Understand("Offres pour « CAt B » en catégorie A ?", qToday)
+	if !slices.Equal(q.Filters[offres.FacetCategory], []string{"A"}) || q.Subject != "CAt B" {
+		t.Errorf("filters %v, subject %q; want category A only, subject « CAt B »", q.Filters, q.Subject)
+	}
+}

@@ -20,6 +20,9 @@ type token struct {
 	// suffix: an inclusive-writing ending (« aide-soignant(e) »,
 	// « technicien·ne »), dropped from the subject.
 	suffix bool
+	// quoted: between « and », a subject as written (the standalone form
+	// of a follow-up quotes its subject): no category is read in it.
+	quoted bool
 	tag    string // what consumed it (a facet name, "intent"), "" while free
 }
 
@@ -51,8 +54,15 @@ func tokenize(s string) []token {
 	runes := []rune(s)
 	var toks []token
 	prevEnd := 0
+	quoted := false
 	for i := 0; i < len(runes); {
 		if !isWordRune(runes[i]) {
+			switch runes[i] {
+			case '«':
+				quoted = true
+			case '»':
+				quoted = false
+			}
 			i++
 			continue
 		}
@@ -76,7 +86,7 @@ func tokenize(s string) []token {
 			break
 		}
 		word := string(runes[start:i])
-		t := token{orig: word, lower: strings.ToLower(word), key: foldKey(word), glue: " "}
+		t := token{orig: word, lower: strings.ToLower(word), key: foldKey(word), glue: " ", quoted: quoted}
 		if elided {
 			t.key = foldKey(string(runes[start:i-1])) + "'"
 		}
