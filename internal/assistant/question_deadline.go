@@ -59,7 +59,7 @@ var numberWords = map[string]int{"un": 1, "une": 1, "deux": 2, "trois": 3, "quat
 func (p *parser) numericSpan(i int) (days, n int) {
 	toks := p.toks
 	j := i
-	free := func(j int) bool { return j < len(toks) && toks[j].free() }
+	free := func(j int) bool { return j < len(toks) && toks[j].free() && !toks[j].quoted }
 	switch {
 	case free(j) && (toks[j].key == "dans" || toks[j].key == "sous"):
 		j++
@@ -110,7 +110,7 @@ func (p *parser) numericSpan(i int) (days, n int) {
 func (p *parser) dateSpan(i int) (days, n int) {
 	toks := p.toks
 	key := func(j int) string {
-		if j < len(toks) && toks[j].free() {
+		if j < len(toks) && toks[j].free() && !toks[j].quoted {
 			return toks[j].key
 		}
 		return ""

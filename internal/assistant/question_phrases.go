@@ -61,7 +61,7 @@ func (m *matcher[T]) add(val T, texts ...string) *matcher[T] {
 // misspelt by one letter in one of its words when no phrase matches as
 // written.
 func (m *matcher[T]) at(toks []token, i int, ok func(p phrase[T], i int) bool) (phrase[T], bool) {
-	if i >= len(toks) || !toks[i].free() {
+	if i >= len(toks) || !toks[i].free() || toks[i].quoted {
 		return phrase[T]{}, false
 	}
 	if p, found := m.match(m.byFirst[m.norm(toks[i].key)], toks, i, ok, false); found || !m.typos {
@@ -93,7 +93,7 @@ next:
 		for j, k := range p.keys {
 			t := toks[i+j]
 			switch key := m.norm(t.key); {
-			case !t.free():
+			case !t.free() || t.quoted: // a quoted subject is read as written
 				continue next
 			case key == k:
 			case typos && misspelt == 0 && t.glue != "-" && !notTypos()[key] && oneTypo(key, k):

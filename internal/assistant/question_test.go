@@ -745,8 +745,13 @@ func TestDateSpan(t *testing.T) {
 // standalone form of a follow-up quotes its subject, which must not read
 // back as a filter (« CAt B », FuzzRewrite).
 func TestQuotedSubject(t *testing.T) {
-	q := Understand("Offres pour « CAt B » en catégorie A ?", qToday)
-	if !slices.Equal(q.Filters[offres.FacetCategory], []string{"A"}) || q.Subject != "CAt B" {
-		t.Errorf("filters %v, subject %q; want category A only, subject « CAt B »", q.Filters, q.Subject)
+	for text, subject := range map[string]string{
+		"Offres pour « CAt B » en catégorie A ?":     "CAt B",
+		"Offres pour « Mont Dore » en catégorie A ?": "Mont Dore",
+	} {
+		q := Understand(text, qToday)
+		if len(q.Filters) != 1 || !slices.Equal(q.Filters[offres.FacetCategory], []string{"A"}) || q.Subject != subject {
+			t.Errorf("%q: filters %v, subject %q; want category A only, subject « %s »", text, q.Filters, q.Subject, subject)
+		}
 	}
 }

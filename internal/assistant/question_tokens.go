@@ -21,7 +21,8 @@ type token struct {
 	// « technicien·ne »), dropped from the subject.
 	suffix bool
 	// quoted: between « and », a subject as written (the standalone form
-	// of a follow-up quotes its subject): no category is read in it.
+	// of a follow-up quotes its subject): no phrase, filter or date is
+	// read in it.
 	quoted bool
 	tag    string // what consumed it (a facet name, "intent"), "" while free
 }
