@@ -3,7 +3,10 @@ package match
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"offres/internal/lexicon"
 )
 
 // Weights of the words of a job title in titleCloseness: its head, the
@@ -129,7 +132,7 @@ func titleCloseness(titles [][]string, offerTitle string) float64 {
 			}
 			total += w
 			switch {
-			case slices.Contains(offer, s):
+			case slices.Contains(offer, s) || slices.ContainsFunc(wordSynonyms()[s], func(x string) bool { return slices.Contains(offer, x) }):
 				got += w
 			case !genericTitleWords[s] && slices.ContainsFunc(offer, func(o string) bool { return !genericTitleWords[o] && derivedWord(o, s) }):
 				got += w * titleDerivedShare
@@ -139,3 +142,30 @@ func titleCloseness(titles [][]string, offerTitle string) float64 {
 	}
 	return best
 }
+
+// wordSynonyms maps the stem of each one-word term of the lexicon's
+// two-way synonym groups to the stems of the group's other one-word terms:
+// a title that says « paye » says « paie » (the payroll officer's CV and the
+// offers of « gestionnaire paie »).
+var wordSynonyms = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	for _, g := range lexicon.Synonyms() {
+		if g.OneWay() {
+			continue
+		}
+		var one []string
+		for _, term := range g.All() {
+			if st := significant(term); len(st) == 1 && !slices.Contains(one, st[0]) {
+				one = append(one, st[0])
+			}
+		}
+		for _, a := range one {
+			for _, b := range one {
+				if a != b && !slices.Contains(out[a], b) {
+					out[a] = append(out[a], b)
+				}
+			}
+		}
+	}
+	return out
+})

@@ -365,3 +365,16 @@ func TestTaskItems(t *testing.T) {
 		t.Errorf("titleSegments = %q, want %q", got, want)
 	}
 }
+
+// TestTitleClosenessSynonyms: a stated title's word and its one-word
+// synonym of the lexicon are the same word in an offer's title (« paye »,
+// « paie »).
+func TestTitleClosenessSynonyms(t *testing.T) {
+	titles := titleStems([]string{"Gestionnaire paye"})
+	if got := titleCloseness(titles, "Gestionnaire de paie (H/F)"); got != 1 {
+		t.Errorf("« Gestionnaire paye » against « Gestionnaire de paie »: closeness %.2f, want 1", got)
+	}
+	if got := titleCloseness(titles, "Gestionnaire comptable"); got >= 0.5 {
+		t.Errorf("« Gestionnaire paye » against « Gestionnaire comptable »: closeness %.2f, want < 0.5", got)
+	}
+}
