@@ -36,7 +36,9 @@ func conditionKind(q Question) (clauseKind, []string) {
 	}
 	var need []string
 	if narrowingConditions[q.Condition] {
-		for _, m := range c.re.FindAllString(q.Text, -1) {
+		// The phrase too: an English question's is in French (« night
+		// shifts » is « travail de nuit »).
+		for _, m := range c.re.FindAllString(q.Text+"\n"+q.ConditionText, -1) {
 			if k := foldKey(m); !genericConditionWords[k] && !slices.Contains(need, k) {
 				need = append(need, k)
 			}
