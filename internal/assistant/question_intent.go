@@ -47,6 +47,9 @@ func (p *parser) intent() Intent {
 		if t.key == "ou" && (t.lower != "ou" || (i == 0 && i+1 < len(p.toks) && placeVerbs[p.toks[i+1].key])) {
 			cands = append(cands, cand{i, 1, IntentPlace}) // « où »
 		}
+		if p.howManyPeople(i) {
+			cands = append(cands, cand{i, 2, IntentPosts}) // « combien de policiers », « how many nurses »
+		}
 	}
 	slices.SortStableFunc(cands, func(a, b cand) int {
 		if a.n != b.n {
@@ -146,4 +149,26 @@ func (p *parser) condition() (Intent, string) {
 		}
 	}
 	return best, p.phrases[best].text
+}
+
+// countedNotPeople are the words after « combien de », « how many » that
+// count something else than the people hired: time, offers, money.
+var countedNotPeople = set("jours", "jour", "semaines", "semaine", "mois", "heures", "heure", "ans", "annees", "annee",
+	"temps", "fois", "offres", "offre", "annonces", "euros", "francs", "xpf", "days", "day", "weeks", "months", "hours",
+	"years", "offers", "times", "de", "d'", "des", "les", "the")
+
+// howManyPeople reports whether « combien de », « combien d' » or « how
+// many » at i counts the people a job hires (« Combien de policiers
+// municipaux recrute Dumbéa ? », « How many nurses are needed? »): the
+// number of positions, when no longer phrase says otherwise (« combien de
+// jours », « combien d'années d'expérience »).
+func (p *parser) howManyPeople(i int) bool {
+	if i+2 >= len(p.toks) || !p.toks[i+1].free() || !p.toks[i+2].free() || p.toks[i+2].quoted {
+		return false
+	}
+	switch k := p.toks[i].key + " " + p.toks[i+1].key; k {
+	case "combien de", "combien d'", "how many":
+		return !countedNotPeople[p.toks[i+2].key]
+	}
+	return false
 }

@@ -755,3 +755,19 @@ func TestQuotedSubject(t *testing.T) {
 		}
 	}
 }
+
+// TestHowManyPeople: « combien de » and « how many » before the people a
+// job hires ask the number of positions; before time or offers, not.
+func TestHowManyPeople(t *testing.T) {
+	for text, want := range map[string]Intent{
+		"Combien de policiers municipaux recrute Dumbéa ?":    IntentPosts,
+		"How many police officers does Dumbéa need?":          IntentPosts,
+		"Combien de jours reste-t-il pour le poste d'ATSEM ?": IntentDeadline,
+		"Combien d'années de résidence faut-il ?":             IntentResidence,
+		"Combien d'offres en informatique ?":                  IntentList,
+	} {
+		if got := Understand(text, qToday).Intent; got != want {
+			t.Errorf("Understand(%q).Intent = %s, want %s", text, got, want)
+		}
+	}
+}
