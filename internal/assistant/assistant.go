@@ -229,7 +229,7 @@ func (a *Assistant) Ask(ctx context.Context, req Request, stream Stream) (Answer
 	}
 	found = a.openFirst(q, found, today)
 	if q.ListsCondition() {
-		found, _ = stating(q, found) // the model lists those too
+		found = stating(q, found) // both paths list those
 	}
 	ex := a.extract(q, found, today)
 	ans := Answer{
@@ -317,6 +317,9 @@ func containsString(vs []string, v string) bool {
 type found struct {
 	offer   offres.Offer
 	passage *offres.PassageMatch
+	// clause, for a list of the offers that state a condition, is the
+	// clause that states it (stating).
+	clause *clauseQuote
 }
 
 // retrieve finds the offers a question is about: the one it names, else

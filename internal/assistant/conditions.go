@@ -75,15 +75,14 @@ func conditionClause(o *offres.Offer, c clauseKind, need []string) (clauseQuote,
 
 // stating keeps, for a list of the offers that state a condition, the
 // offers found that do, each with the clause that states it.
-func stating(q Question, offers []found) ([]found, map[string]clauseQuote) {
+func stating(q Question, offers []found) []found {
 	c, need := conditionKind(q)
-	clauses := map[string]clauseQuote{}
 	var out []found
 	for _, f := range offers {
 		if cl, ok := conditionClause(&f.offer, c, need); ok {
+			f.clause = &cl
 			out = append(out, f)
-			clauses[f.offer.ID] = cl
 		}
 	}
-	return out, clauses
+	return out
 }

@@ -543,23 +543,20 @@ func (a *Assistant) overview(w *writer, o *offres.Offer, best *offres.PassageMat
 // when asked for), and how many others matched but are closed or expired.
 func (a *Assistant) extractList(w *writer, q Question, offers []found, today offres.Date) extracted {
 	what := describe(q, w)
-	var clauses map[string]clauseQuote
-	if q.ListsCondition() {
-		offers, clauses = stating(q, offers)
+	if q.ListsCondition() { // the offers found state it (stating)
 		what += w.pick(" dont le texte parle de « ", " whose text mentions « ") + q.ConditionText + " »"
 	}
 	closedAsked := containsString(q.Filters[offres.FacetDeadline], string(offres.StatusClosed))
-	var listed []*offres.Offer
+	var listed []*found
 	dead := 0
 	for i := range offers {
-		o := &offers[i].offer
-		status, _ := o.StatusAt(today, w.undated)
+		status, _ := offers[i].offer.StatusAt(today, w.undated)
 		if status.Closed() != closedAsked {
 			dead++
 			continue
 		}
 		if len(listed) < maxListed {
-			listed = append(listed, o)
+			listed = append(listed, &offers[i])
 		}
 	}
 	if len(listed) == 0 {
@@ -580,7 +577,8 @@ func (a *Assistant) extractList(w *writer, q Question, offers []found, today off
 	} else {
 		w.say("J'ai trouvé %d offres %ss pour %s :\n", "I found %d %s offers for %s:\n", len(listed), adj, what)
 	}
-	for _, o := range listed {
+	for _, f := range listed {
+		o := &f.offer
 		w.printf("- %s — ", o.Title)
 		var parts []string
 		if o.Employer != "" {
@@ -594,7 +592,7 @@ func (a *Assistant) extractList(w *writer, q Question, offers []found, today off
 		}
 		parts = append(parts, w.statusShort(o, today))
 		w.printf("%s (%s) %s", strings.Join(parts, ", "), o.ID, w.cite(o, summarySection, titleLine(o)))
-		if cl, ok := clauses[o.ID]; ok {
+		if cl := f.clause; cl != nil {
 			w.printf(" : « %s » %s", strings.TrimRight(cl.text, " ;"), w.cite(o, cl.section, cl.text))
 		}
 		w.printf("\n")

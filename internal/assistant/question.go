@@ -178,13 +178,10 @@ func (q *Question) settle(intents []Intent) {
 	// « Le poste … est(-il) en catégorie A / un CDD ? » asks the offer's
 	// value: a question with the verb « être ».
 	asks := strings.Contains(q.Text, "?") && slices.ContainsFunc(tokenize(q.Text), func(t token) bool { return beVerbs[t.key] })
-	if _, ok := q.Filters[offres.FacetContract]; ok && q.Subject != "" && (q.Intent == IntentContract || q.Intent == IntentOther && asks) {
+	if _, ok := q.Filters[offres.FacetContract]; ok && q.Subject != "" && q.Intent == IntentOther && asks {
 		q.Intent = IntentContract
-		delete(q.Filters, offres.FacetContract)
-		if len(q.Filters) == 0 {
-			q.Filters = nil
-		}
 	}
+	q.dropAskedContract()
 	if _, ok := q.Filters[offres.FacetCategory]; ok && q.Subject != "" && asks && isAsked(q.Text) && (q.Intent == IntentOther || q.Intent == IntentCategory) {
 		q.Intent = IntentCategory // « le poste de juriste est en catégorie A ? »
 		delete(q.Filters, offres.FacetCategory)
@@ -206,6 +203,19 @@ func (q *Question) settle(intents []Intent) {
 	}
 	if q.Compare && len(q.References) < 2 && len(q.Runs) == 0 {
 		q.Compare = false
+	}
+}
+
+// dropAskedContract drops the contract filter of a question about a job's
+// contract: its contract words are what it asks, not a filter (« le poste
+// de juriste est-il un CDD ? »).
+func (q *Question) dropAskedContract() {
+	if _, ok := q.Filters[offres.FacetContract]; !ok || q.Intent != IntentContract || q.Subject == "" {
+		return
+	}
+	delete(q.Filters, offres.FacetContract)
+	if len(q.Filters) == 0 {
+		q.Filters = nil
 	}
 }
 
@@ -270,12 +280,7 @@ func Rewrite(followUp string, prev Question, prevOffers []string, today offres.D
 			out.Filters, out.ClosingWithinDays = nil, 0
 		}
 	}
-	if out.Intent == IntentContract && out.Subject != "" {
-		// A question about a job's contract reads a contract word as what
-		// it asks, not as a filter (settle): « et le contrat des
-		// contractuels ? » after a job asks that job's contract.
-		delete(out.Filters, offres.FacetContract)
-	}
+	out.dropAskedContract() // « et le contrat des contractuels ? » after a job
 	if len(out.Filters) == 0 {
 		out.Filters = nil
 	}

@@ -705,38 +705,25 @@ func TestListsCondition(t *testing.T) {
 	}
 }
 
-// TestMayApply: « est-ce que je peux postuler si… » asks whether one may
-// apply (the condition that follows), « comment puis-je postuler » how to.
-func TestMayApply(t *testing.T) {
+// TestIntentOf: the intent of eligibility questions and of counts.
+//   - « est-ce que je peux postuler si… » asks whether one may apply (the
+//     condition that follows), « comment puis-je postuler » how to;
+//   - « combien de » and « how many » before the people a job hires ask the
+//     number of positions; before time or offers, not.
+func TestIntentOf(t *testing.T) {
 	for text, want := range map[string]Intent{
 		"Est-ce que je peux postuler si je n'habite pas en Nouvelle-Calédonie depuis longtemps ?": IntentResidence,
 		"Je viens d'arriver de métropole, est-ce que je peux postuler ?":                          IntentResidence,
 		"Comment puis-je postuler pour le poste de développeur web ?":                             IntentContact,
 		"Où postuler pour le poste de garde-nature ?":                                             IntentContact,
+		"Combien de policiers municipaux recrute Dumbéa ?":                                        IntentPosts,
+		"How many police officers does Dumbéa need?":                                              IntentPosts,
+		"Combien de jours reste-t-il pour le poste d'ATSEM ?":                                     IntentDeadline,
+		"Combien d'années de résidence faut-il ?":                                                 IntentResidence,
+		"Combien d'offres en informatique ?":                                                      IntentList,
 	} {
 		if got := Understand(text, qToday).Intent; got != want {
 			t.Errorf("Understand(%q).Intent = %s, want %s", text, got, want)
-		}
-	}
-}
-
-// TestDateSpan: « avant Noël », « avant le 31 décembre », « d'ici le 15
-// janvier 2027 » with a closing cue keep the offers closing by then (the
-// days from today, qToday being 20 November 2026); without a cue, or
-// without a date, there is no deadline filter.
-func TestDateSpan(t *testing.T) {
-	for text, want := range map[string]int{
-		"Quelles offres ferment avant Noël ?":                  34,
-		"Quelles offres ferment avant le 31 décembre ?":        40,
-		"Quels postes se terminent d'ici le 15 janvier 2027 ?": 56,
-		"Quelles offres ferment avant la fin de l'année ?":     40,
-		"Quelles offres ferment avant fin janvier ?":           71,
-		"Quelles offres ferment avant le 1er novembre ?":       345, // next year's
-		"Je dois partir avant Noël, quels postes ?":            0,
-		"Quelles offres ferment avant le 32 décembre ?":        0,
-	} {
-		if got := Understand(text, qToday).ClosingWithinDays; got != want {
-			t.Errorf("Understand(%q).ClosingWithinDays = %d, want %d", text, got, want)
 		}
 	}
 }
@@ -752,22 +739,6 @@ func TestQuotedSubject(t *testing.T) {
 		q := Understand(text, qToday)
 		if len(q.Filters) != 1 || !slices.Equal(q.Filters[offres.FacetCategory], []string{"A"}) || q.Subject != subject {
 			t.Errorf("%q: filters %v, subject %q; want category A only, subject « %s »", text, q.Filters, q.Subject, subject)
-		}
-	}
-}
-
-// TestHowManyPeople: « combien de » and « how many » before the people a
-// job hires ask the number of positions; before time or offers, not.
-func TestHowManyPeople(t *testing.T) {
-	for text, want := range map[string]Intent{
-		"Combien de policiers municipaux recrute Dumbéa ?":    IntentPosts,
-		"How many police officers does Dumbéa need?":          IntentPosts,
-		"Combien de jours reste-t-il pour le poste d'ATSEM ?": IntentDeadline,
-		"Combien d'années de résidence faut-il ?":             IntentResidence,
-		"Combien d'offres en informatique ?":                  IntentList,
-	} {
-		if got := Understand(text, qToday).Intent; got != want {
-			t.Errorf("Understand(%q).Intent = %s, want %s", text, got, want)
 		}
 	}
 }
