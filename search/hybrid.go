@@ -216,6 +216,58 @@ func (s *Service) statedOrMeant(ctx context.Context, q offres.Query, evidence ma
 	return out, nil
 }
 
+// statedOrClose is statedOrMeant for the keyword mode, which has no
+// semantic ranking: an offer with every word of a search in its body only
+// is evidence when its passage closest to the search by meaning clears the
+// semantic cut-off.
+func (s *Service) statedOrClose(ctx context.Context, q offres.Query, evidence map[string]bool) (map[string]bool, error) {
+	si, ok := s.index.(statedIndex)
+	if !ok || len(evidence) == 0 || s.semantic == nil || len(q.Occupations) > 0 {
+		return evidence, nil
+	}
+	ids := make([]string, 0, len(evidence))
+	for id := range evidence {
+		ids = append(ids, id)
+	}
+	out, err := si.Stated(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	ids = ids[:0]
+	for id := range evidence {
+		if !out[id] {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	qv, err := s.semantic.EmbedQuery(ctx, q.Text)
+	if err != nil || qv == nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return evidence, nil // the words alone, as before the model
+	}
+	// Scored in memory among the passages of those offers only; as many
+	// as they may have above the cut-off.
+	allowed := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		allowed[id] = true
+	}
+	hits, err := s.semantic.Passages(ctx, qv, 16*len(ids), s.hybrid.MinSimilarity, allowed)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return evidence, nil
+	}
+	for _, h := range hits {
+		out[h.OfferID] = true
+	}
+	return out, nil
+}
+
 // titledIndex is a KeywordIndex that tells which offers have every word of
 // a search in their title (*fulltext.Index).
 type titledIndex interface {
@@ -264,10 +316,12 @@ func evidenceFirst(fused []Fused, evidence map[string]bool) []Fused {
 	return fused
 }
 
-// collapsedKeywordSearch is keywordSearch with the near-duplicate offers
-// collapsed: the keyword ranking (at most HybridOptions.KeywordCandidates
-// offers, as in a hybrid search) with one offer per cluster.
-func (s *Service) collapsedKeywordSearch(ctx context.Context, q offres.Query) (offres.Result, error) {
+// rankedKeywordSearch is the keyword mode of a search with words: the
+// keyword ranking (at most HybridOptions.KeywordCandidates offers, as in a
+// hybrid search) with the titled offers first, the evidence told as in a
+// hybrid search (statedOrClose), and, with collapse, one offer per cluster
+// of near-duplicates.
+func (s *Service) rankedKeywordSearch(ctx context.Context, q offres.Query, collapse bool) (offres.Result, error) {
 	kw, err := s.index.Rank(ctx, q, s.hybrid.KeywordCandidates)
 	if err != nil {
 		return offres.Result{}, err
@@ -279,9 +333,16 @@ func (s *Service) collapsedKeywordSearch(ctx context.Context, q offres.Query) (o
 	if fused, err = s.titledFirst(ctx, q, fused, kw.Evidence); err != nil {
 		return offres.Result{}, err
 	}
+	evidence, err := s.statedOrClose(ctx, q, kw.Evidence)
+	if err != nil {
+		return offres.Result{}, err
+	}
 	// The keyword ranking passed the filters already.
-	fused, dups := Collapse(fused, s.dups.Cluster)
-	res, err := s.page(ctx, q, fused, nil, kw.Evidence)
+	var dups map[string][]string
+	if collapse {
+		fused, dups = Collapse(fused, s.dups.Cluster)
+	}
+	res, err := s.page(ctx, q, fused, nil, evidence)
 	addDuplicates(&res, dups)
 	res.Mode = offres.ModeKeyword
 	return res, err

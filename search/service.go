@@ -143,8 +143,8 @@ func (s *Service) Search(ctx context.Context, r Request) (offres.Result, error) 
 	switch {
 	case mode != offres.ModeKeyword:
 		res, err = s.semanticSearch(ctx, q, mode, collapse)
-	case collapse:
-		res, err = s.collapsedKeywordSearch(ctx, q)
+	case q.Text != "":
+		res, err = s.rankedKeywordSearch(ctx, q, collapse)
 	default:
 		res, err = s.keywordSearch(ctx, q)
 	}

@@ -115,6 +115,11 @@ type Figures struct {
 	Unflagged int `json:"unflagged,omitempty"`
 	// Shown counts the hits of the first NoAnswerDepth, flagged or not.
 	Shown int `json:"shown,omitempty"`
+	// FlaggedRelevant counts, over the queries of a graded set, the hits
+	// of the first ten judged relevant but flagged as not a match (see
+	// Unflagged): what flagging costs, beside what it spares on a
+	// no-answer set.
+	FlaggedRelevant int `json:"flagged_relevant,omitempty"`
 	// Accuracy is the share of an explanation set's pairs given the right
 	// status; QuotedWrong counts its quoted false matches still wrong.
 	Accuracy    float64 `json:"accuracy,omitempty"`
@@ -164,8 +169,9 @@ func RunSet(ctx context.Context, set SearchSet, runners []Runner) (SetResult, er
 			f, err = runNoAnswer(ctx, set.Queries, r.Search, r.Flags)
 		} else {
 			var rep Report
-			rep, err = Run(ctx, set.Queries, set.Qrels, IDs(r.Search))
-			f = Figures{NDCG10: rep.Mean.NDCG10, P5: rep.Mean.P5, Recall100: rep.Mean.Recall100}
+			flagged := 0
+			rep, err = Run(ctx, set.Queries, set.Qrels, flaggedRelevant(set, r, &flagged))
+			f = Figures{NDCG10: rep.Mean.NDCG10, P5: rep.Mean.P5, Recall100: rep.Mean.Recall100, FlaggedRelevant: flagged}
 			res.PerQuery[r.Label] = rep
 		}
 		if err != nil {
@@ -175,6 +181,33 @@ func RunSet(ctx context.Context, set SearchSet, runners []Runner) (SetResult, er
 		res.Order = append(res.Order, r.Label)
 	}
 	return res, nil
+}
+
+// flaggedRelevant adapts r's search to a SearchFunc that adds to *n the
+// hits of its first ten judged relevant (by set's judgements of the query
+// whose text it is given) but flagged as not a match.
+func flaggedRelevant(set SearchSet, r Runner, n *int) SearchFunc {
+	judged := make(map[string]map[string]int, len(set.Queries))
+	for _, q := range set.Queries {
+		judged[q.Text] = set.Qrels[q.ID]
+	}
+	return func(ctx context.Context, text string, k int) ([]string, error) {
+		hits, err := r.Search(ctx, text, k)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, len(hits))
+		for i, h := range hits {
+			out[i] = h.ID
+		}
+		rel := judged[text]
+		for _, h := range hits[:min(len(hits), 10)] {
+			if rel[h.ID] > 0 && !Unflagged(h, r.Flags) {
+				*n++
+			}
+		}
+		return out, nil
+	}
 }
 
 // IDs adapts a HitsFunc to a SearchFunc.
@@ -228,14 +261,14 @@ func WriteSetsMarkdown(w io.Writer, results []SetResult) error {
 			bw.WriteString("| run | unflagged hits | hits shown |\n|---|---:|---:|\n")
 		} else {
 			fmt.Fprintf(bw, "%s (%d queries)\n\n", res.Set, res.Queries)
-			bw.WriteString("| run | nDCG@10 | P@5 | Recall@100 |\n|---|---:|---:|---:|\n")
+			bw.WriteString("| run | nDCG@10 | P@5 | Recall@100 | relevant flagged |\n|---|---:|---:|---:|---:|\n")
 		}
 		for _, label := range res.Order {
 			f := res.Runs[label]
 			if res.NoAnswer {
 				fmt.Fprintf(bw, "| %s | %d | %d |\n", label, f.Unflagged, f.Shown)
 			} else {
-				fmt.Fprintf(bw, "| %s | %.3f | %.3f | %.3f |\n", label, f.NDCG10, f.P5, f.Recall100)
+				fmt.Fprintf(bw, "| %s | %.3f | %.3f | %.3f | %d |\n", label, f.NDCG10, f.P5, f.Recall100, f.FlaggedRelevant)
 			}
 		}
 	}

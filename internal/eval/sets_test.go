@@ -78,8 +78,9 @@ func TestRunSets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := graded.Runs["engine"]; f.P5 != 0.2 || f.Recall100 != 0.5 || f.NDCG10 == 0 {
-		t.Errorf("graded figures %+v", f)
+	// b, judged relevant to « ripeur », is shown with no reason: flagged.
+	if f := graded.Runs["engine"]; f.P5 != 0.2 || f.Recall100 != 0.5 || f.NDCG10 == 0 || f.FlaggedRelevant != 1 {
+		t.Errorf("graded figures %+v, want 1 relevant flagged", f)
 	}
 	none, err := RunSet(context.Background(), sets[1], runners)
 	if err != nil {
