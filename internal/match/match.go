@@ -165,6 +165,10 @@ type Analyzed struct {
 	jobs        []jobCandidate             // its job titles and short lines, with their ROME codes
 	occupations []Occupation               // its jobs as ROME codes, with a confidence
 	titles      [][]string                 // the stems of the job titles it states (titleStems)
+	// The ROME grand domains (a code's letter) of every reading of the job
+	// titles it states, and the first of those titles.
+	titleDomains map[byte]bool
+	firstTitle   string
 	size        int                        // significant words plus structured items
 	// The highest diploma level its text states, and where.
 	diploma        int
@@ -199,6 +203,15 @@ func (m *Matcher) Analyze(p *offres.Profile) *Analyzed {
 		var titles []string
 		a.occupations, titles = m.identify(p)
 		a.titles = titleStems(titles)
+		a.titleDomains = map[byte]bool{}
+		for _, t := range titles {
+			for _, c := range append(m.rome.Codes(t), m.rome.ParentCodes(t)...) {
+				a.titleDomains[c[0]] = true
+			}
+			if a.firstTitle == "" && len(a.titleDomains) > 0 {
+				a.firstTitle = t
+			}
+		}
 	}
 	return a
 }
@@ -514,8 +527,27 @@ func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
 	}
 	if m.rome != nil && len(a.occupations) == 0 {
 		it.Status, it.Note = Unknown, "métier du profil non identifié"
+		if codes, families := m.offerCodes(o, tj); otherDomains(a.titleDomains, codes, families) {
+			// The job the profile states is not sure enough to name, but
+			// none of its readings is of the offer's domain.
+			it.Status, it.ProfileEvidence, it.Note = Missing, a.firstTitle, "autre métier"
+		}
 	}
 	return it
+}
+
+// otherDomains reports whether an offer's codes are known and none is of
+// the grand domains of the profile's stated titles (known too).
+func otherDomains(domains map[byte]bool, codes, families []string) bool {
+	if len(domains) == 0 || len(codes)+len(families) == 0 {
+		return false
+	}
+	for _, c := range append(slices.Clone(codes), families...) {
+		if c != "" && domains[c[0]] {
+			return false
+		}
+	}
+	return true
 }
 
 // sameTitleCode compares the ROME codes of the offer's title with those of

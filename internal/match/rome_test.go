@@ -110,3 +110,26 @@ func TestUnsureTitleAgreeingWithTasks(t *testing.T) {
 		t.Errorf("jobs %+v, want F1104 from « Dessinateur-projeteur VRD » first", jobs)
 	}
 }
+
+// TestUnsureTitleOfAnotherDomain: a stated job title the referential is
+// not sure enough to name (« Conseiller de vente » reads as five jobs) is
+// still no job of another domain: « Conseiller en insertion
+// professionnelle » is missing, not unknown (issue 15's « Conseiller »);
+// a reading of the offer's domain leaves it unknown (« Vendeur en articles
+// de sport », D), and one of its readings the offer's job matches
+// (« Conseiller commercial », C1102).
+func TestUnsureTitleOfAnotherDomain(t *testing.T) {
+	m := New(taxonomy(t))
+	p := &offres.Profile{Text: "Conseiller de vente — magasin de sport (2019 – 2024)\nAccueil et conseil des clients."}
+	for title, want := range map[string]string{
+		"Conseiller / Conseillère en insertion professionnelle": Missing,
+		"Vendeur / Vendeuse en articles de sport":               Unknown,
+		"Conseiller commercial / Conseillère commerciale":       Matched,
+	} {
+		o := offres.Offer{ID: "o", Title: title}
+		job := find(m.Explain(p, &o, today), KindJob)
+		if len(job) != 1 || job[0].Status != want {
+			t.Errorf("« %s »: %+v, want %s", title, job, want)
+		}
+	}
+}
