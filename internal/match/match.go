@@ -169,7 +169,7 @@ type Analyzed struct {
 	// titles it states, and the first of those titles.
 	titleDomains map[byte]bool
 	firstTitle   string
-	size        int                        // significant words plus structured items
+	size         int // significant words plus structured items
 	// The highest diploma level its text states, and where.
 	diploma        int
 	diplomaS       int
