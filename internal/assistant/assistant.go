@@ -434,7 +434,7 @@ func withoutOpenFilter(filters map[string][]string) map[string][]string {
 }
 
 // covers reports whether what names the offer (title, cadre d'emploi,
-// direction, employer, skills, reference) has the significant words of the
+// direction, employer, skills, reference, contract) has the significant words of the
 // subject (every one of a short subject, two thirds of a longer one),
 // allowing for plurals, feminines and inflections (a text word
 // matches when its stem starts with the first six letters of the word's
@@ -442,6 +442,11 @@ func withoutOpenFilter(filters map[string][]string) map[string][]string {
 // about the offer asked for, not about one sharing a word with it.
 func covers(o *offres.Offer, subject string) bool {
 	ident := []string{o.Title, o.CadreEmploi, o.Direction, o.Employer, o.ID, o.Location.Commune}
+	for _, sec := range o.Sections {
+		if strings.Contains(foldKey(sec.Heading), "contrat") && len(sec.Text) <= 200 {
+			ident = append(ident, sec.Text) // « le remplacement en mathématiques »
+		}
+	}
 	for _, sk := range o.Skills {
 		ident = append(ident, sk.Label)
 	}

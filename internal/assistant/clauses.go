@@ -17,7 +17,10 @@ type clauseKind struct {
 	// titleToo: the title may state it (« Agents de police municipale (3
 	// postes) »).
 	titleToo bool
-	what     what
+	// descriptionToo: the offer's description, in its summary, may state it
+	// (« … pour un remplacement de cinq mois, du 1er février au 30 juin »).
+	descriptionToo bool
+	what           what
 	// asked, when set, keeps the clauses that hold what the question names
 	// (« logement » among the working conditions), as a folded key.
 	asked string
@@ -49,6 +52,14 @@ var clauseKinds = map[Intent]clauseKind{
 		what: what{"ces conditions", "these conditions"}},
 }
 
+// startClause is what states when a job starts, for an offer without a
+// « Poste à pourvoir » line: « un remplacement … du 1er février au 30 juin
+// 2027 », « prise de poste à compter du 2 janvier ».
+var startClause = clauseKind{
+	descriptionToo: true,
+	re:             regexp.MustCompile(`(?i)(prise de (poste|fonctions?)|entr[ée]e en fonctions?|à pourvoir|à compter du|à partir du \d|d[ée]but (du contrat|de (la )?mission|des fonctions)|\bdu (\d{1,2}|1er) (janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\b)`),
+	what:           what{"la date de prise de poste", "the start date"}}
+
 // clauseQuote is a clause of an offer and the section it is in.
 type clauseQuote struct{ text, section string }
 
@@ -72,6 +83,13 @@ func findClauses(o *offres.Offer, c clauseKind) []clauseQuote {
 	}
 	if c.titleToo && c.re.MatchString(o.Title) {
 		add(titleLine(o), summarySection)
+	}
+	if c.descriptionToo {
+		for _, s := range sentences(o.Description) {
+			if c.re.MatchString(s) {
+				add(s, summarySection)
+			}
+		}
 	}
 	// The clauses written « Label : value » state a value; running text
 	// comes after them.

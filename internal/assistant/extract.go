@@ -334,6 +334,10 @@ func (a *Assistant) answerAbout(w *writer, intent Intent, asked string, o *offre
 			w.printf("%s", w.statusSentence(o, today))
 			return
 		}
+		if summaryLine(o, "Poste à pourvoir") == "" {
+			a.clauses(w, o, startClause, today) // its text may say it, or the refusal names it plainly
+			return
+		}
 		a.field(w, o, "Poste à pourvoir", "Prise de poste pour l'offre %s : %s %s.", "Start date of the offer %s: %s %s.", today)
 	case IntentResidence:
 		a.residence(w, o, today)

@@ -177,6 +177,10 @@ func (p *parser) deadline(q *Question) {
 			break
 		}
 		if ph, ok := timeExprs().at(p.toks, i, nil); ok {
+			if p.superlative(i, ph.val) {
+				p.mark(i-1, i+len(ph.keys), tagIntent) // part of the comparison, not of the subject
+				continue
+			}
 			timeAt, timeLen, kind = i, len(ph.keys), ph.val
 			break
 		}
@@ -235,6 +239,13 @@ func (p *parser) deadline(q *Question) {
 			return
 		}
 	}
+}
+
+// superlative reports whether a « soon » word at i is a superlative
+// (« la date limite la plus proche », « le plus proche »): it compares
+// deadlines, it does not bound them.
+func (p *parser) superlative(i int, s span) bool {
+	return s == spanSoon && i > 0 && p.toks[i-1].key == "plus"
 }
 
 // openTo reports whether the token at i makes « ouvert » mean « open to
