@@ -16,7 +16,8 @@
  *              a reload and a shared link show the same view
  *
  * Events, dispatched on the element: "offres-results" (detail: query, total,
- * page) after each rendered search, "offres-answer" (detail: the answer) after
+ * exact — the offers that match, the others being related —, page) after
+ * each rendered search, "offres-answer" (detail: the answer) after
  * each answer. Styles can be tuned with --offres-accent, --offres-font and
  * --offres-radius on the element.
  *
@@ -64,7 +65,9 @@
         ? `${fmt(n)} ${plural(n, 'offre trouvée', 'offres trouvées')} pour « ${q} »`
         : `${fmt(n)} ${plural(n, 'offre', 'offres')}`,
       related: (n, q, fmt) => `Aucune offre ne correspond exactement à « ${q} ». ${fmt(n)} ${plural(n, 'offre proche', 'offres proches')} de votre recherche :`,
-      andRelated: (n, fmt) => `, et ${fmt(n)} ${plural(n, 'offre proche', 'offres proches')}`,
+      // Not counted: they are every offer with some of the words or a
+      // meaning near enough, hundreds for a common word.
+      andRelated: () => ', puis des offres proches',
       relatedTag: 'proche par le sens',
       partialTag: 'quelques mots de la recherche seulement',
       noResult: (q) => q
@@ -149,7 +152,7 @@
       count: (n, q, fmt) => q ? `${fmt(n)} ${plural(n, 'offer', 'offers')} found for “${q}”` : `${fmt(n)} ${plural(n, 'offer', 'offers')}`,
       noResult: (q) => q ? `No offer matches “${q}”. Check the spelling, try other words or remove filters.` : 'No offer matches these filters.',
       related: (n, q, fmt) => `No offer matches “${q}” exactly. ${fmt(n)} related ${plural(n, 'offer', 'offers')}:`,
-      andRelated: (n, fmt) => `, and ${fmt(n)} related ${plural(n, 'offer', 'offers')}`,
+      andRelated: () => ', then related offers',
       relatedTag: 'related by meaning',
       partialTag: 'some of the words only',
       error: 'The search failed. Please try again in a moment.',
@@ -875,7 +878,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
       this.reporter.searched(q, this.state.total);
       if (settle) this.reporter.settle();
       this.dispatchEvent(new CustomEvent('offres-results', {
-        bubbles: true, composed: true, detail: { query: q, total: this.state.total, page: this.state.page },
+        bubbles: true, composed: true, detail: { query: q, total: this.state.total, exact: this.state.exact, page: this.state.page },
       }));
     }
 
@@ -898,7 +901,7 @@ mark { background: #fff0a8; color: inherit; font-weight: 600; padding: 0 1px; }
         // only related (tagged in the list).
         const fmt = (n) => this.numberFormat.format(n);
         const shown = q ? Math.min(exact, total) : total;
-        this.status.textContent = t.count(shown, q, fmt) + (q && total > shown ? t.andRelated(total - shown, fmt) : '');
+        this.status.textContent = t.count(shown, q, fmt) + (q && total > shown ? t.andRelated() : '');
       }
       const offset = (this.state.page - 1) * this.pageSize;
       this.hitsEl.replaceChildren(...hits.map((hit, i) => this.renderHit(hit, offset + i + 1)));

@@ -359,6 +359,24 @@ test('une recherche sans offre correspondante montre les offres proches, signal�
   await close(page);
 });
 
+test('les offres qui correspondent sont comptées, les offres proches qui les suivent ne le sont pas', async () => {
+  const page = await open('/');
+  await ready(page);
+  const input = page.locator('offres-search input[role="combobox"]');
+  await input.click();
+  // Two offers are about nurses; the others of the list have some of the
+  // words or a meaning near enough: not « et 7 offres proches ».
+  const done = results(page, 'infirmier');
+  await input.fill('infirmier');
+  await input.press('Enter');
+  const d = await done;
+  assert.ok(d.exact > 0 && d.total > d.exact, `matches and related offers: ${d.exact} of ${d.total}`);
+  const status = page.locator('offres-search .status');
+  assert.equal(await status.textContent(), `${d.exact} offres trouvées pour « infirmier », puis des offres proches`);
+  assert.ok(await page.locator('offres-search .hit.related').count() > 0, 'the related offers are marked');
+  await close(page);
+});
+
 test('utilisable sur un écran de 360 px', async () => {
   const page = await open('/', { width: 360, height: 780 });
   await ready(page);
