@@ -12,8 +12,9 @@ import (
 
 // Near-duplicate offers: reposted offers, or one offer published for
 // several sites, fill a page with the same job. Two offers are duplicates
-// when they have the same title and employer (folded) and near-identical
-// texts: the Jaccard similarity of their sets of word 3-shingles, estimated
+// when they have the same title (folded), the same employer — or one named
+// more fully (« TEMPORIS » and « Temporis Mauléon », the agency and its
+// branch) — and near-identical texts: the Jaccard similarity of their sets of word 3-shingles, estimated
 // by MinHash over dupHashes hash functions, is at least dupSimilarity. The
 // texts of the shared France Travail offers that share a title and an
 // employer are either near-identical (0.73 to 1.0, the same ad for several
@@ -31,8 +32,9 @@ type signature [dupHashes]uint32
 
 // dupEntry is what the clusters know of an offer.
 type dupEntry struct {
-	key string // folded title and employer
-	sig signature
+	key      string   // folded title
+	employer []string // folded employer's words
+	sig      signature
 }
 
 // Duplicates groups the near-duplicate offers of the index. It is safe for
@@ -58,7 +60,8 @@ func (d *Duplicates) Add(offers []offres.Offer) {
 	entries := make([]dupEntry, len(offers))
 	for i := range offers {
 		o := &offers[i]
-		entries[i] = dupEntry{key: offres.FoldKey(o.Title) + "\x00" + offres.FoldKey(o.Employer), sig: minHash(o.Title + "\n" + o.FullText())}
+		entries[i] = dupEntry{key: offres.FoldKey(o.Title), employer: strings.Fields(offres.FoldKey(o.Employer)),
+			sig: minHash(o.Title + "\n" + o.FullText())}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -142,9 +145,10 @@ func (d *Duplicates) recluster(key string) {
 	}
 	for i := range ids {
 		for j := i + 1; j < len(ids); j++ {
-			if similarity(d.entries[ids[i]].sig, d.entries[ids[j]].sig) >= dupSimilarity {
-				a, b := find(i), find(j)
-				parent[max(a, b)] = min(a, b)
+			a, b := d.entries[ids[i]], d.entries[ids[j]]
+			if sameEmployer(a.employer, b.employer) && similarity(a.sig, b.sig) >= dupSimilarity {
+				ra, rb := find(i), find(j)
+				parent[max(ra, rb)] = min(ra, rb)
 			}
 		}
 	}
@@ -163,6 +167,17 @@ func (d *Duplicates) recluster(key string) {
 			d.cluster[id] = c
 		}
 	}
+}
+
+// sameEmployer reports whether two employers' folded words name the same
+// employer: the same words, or those of one leading the other's (« temporis »
+// and « temporis mauleon »); an employer unnamed is alike only another
+// unnamed one.
+func sameEmployer(a, b []string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return (len(a) > 0 || len(b) == 0) && slices.Equal(a, b[:len(a)])
 }
 
 // minHash returns the MinHash signature of the word 3-shingles of text,

@@ -135,3 +135,21 @@ func hitIDsOf(res offres.Result) []string {
 	}
 	return ids
 }
+
+// TestDuplicatesEmployerNamedMoreFully: the same ad from an agency and from
+// its branch (« TEMPORIS », « Temporis Mauléon ») is one offer; from
+// another employer, or from an unnamed one, it is not.
+func TestDuplicatesEmployerNamedMoreFully(t *testing.T) {
+	d := NewDuplicates()
+	var offers []offres.Offer
+	for id, employer := range map[string]string{"A": "TEMPORIS", "B": "Temporis Mauléon", "C": "Intérim Océanie", "D": ""} {
+		offers = append(offers, offres.Offer{ID: id, Title: "Opérateur en masquage (H/F)", Employer: employer, Description: ripeurText})
+	}
+	d.Add(offers)
+	if d.Cluster("A") != "A" || d.Cluster("B") != "A" {
+		t.Errorf("clusters of A, B: %s, %s, want A for both", d.Cluster("A"), d.Cluster("B"))
+	}
+	if d.Cluster("C") != "C" || d.Cluster("D") != "D" {
+		t.Errorf("clusters of C, D: %s, %s, want their own", d.Cluster("C"), d.Cluster("D"))
+	}
+}
