@@ -578,7 +578,8 @@ var genericTitleWords = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`agent technicien conseiller contractuel chef responsable adjoint charge gestionnaire
 		assistant directeur employe operateur ouvrier expert ingenieur cadre attache vacataire stagiaire
-		apprenti titulaire collaborateur coordinateur coordonnateur referent superviseur polyvalent`) {
+		apprenti titulaire collaborateur coordinateur coordonnateur referent superviseur polyvalent
+		etudes mission`) {
 		genericTitleWords[stem(w)] = true
 	}
 }

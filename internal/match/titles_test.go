@@ -55,6 +55,8 @@ func TestTitleCloseness(t *testing.T) {
 		// « magasinier » starts with it: half the head (2 of 3).
 		{"a word formed on the head", titleStems([]string{"Magasinier cariste"}), "Chef magasin H/F", 1.0 / 3},
 		{"the best title", titleStems([]string{"Chauffeur poids lourd", "Chauffeur livreur"}), "Chauffeur livreur (H/F)", 1},
+		// « études » is no head: « statistiques » is the job.
+		{"études is generic", titleStems([]string{"Chargée d'études statistiques"}), "Chargé d'études en urbanisme (H/F)", 0.6 / 2.6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := titleCloseness(tc.titles, tc.offer); got < tc.want-1e-9 || got > tc.want+1e-9 {
