@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +152,60 @@ func TestDuplicatesEmployerNamedMoreFully(t *testing.T) {
 	}
 	if d.Cluster("C") != "C" || d.Cluster("D") != "D" {
 		t.Errorf("clusters of C, D: %s, %s, want their own", d.Cluster("C"), d.Cluster("D"))
+	}
+}
+
+// TestDuplicatesReplaceAndRemove: an offer rewritten leaves its cluster,
+// the others stay together; removing one of two leaves the other alone.
+func TestDuplicatesReplaceAndRemove(t *testing.T) {
+	d := NewDuplicates()
+	ad := func(id, text string) offres.Offer {
+		return offres.Offer{ID: id, Title: "Ripeur (H/F)", Employer: "Collecte du Sud", Description: text}
+	}
+	d.Add([]offres.Offer{ad("C", ripeurText), ad("B", ripeurText), ad("A", ripeurText)})
+	for _, id := range []string{"A", "B", "C"} {
+		if c := d.Cluster(id); c != "A" {
+			t.Fatalf("cluster of %s: %s, want A", id, c)
+		}
+	}
+	d.Add([]offres.Offer{ad("B", "Collecte de nuit des encombrants sur la zone industrielle de Ducos, conduite d'une benne.")})
+	if d.Cluster("A") != "A" || d.Cluster("C") != "A" || d.Cluster("B") != "B" {
+		t.Errorf("after B rewritten: clusters A %s, B %s, C %s; want A, B, A", d.Cluster("A"), d.Cluster("B"), d.Cluster("C"))
+	}
+	d.Remove([]string{"A"})
+	if d.Cluster("C") != "C" {
+		t.Errorf("after A removed: cluster of C %s, want C", d.Cluster("C"))
+	}
+	d.Add([]offres.Offer{ad("A", ripeurText)})
+	if d.Cluster("C") != "A" {
+		t.Errorf("after A added again: cluster of C %s, want A", d.Cluster("C"))
+	}
+}
+
+// BenchmarkDuplicatesAdd adds, in batches of 1,000, b.N offers sharing one
+// title, as a generated corpus has them: copies of 500 distinct ads of 7
+// employers, one in ten naming its commune in its text (a near-duplicate,
+// not a copy).
+func BenchmarkDuplicatesAdd(b *testing.B) {
+	words := strings.Fields(ripeurText)
+	offers := make([]offres.Offer, b.N)
+	for i := range offers {
+		ad := i % 500
+		// Each ad its own text: the shared words in an order of its own.
+		w := slices.Clone(words)
+		for j := range w {
+			k := (j*7 + ad*13) % len(w)
+			w[j], w[k] = w[k], w[j]
+		}
+		text := strings.Join(w, " ")
+		if i%10 == 0 {
+			text += " Poste basé à la commune numéro " + strconv.Itoa(i%33) + "."
+		}
+		offers[i] = offres.Offer{ID: strconv.Itoa(i), Title: "Ripeur (H/F)", Employer: "Agence " + strconv.Itoa(ad%7), Description: text}
+	}
+	d := NewDuplicates()
+	b.ResetTimer()
+	for i := 0; i < len(offers); i += 1000 {
+		d.Add(offers[i:min(i+1000, len(offers))])
 	}
 }
