@@ -119,7 +119,8 @@ func (d *Duplicates) Add(offers []offres.Offer) {
 		id, nid := offers[i].ID, nodes[i].id()
 		n, ok := d.nodes[nid]
 		if !ok {
-			n = &nodes[i]
+			n = new(dupNode) // not a pointer into nodes: the batch's other nodes are not kept
+			*n = nodes[i]
 			d.nodes[nid] = n
 			for _, b := range n.bands() {
 				d.buckets[b] = append(d.buckets[b], nid)
