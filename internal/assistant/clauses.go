@@ -35,7 +35,7 @@ var clauseKinds = map[Intent]clauseKind{
 		what: what{"le type de contrat", "the type of contract"}},
 	IntentExperience: {re: regexp.MustCompile(`(?i)(exp[ée]rience|d[ée]butants?\b|jeunes? dipl[ôo]m)`),
 		what: what{"l'expérience demandée", "the experience required"}},
-	IntentDiploma: {re: regexp.MustCompile(`(?i)(dipl[ôo]me|\bbac\b|\bbaccalaur[ée]at|bac\s*\+\s*\d|\blicence\b|\bmaster\b|\bcap\b|\bbts\b|\bdut\b|\bbep\b|doctorat|\bdocteur\b|formation\s*:|niveau (bac|d'[ée]tudes))`),
+	IntentDiploma: {re: regexp.MustCompile(`(?i)(dipl[ôo]me|\bbac\b|\bbaccalaur[ée]at|bac\s*\+\s*\d|\blicence\b|\bmaster\b|\bcap\b|\bbts\b|\bdut\b|\bbep\b|doctorat|\bdocteur\b|formation\s*:|niveau (bac|d'[ée]tudes)|\b(bpjeps|beesan|dejeps|bafa|bafd|cqp|deust|dcg|dscg|capes|caplp)\b|brevet (professionnel|d'[ée]tat)|titre professionnel|agr[ée]gation)`),
 		what: what{"le diplôme demandé", "the diploma required"}},
 	IntentLicence: {re: regexp.MustCompile(`(?i)(\bpermis\b|\bcaces\b)`),
 		what: what{"de permis", "any licence"}},
