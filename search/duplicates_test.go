@@ -209,3 +209,19 @@ func BenchmarkDuplicatesAdd(b *testing.B) {
 		d.Add(offers[i:min(i+1000, len(offers))])
 	}
 }
+
+// TestDuplicatesKeepTheCopySearchedFor: of an ad copied for three towns,
+// a search naming one town shows that town's copy, not the copy of least
+// id.
+func TestDuplicatesKeepTheCopySearchedFor(t *testing.T) {
+	s := newDupService(t)
+	for _, mode := range []string{offres.ModeKeyword, offres.ModeHybrid} {
+		res, err := s.Search(context.Background(), Request{Text: "ripeur Dumbéa", Mode: mode, IncludeClosed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != "RIP-2" || res.Hits[0].Duplicates != 2 {
+			t.Errorf("%s « ripeur Dumbéa »: hits %q, want RIP-2 (Dumbéa) first, standing for its 2 copies", mode, hitIDsOf(res))
+		}
+	}
+}
