@@ -309,12 +309,12 @@ func similarity(a, b signature) float64 {
 
 // Collapse keeps one offer of each cluster of a ranking, at the place of
 // its best-ranked member, and returns, for each kept offer, the ids of its
-// duplicates dropped from the ranking. The offer kept is the best-ranked
-// member — the copy of an ad in the town searched for (« ripeur à Chartres »
-// showed the agency's copy for another town, of a lesser id) — and, among
-// members of equal score, the one of least id, so that two indexes of the
-// same offers, which may order equal scores differently, show the same one.
-func Collapse(fused []Fused, cluster func(id string) string) ([]Fused, map[string][]string) {
+// duplicates dropped from the ranking. The offer kept is a member with
+// evidence when one has (the copy of an ad in the town searched for:
+// « ripeur à Chartres » showed the agency's copy for another town), and
+// among those the member of least id, so that two indexes of the same
+// offers, which may order equal scores differently, show the same one.
+func Collapse(fused []Fused, cluster func(id string) string, evidence map[string]bool) ([]Fused, map[string][]string) {
 	out := fused[:0:0]
 	at := map[string]int{} // cluster → its place in out
 	members := map[int][]string{}
@@ -326,7 +326,7 @@ func Collapse(fused []Fused, cluster func(id string) string) ([]Fused, map[strin
 			out = append(out, f)
 			continue
 		}
-		if f.Score == out[i].Score && f.ID < out[i].ID {
+		if better := evidence[f.ID] && !evidence[out[i].ID]; better || (evidence[f.ID] == evidence[out[i].ID] && f.ID < out[i].ID) {
 			members[i] = append(members[i], out[i].ID)
 			out[i].ID = f.ID
 		} else {

@@ -165,7 +165,7 @@ func (s *Service) semanticSearch(ctx context.Context, q offres.Query, mode strin
 	}
 	var dups map[string][]string
 	if collapse {
-		if fused, dups, err = s.collapse(ctx, q, fused); err != nil {
+		if fused, dups, err = s.collapse(ctx, q, fused, evidence); err != nil {
 			return offres.Result{}, err
 		}
 	}
@@ -340,7 +340,7 @@ func (s *Service) rankedKeywordSearch(ctx context.Context, q offres.Query, colla
 	// The keyword ranking passed the filters already.
 	var dups map[string][]string
 	if collapse {
-		fused, dups = Collapse(fused, s.dups.Cluster)
+		fused, dups = Collapse(fused, s.dups.Cluster, evidence)
 	}
 	res, err := s.page(ctx, q, fused, nil, evidence)
 	addDuplicates(&res, dups)
@@ -350,8 +350,9 @@ func (s *Service) rankedKeywordSearch(ctx context.Context, q offres.Query, colla
 
 // collapse keeps one offer per cluster of near-duplicates among those of
 // the ranking that pass q's filters (a duplicate may be open where the
-// offer it would collapse into is closed, or in the commune filtered on).
-func (s *Service) collapse(ctx context.Context, q offres.Query, fused []Fused) ([]Fused, map[string][]string, error) {
+// offer it would collapse into is closed, or in the commune filtered on),
+// a member with evidence kept over one without (Collapse).
+func (s *Service) collapse(ctx context.Context, q offres.Query, fused []Fused, evidence map[string]bool) ([]Fused, map[string][]string, error) {
 	ids := make([]string, len(fused))
 	for i, f := range fused {
 		ids[i] = f.ID
@@ -361,7 +362,7 @@ func (s *Service) collapse(ctx context.Context, q offres.Query, fused []Fused) (
 		return nil, nil, err
 	}
 	kept := slices.DeleteFunc(slices.Clone(fused), func(f Fused) bool { return !passing[f.ID] })
-	out, dups := Collapse(kept, s.dups.Cluster)
+	out, dups := Collapse(kept, s.dups.Cluster, evidence)
 	return out, dups, nil
 }
 

@@ -584,12 +584,14 @@ func (ix *Index) regroup(q *quantiser, got *assignments, written map[string]stru
 		ids[nr], offers[nr] = ix.ids[r], ix.offers[r]
 		v.add(nr, as[r])
 	}
-	// Searches do not read ix.row: it is renumbered before the swap.
+	// Searches read ix.row (SearchOffers, under the read lock): it is
+	// renumbered in a new map, swapped with the rest.
+	row := make(map[string]int, len(ix.row))
 	for nr, id := range ids {
-		ix.row[id] = nr
+		row[id] = nr
 	}
 	ix.mu.Lock()
-	ix.data, ix.ids, ix.offers = data, ids, offers
+	ix.data, ix.ids, ix.offers, ix.row = data, ids, offers, row
 	ix.ann, ix.job = v, nil
 	ix.mu.Unlock()
 }

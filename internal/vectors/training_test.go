@@ -203,3 +203,45 @@ func waitTraining(t *testing.T, ix *Index) {
 		t.Fatal(err)
 	}
 }
+
+// TestSearchOffersDuringRegroup searches a set of offers while a training
+// regroups the rows: the rows' numbers it reads are renumbered under the
+// write lock (the race detector saw them written without it).
+func TestSearchOffersDuringRegroup(t *testing.T) {
+	const n = 3000
+	done, stopped := make(chan struct{}), make(chan struct{})
+	started := false
+	ix, _, _ := trainingFixture(t, n, func(ix *Index, stage string) {
+		if stage != stageRegroup || started {
+			return
+		}
+		started = true
+		// The hook holds the writers' lock: the rows are stable here.
+		offers := map[string]bool{}
+		for _, o := range ix.offers[:50] {
+			offers[o] = true
+		}
+		q := ix.vec(0)
+		go func() {
+			defer close(stopped)
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := ix.SearchOffers(context.Background(), q, 10, -1, offers); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+		time.Sleep(20 * time.Millisecond) // the searches run while regroup renumbers
+	}, Options{})
+	waitTraining(t, ix)
+	close(done)
+	if !started {
+		t.Fatal("the regroup stage was not reached")
+	}
+	<-stopped
+}
