@@ -199,12 +199,7 @@ func (s *Service) statedOrMeant(ctx context.Context, q offres.Query, evidence ma
 			out[id] = true
 		}
 	}
-	var ids []string // the others: is the search stated in them?
-	for id := range evidence {
-		if !out[id] {
-			ids = append(ids, id)
-		}
-	}
+	ids := outside(evidence, out) // the others: is the search stated in them?
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -225,20 +220,11 @@ func (s *Service) statedOrClose(ctx context.Context, q offres.Query, evidence ma
 	if !ok || len(evidence) == 0 || s.semantic == nil || len(q.Occupations) > 0 {
 		return evidence, nil
 	}
-	ids := make([]string, 0, len(evidence))
-	for id := range evidence {
-		ids = append(ids, id)
-	}
-	out, err := si.Stated(ctx, q, ids)
+	out, err := si.Stated(ctx, q, outside(evidence, nil))
 	if err != nil {
 		return nil, err
 	}
-	ids = ids[:0]
-	for id := range evidence {
-		if !out[id] {
-			ids = append(ids, id)
-		}
-	}
+	ids := outside(evidence, out) // the others: is one of their passages close?
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -266,6 +252,17 @@ func (s *Service) statedOrClose(ctx context.Context, q offres.Query, evidence ma
 		out[h.OfferID] = true
 	}
 	return out, nil
+}
+
+// outside returns the offers of evidence not in kept.
+func outside(evidence, kept map[string]bool) []string {
+	var ids []string
+	for id := range evidence {
+		if !kept[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // titledIndex is a KeywordIndex that tells which offers have every word of

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"iter"
 	"regexp"
 	"strings"
 
@@ -94,24 +95,39 @@ func findClauses(o *offres.Offer, c clauseKind) []clauseQuote {
 	// The clauses written « Label : value » state a value; running text
 	// comes after them.
 	var prose []clauseQuote
-	for _, p := range passagesOf(o) {
-		if p.Kind == offres.SummaryKind {
-			continue // its lines are the labels'
-		}
-		for _, s := range sentences(p.Text) {
-			switch {
-			case !c.re.MatchString(s) || (c.asked != "" && !strings.Contains(foldKey(s), c.asked)):
-			case labelledRE.MatchString(s):
-				add(s, passageSection(p))
-			default:
-				prose = append(prose, clauseQuote{s, passageSection(p)})
-			}
+	for s, p := range stated(o, c, false) {
+		if labelledRE.MatchString(s) {
+			add(s, passageSection(p))
+		} else {
+			prose = append(prose, clauseQuote{s, passageSection(p)})
 		}
 	}
 	for _, q := range prose {
 		add(q.text, q.section)
 	}
 	return out
+}
+
+// stated yields the sentences of an offer's passages that state what c
+// asks (its re, and the word asked when set), with their passage; not the
+// summary's, whose lines are the labels', nor, with outsideMissions, the
+// missions' (what the job does is no condition it offers).
+func stated(o *offres.Offer, c clauseKind, outsideMissions bool) iter.Seq2[string, offres.Passage] {
+	return func(yield func(string, offres.Passage) bool) {
+		for _, p := range passagesOf(o) {
+			if p.Kind == offres.SummaryKind || (outsideMissions && p.Kind == offres.SectionMissions) {
+				continue
+			}
+			for _, s := range sentences(p.Text) {
+				if !c.re.MatchString(s) || (c.asked != "" && !strings.Contains(foldKey(s), c.asked)) {
+					continue
+				}
+				if !yield(s, p) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // labelledRE matches a clause written « Label : value ».

@@ -52,21 +52,9 @@ func conditionKind(q Question) (clauseKind, []string) {
 // what the job does (« instruire les demandes de logement ») is not a
 // condition it offers.
 func conditionClause(o *offres.Offer, c clauseKind, need []string) (clauseQuote, bool) {
-	for _, p := range passagesOf(o) {
-		if p.Kind == offres.SummaryKind || p.Kind == offres.SectionMissions {
-			continue
-		}
-		for _, s := range sentences(p.Text) {
-			if !c.re.MatchString(s) {
-				continue
-			}
-			k := foldKey(s)
-			if c.asked != "" && !strings.Contains(k, c.asked) {
-				continue
-			}
-			if slices.ContainsFunc(need, func(w string) bool { return !strings.Contains(k, w) }) {
-				continue
-			}
+	for s, p := range stated(o, c, true) {
+		k := foldKey(s)
+		if !slices.ContainsFunc(need, func(w string) bool { return !strings.Contains(k, w) }) {
 			return clauseQuote{s, passageSection(p)}, true
 		}
 	}
