@@ -42,7 +42,7 @@ var clauseKinds = map[Intent]clauseKind{
 		what: what{"de permis", "any licence"}},
 	IntentLanguages: {re: regexp.MustCompile(`(?i)(\blangues?\b|\banglais\b|japonais|fran[çc]ais|espagnol|chinois|wallisien|tahitien|\bkanak\b|oc[ée]anienne)`),
 		what: what{"de langue", "any language"}},
-	IntentHours: {re: regexp.MustCompile(`(?i)(horaires?|\bheures?\b|\b\d+\s*h\s*\d*\b|\b\d+H\d*\b|temps (plein|partiel|complet|non complet)|mi-temps|dur[ée]e du travail|de nuit|week-ends?|roulement|\bcycles?\b)`),
+	IntentHours: {re: regexp.MustCompile(`(?i)(horaires?|\bheures?\b|\b\d+\s*h\s*\d*\b|\b\d+H\d*\b|temps (plein|partiel|complet|non complet)|mi-temps|dur[ée]e du travail|\bnuits?\b|week-ends?|roulement|\bcycles?\b)`),
 		what: what{"les horaires", "the working hours"}},
 	IntentRemote: {re: regexp.MustCompile(`(?i)t[ée]l[ée]-?travail`),
 		what: what{"de télétravail", "remote work"}},
