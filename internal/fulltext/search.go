@@ -671,11 +671,11 @@ func sortOrder(sort string, hasText bool) search.SortOrder {
 	published := &search.SortField{Field: fieldDocValues, Type: search.SortFieldAsString, Mode: search.SortFieldMax, Desc: true}
 	switch {
 	case sort == offres.SortDeadline:
-		return search.SortOrder{deadline, score}
+		return search.SortOrder{deadline, score, &search.SortDocID{}}
 	case sort == offres.SortPublished || !hasText:
-		return search.SortOrder{published, score}
+		return search.SortOrder{published, score, &search.SortDocID{}}
 	default:
-		return search.SortOrder{score, deadline}
+		return search.SortOrder{score, deadline, &search.SortDocID{}}
 	}
 }
 
