@@ -141,14 +141,16 @@ func ftContract(code string, alternance bool) string {
 var ftDepartmentRE = regexp.MustCompile(`^\s*(\d{2,3}|2[AB])\s*-\s*`)
 
 // location keeps the commune as France Travail spells it, without its
-// department. A place without a department is a region (or "France"): it
-// goes to the province field, the nearest one an offer has.
+// department number; the department's name goes to the province field, the
+// nearest one an offer has (« 974 - ST DENIS »: ST DENIS, La Réunion). A
+// place without a department is a region (or "France"): it goes there too.
 func (ft *ftOffer) location() offres.Location {
 	l := offres.Location{Lat: ft.LieuTravail.Latitude, Lon: ft.LieuTravail.Longitude}
 	place := strings.TrimSpace(ft.LieuTravail.Libelle)
-	switch m := ftDepartmentRE.FindStringIndex(place); {
+	switch m := ftDepartmentRE.FindStringSubmatchIndex(place); {
 	case m != nil:
 		l.Commune = place[m[1]:]
+		l.Province = departments[strings.ToUpper(place[m[2]:m[3]])]
 	case !strings.EqualFold(place, "France"):
 		l.Province = place
 	}

@@ -41,7 +41,7 @@ func TestParseFranceTravailFile(t *testing.T) {
 		{"title", o.Title, "Agent de lutte anti-vectorielle (H/F)"},
 		{"employer", o.Employer, "ADECCO"},
 		{"commune", o.Location.Commune, "ST PAUL"},
-		{"province", o.Location.Province, ""},
+		{"province", o.Location.Province, "La Réunion"}, // the department of « 974 - ST PAUL »
 		{"rome_code", o.RomeCode, "K2307"},
 		{"contract_type", o.ContractType, offres.ContractInterim},
 		// 2024-11-25T13:35:53Z is already the 26th in Nouméa.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -387,7 +388,7 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 			continue
 		}
 		switch {
-		case subject == "" || covers(&o, subject):
+		case subject == "" || covers(&o, subject) || (slices.Contains(h.MatchedBy, offres.MatchKeyword) && titleShares(&o, subject)):
 			out = append(out, found{offer: o, passage: h.Passage})
 		case list && q.Family != "" && Understand(h.Title, today).Family == q.Family:
 			family = append(family, found{offer: o, passage: h.Passage})
@@ -441,7 +442,16 @@ func withoutOpenFilter(filters map[string][]string) map[string][]string {
 // stem and is at most one letter longer than that stem, two for long stems): a factual answer must be
 // about the offer asked for, not about one sharing a word with it.
 func covers(o *offres.Offer, subject string) bool {
-	ident := []string{o.Title, o.CadreEmploi, o.Direction, o.Employer, o.ID, o.Location.Commune}
+	matched, significant := coverage(o, subject)
+	// Every word of a short subject; of a longer one, all but a third (a
+	// verb the question understanding left in: « dépend », « pouvait »).
+	return matched == significant || (significant >= 3 && 3*matched >= 2*significant)
+}
+
+// coverage counts the significant words of the subject, and those of them
+// what names the offer has (see covers).
+func coverage(o *offres.Offer, subject string) (matched, significant int) {
+	ident := []string{o.Title, o.CadreEmploi, o.Direction, o.Employer, o.ID, o.Location.Commune, o.Location.Province}
 	for _, sec := range o.Sections {
 		if strings.Contains(foldKey(sec.Heading), "contrat") && len(sec.Text) <= 200 {
 			ident = append(ident, sec.Text) // « le remplacement en mathématiques »
@@ -450,10 +460,18 @@ func covers(o *offres.Offer, subject string) bool {
 	for _, sk := range o.Skills {
 		ident = append(ident, sk.Label)
 	}
-	matched, significant := subjectWords(strings.Join(ident, " "), subject)
-	// Every word of a short subject; of a longer one, all but a third (a
-	// verb the question understanding left in: « dépend », « pouvait »).
-	return matched == significant || (significant >= 3 && 3*matched >= 2*significant)
+	return subjectWords(strings.Join(ident, " "), subject)
+}
+
+// titleShares reports whether an offer's title has one of the significant
+// words of the subject (as covers matches them). An offer that has every
+// word of the subject (the search's keyword evidence) and one of them in
+// its title is named by it, though its employer or its kind is said in its
+// text only: « la thèse Cifre chez Safran » is the offer « Cifre :
+// modélisation… », whose text says « thèse » and « Safran ».
+func titleShares(o *offres.Offer, subject string) bool {
+	matched, _ := subjectWords(o.Title, subject)
+	return matched > 0
 }
 
 // titleSays reports whether an offer's title alone has every significant
@@ -467,6 +485,11 @@ func titleSays(o *offres.Offer, subject string) bool {
 // text has (see covers).
 func subjectWords(text, subject string) (matched, significant int) {
 	words := strings.Fields(normalize(text))
+	for i, t := range words {
+		if full, ok := saintAbbrev[t]; ok { // « ST DENIS » is Saint-Denis
+			words[i] = full
+		}
+	}
 	for _, w := range strings.Fields(normalize(subject)) {
 		if len(w) < 3 || stopWord[w] {
 			continue
@@ -495,7 +518,10 @@ func subjectWords(text, subject string) (matched, significant int) {
 // lightStem drops a plural and a final e.
 func lightStem(w string) string { return strings.TrimSuffix(strings.TrimRight(w, "sx"), "e") }
 
-var stopWord = map[string]bool{"les": true, "des": true, "pour": true, "une": true, "dans": true, "avec": true,
+// saintAbbrev are the abbreviations of « saint » in place names.
+var saintAbbrev = map[string]string{"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+var stopWord = map[string]bool{"chez": true, "les": true, "des": true, "pour": true, "une": true, "dans": true, "avec": true,
 	"sur": true, "aux": true, "par": true, "poste": true, "postes": true, "offre": true, "offres": true, "emploi": true,
 	"est": true, "sont": true, "faut": true, "peut": true, "pouvait": true, "doit": true, "fera": true,
 	"recherche": true, "cherche": true, "depend": true, "propose": true, "qui": true, "que": true, "quel": true}

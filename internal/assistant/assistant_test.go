@@ -400,3 +400,29 @@ func TestJobInGeneral(t *testing.T) {
 		}
 	}
 }
+
+// TestOffersNamedAlike: offers a question names alike (two « Ripeur »
+// offers at Beaune) are answered from the one that states what is asked;
+// a place is named as France Travail writes it (« 974 - ST DENIS ») or by
+// its department (the held-out batch ft-m of questions-shared.json).
+func TestOffersNamedAlike(t *testing.T) {
+	e := openFiles(t)
+	const offers = `[
+{"id":"R1","intitule":"Ripeur / Ripeuse (H/F)","description":"Collecte des déchets ménagers.","dateCreation":"2026-11-20T08:00:00Z","lieuTravail":{"libelle":"21 - BEAUNE"},"typeContrat":"MIS","typeContratLibelle":"Mission intérimaire - 1 Mois"},
+{"id":"R2","intitule":"Ripeur / Ripeuse (H/F)","description":"Collecter les déchets et ordures ménagères.","dateCreation":"2026-11-21T08:00:00Z","lieuTravail":{"libelle":"21 - BEAUNE"},"entreprise":{"nom":"SKILLS OFFICE"},"typeContrat":"MIS","typeContratLibelle":"Intérim - 1 Mois"},
+{"id":"N1","intitule":"Agent / Agente de nettoiement d'espace urbain","description":"Nettoyage des rues et des parcs.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"974 - ST DENIS"},"salaire":{"libelle":"Mensuel de 1801.8 Euros sur 12 mois"}}
+]`
+	if _, _, err := e.Import(context.Background(), "ft.json", strings.NewReader(offers)); err != nil {
+		t.Fatal(err)
+	}
+	a := newAssistant(t, e, nil)
+	for _, tc := range []struct{ question, offer, fact string }{
+		{"Quelle agence d'intérim propose le poste de ripeur à Beaune ?", "R2", "SKILLS OFFICE"},
+		{"Salaire de l'agent de nettoiement à Saint-Denis de La Réunion ?", "N1", "1801.8"},
+	} {
+		ans := ask(t, a, tc.question, "")
+		if cited := ans.CitedOffers(); len(cited) == 0 || cited[0] != tc.offer || !strings.Contains(ans.Answer, tc.fact) {
+			t.Errorf("%q: cites %v, want %s saying %q:\n%s", tc.question, cited, tc.offer, tc.fact, ans.Answer)
+		}
+	}
+}

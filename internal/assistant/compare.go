@@ -145,6 +145,8 @@ func states(o *offres.Offer, intent Intent) bool {
 	switch intent {
 	case IntentDeadline:
 		return !o.Deadline.IsZero()
+	case IntentEmployer:
+		return strings.TrimSpace(o.Employer) != ""
 	case IntentSalary:
 		for _, s := range o.Sections {
 			if s.Kind == offres.SectionRemuneration && strings.TrimSpace(s.Text) != "" {

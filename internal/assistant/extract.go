@@ -198,8 +198,31 @@ func (a *Assistant) extract(q Question, offers []found, today offres.Date) extra
 		}
 		return w.done()
 	}
-	a.answerAbout(&w, q.Intent, q.Asked, &offers[0].offer, offers[0].passage, today)
+	first := answeringOffer(q, offers)
+	a.answerAbout(&w, q.Intent, q.Asked, &offers[first].offer, offers[first].passage, today)
 	return w.done()
+}
+
+// answeringOffer returns the index of the offer a question about one offer is
+// answered from: the first found, unless it does not state what is asked
+// and a later one the question names as fully (every word) does (« le poste de ripeur à
+// Beaune » is two offers, one of which names its agency): the question
+// cannot tell them apart, and the offer that answers it is the better
+// answer.
+func answeringOffer(q Question, offers []found) int {
+	if q.Reference != "" || states(&offers[0].offer, q.Intent) {
+		return 0
+	}
+	named, significant := coverage(&offers[0].offer, q.Subject)
+	if named < significant {
+		return 0
+	}
+	for i := 1; i < len(offers); i++ {
+		if n, _ := coverage(&offers[i].offer, q.Subject); n == significant && states(&offers[i].offer, q.Intent) {
+			return i
+		}
+	}
+	return 0
 }
 
 // maxSameJob bounds the offers a question about a job in general is

@@ -314,6 +314,31 @@ func TestUnderstand(t *testing.T) {
 			name: "English: which closes first is no status", text: "Which closes first, the sage-femme job or the juriste job?",
 			intent: IntentDeadline, subject: "sage-femme juriste", family: FamilyHealth,
 		},
+		// The held-out batch ft-m (questions-shared.json), each misread before.
+		{
+			name: "the hour a round starts is the hours, not the start date", text: "À quelle heure commence la tournée de collecte à Cernay-lès-Reims ?",
+			intent: IntentHours, subject: "tournée de collecte à Cernay-lès-Reims",
+		},
+		{
+			name: "which company is the employer, not a list", text: "Quelle entreprise recrute le chauffeur de balayeuse à Louresse-Rochemenier ?",
+			intent: IntentEmployer, subject: "chauffeur de balayeuse à Louresse-Rochemenier",
+		},
+		{
+			name: "how long it lasts is the contract", text: "La thèse Cifre chez Safran dure combien de temps ?",
+			intent: IntentContract, subject: "thèse Cifre chez Safran",
+		},
+		{
+			name: "English: when does it close is the deadline", text: "When does the street cleaner job in Saint-Denis close?",
+			intent: IntentDeadline, subject: "agent de propreté urbaine Saint-Denis",
+		},
+		{
+			name: "English: a truck driver", text: "How much does the truck driver job in Passy pay?",
+			intent: IntentSalary, subject: "chauffeur poids lourd Passy",
+		},
+		{
+			name: "English: temporary work is the contract", text: "Is the ripeur job in Saint-Gilles temporary work?",
+			intent: IntentContract, subject: "ripeur Saint-Gilles",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,8 +28,10 @@ var elidedArticles = []string{"l", "m", "t", "qu", "n", "s", "j", "d", "c", "jus
 
 // extraStopWords complete bleve's French stop words with the noise of job
 // titles: "(H/F)" is in most of them, and inclusive writing leaves endings
-// alone: "aide-soignant(e)", "administratif(ve)", "vendeur(euse)".
-var extraStopWords = []string{"h", "f", "hf", "e", "ve", "euse", "trice"}
+// alone: "aide-soignant(e)", "administratif(ve)", "vendeur(euse)"; and with
+// « chez », which bleve's list lacks: « la thèse Cifre chez Safran » is
+// about Safran, whose offer never says « chez ».
+var extraStopWords = []string{"h", "f", "hf", "e", "ve", "euse", "trice", "chez"}
 
 // newAnalyzer returns the French analysis chain of the text fields:
 //

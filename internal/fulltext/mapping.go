@@ -199,8 +199,8 @@ func document(o *offres.Offer) map[string]any {
 		}
 		doc[fieldSkills] = skills
 	}
-	meta := make([]string, 0, 6)
-	for _, s := range []string{o.Employer, o.Direction, o.CadreEmploi, commune, offres.ContractLabels[o.ContractType], o.ID} {
+	meta := make([]string, 0, 7)
+	for _, s := range []string{o.Employer, o.Direction, o.CadreEmploi, commune, o.Location.Province, offres.ContractLabels[o.ContractType], o.ID} {
 		if s != "" {
 			meta = append(meta, s)
 		}

@@ -181,3 +181,36 @@ func ids(offers []offres.Offer) []string {
 	}
 	return out
 }
+
+// TestPlaceAndEmployerWords: an offer's department (its province field)
+// is a word of the offer — « emploi en Guyane », « à Saint-Denis de La
+// Réunion » —, and « chez » is not a word a query needs: the offer of
+// Safran never says « chez Safran ».
+func TestPlaceAndEmployerWords(t *testing.T) {
+	ix, err := OpenMemory(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	offers := []offres.Offer{
+		{ID: "FT1", Title: "Agent de nettoiement", Description: "Nettoyage des rues.", Location: offres.Location{Commune: "ST DENIS", Province: "La Réunion"}},
+		{ID: "cifre", Title: "Cifre : simulation de la combustion", Description: "Safran propose une thèse."},
+		{ID: "assistant", Title: "Assistant de direction", Description: "Organisation des réunions."}, // « réunion » is a word of the index
+	}
+	if err := ix.Upsert(ctx, offers); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{"Réunion nettoiement": "FT1", "thèse chez Safran": "cifre"} {
+		r, err := ix.Rank(ctx, offres.Query{Text: text, IncludeClosed: true, Today: today}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.IDs) == 0 || r.IDs[0] != want || !r.Evidence[want] {
+			t.Errorf("%q ranks %v (evidence %v), want %s first with every word", text, r.IDs, r.Evidence, want)
+		}
+	}
+	if ids := hitIDs(runSearch(t, ix, offres.Query{Text: "Réunion", Limit: 10})); !slices.Contains(ids, "FT1") {
+		t.Errorf("« Réunion » finds %v, not the offer of La Réunion", ids)
+	}
+}

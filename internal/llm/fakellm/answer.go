@@ -42,7 +42,7 @@ var kinds = []struct {
 	{"contact", kind{re: re(`@|contact\s*:|t[ée]l\.?\s*:|t[ée]l[ée]phone\s*:|candidatures? (à|a|au|par)\b|adresser|postuler|\bbp \d|lien suivant|\d{2} \d{2} \d{2}|\d{10}`), fr: "de contact", en: "a contact", lead: "to apply or for contact"}},
 	{"missions", kind{re: re(`.`), fr: "de missions", en: "any missions", lead: "the missions", several: 6}},
 	{"compétences", kind{re: re(`comp[ée]tences?|ma[îi]trise|connaissances?|savoir|profil|qualit[ée]s`), fr: "de compétences", en: "any skills", lead: "the skills", several: 4}},
-	{"contrat", kind{labels: []string{"Contrat"}, re: re(`contrat|\bcdd\b|\bcdi\b|titulaire|contractuel|int[ée]rim|dur[ée]e d[ée]termin`), fr: "de type de contrat", en: "a contract type", lead: "the contract", both: true}},
+	{"contrat", kind{labels: []string{"Contrat"}, re: re(`contrat|\bcdd\b|\bcdi\b|titulaire|\bcontractuel(le)?\b|aux contractuels|agents? contractuels|int[ée]rim|dur[ée]e d[ée]termin`), fr: "de type de contrat", en: "a contract type", lead: "the contract", both: true}},
 	{"expérience", kind{re: re(`exp[ée]rience|d[ée]butant`), fr: "d'expérience", en: "any experience"}},
 	{"diplôme", kind{re: re(`dipl[ôo]me|bpjeps|\bbac\b|licence\b|master|\bcap\b|\bbts\b|\bdut\b|formation\s*:|niveau (bac|d)`), fr: "de diplôme", en: "a diploma", lead: "the diploma required"}},
 	{"permis", kind{re: re(`permis|caces`), fr: "de permis", en: "a driving licence"}},
