@@ -515,8 +515,14 @@ func subjectWords(text, subject string) (matched, significant int) {
 	return matched, significant
 }
 
-// lightStem drops a plural and a final e.
-func lightStem(w string) string { return strings.TrimSuffix(strings.TrimRight(w, "sx"), "e") }
+// lightStem drops a plural and a final e; a plural in « -aux » is the
+// singular in « -al » (« animaux » and « santé animale »).
+func lightStem(w string) string {
+	if len(w) > 4 && strings.HasSuffix(w, "aux") {
+		return w[:len(w)-3] + "al"
+	}
+	return strings.TrimSuffix(strings.TrimRight(w, "sx"), "e")
+}
 
 // saintAbbrev are the abbreviations of « saint » in place names.
 var saintAbbrev = map[string]string{"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}

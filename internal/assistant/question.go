@@ -192,6 +192,9 @@ func (q *Question) settle(intents []Intent) {
 	if q.Intent == IntentPosts && q.Subject == "" && q.Reference == "" && len(q.Filters) > 0 {
 		q.Intent = IntentList
 	}
+	if _, ok := q.Filters[offres.FacetDeadline]; ok && q.Intent == IntentOther && q.Reference == "" {
+		q.Intent = IntentList // « Which travailleur social jobs are closed? »: the offers of that status
+	}
 	if q.Compare && q.Intent == IntentList {
 		// « Quel poste paie le mieux entre … ? » compares the pay.
 		for _, in := range intents {

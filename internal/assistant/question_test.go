@@ -339,6 +339,10 @@ func TestUnderstand(t *testing.T) {
 			name: "English: temporary work is the contract", text: "Is the ripeur job in Saint-Gilles temporary work?",
 			intent: IntentContract, subject: "ripeur Saint-Gilles",
 		},
+		{
+			name: "English: which jobs are closed lists them (demo-e09)", text: "Which travailleur social jobs are closed?",
+			intent: IntentList, filters: qFilters{fDeadline: {stClosed}}, subject: "travailleur social", family: FamilySocial,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
