@@ -36,7 +36,22 @@ var communes = func() *matcher[[]string] {
 		c, _ := offres.LookupCommune(n)
 		grand = append(grand, c.Name)
 	}
-	return m.add(grand, "Grand Nouméa", "agglomération de Nouméa", "agglomération nouméenne")
+	m.add(grand, "Grand Nouméa", "agglomération de Nouméa", "agglomération nouméenne")
+	// A province is its communes: « en Province Sud ».
+	for province, names := range map[string][]string{
+		offres.ProvinceSud:  {"Province Sud", "Province du Sud"},
+		offres.ProvinceNord: {"Province Nord", "Province du Nord"},
+		offres.ProvinceIles: {"Province des Îles", "Province des Îles Loyauté", "Province Îles", "Îles Loyauté"},
+	} {
+		var in []string
+		for _, c := range offres.Communes {
+			if c.Province == province {
+				in = append(in, c.Name)
+			}
+		}
+		m.add(in, names...)
+	}
+	return m
 }()
 
 var communePrepositions = set("a", "au", "aux", "en", "sur", "dans", "de", "du", "d'", "pour", "vers",
@@ -49,6 +64,11 @@ var nearWords = set("cote", "pres", "autour")
 func (p *parser) communes() {
 	for i := 0; i < len(p.toks); i++ {
 		ph, ok := communes.at(p.toks, i, func(ph phrase[[]string], i int) bool {
+			if ph.keys[0] == "province" {
+				// « en Province Sud » is a place; « la Province Sud recrute »
+				// an employer, whose offers its name finds.
+				return i > 0 && (p.toks[i-1].key == "en" || i > 1 && p.toks[i-1].key == "la" && p.toks[i-2].key == "dans")
+			}
 			if len(ph.keys) > 1 || !ambiguousCommunes[ph.keys[0]] {
 				return true
 			}

@@ -343,6 +343,40 @@ func TestUnderstand(t *testing.T) {
 			name: "English: which jobs are closed lists them (demo-e09)", text: "Which travailleur social jobs are closed?",
 			intent: IntentList, filters: qFilters{fDeadline: {stClosed}}, subject: "travailleur social", family: FamilySocial,
 		},
+		// The held-out batch nc-m (questions-nc.json), each misread before.
+		{
+			name: "how much one earns, at most", text: "Le mécanicien de Païta gagne combien au maximum ?",
+			intent: IntentSalary, filters: qFilters{fCommune: {"Païta"}}, subject: "mécanicien",
+		},
+		{
+			name: "what one gets paid, colloquially", text: "Combien touche un agent d'accueil à Boulouparis ?",
+			intent: IntentSalary, filters: qFilters{fCommune: {"Boulouparis"}}, subject: "agent d'accueil", family: FamilyAdministration,
+		},
+		{
+			name: "a CACES is a licence", text: "Faut-il un CACES pour le poste de conducteur d'engins ?",
+			intent: IntentLicence, subject: "conducteur d'engins",
+		},
+		{
+			name: "a slang job word", text: "Combien d'années d'expérience pour le poste de mécano à Païta ?",
+			intent: IntentExperience, filters: qFilters{fCommune: {"Païta"}}, subject: "mécanicien",
+		},
+		{
+			name: "who to call", text: "Qui appeler pour le poste tourisme à La Foa ?",
+			intent: IntentContact, filters: qFilters{fCommune: {"La Foa"}}, subject: "tourisme",
+		},
+		{
+			name: "night shifts are the hours", text: "Les aides-soignants de Bourail font des gardes de nuit ?",
+			intent: IntentHours, filters: qFilters{fCommune: {"Bourail"}}, subject: "aides-soignants", family: FamilyHealth,
+		},
+		{
+			name: "in a province: its communes", text: "Des offres dans la santé en Province Nord ?",
+			intent: IntentList, subject: "santé", family: FamilyHealth,
+			filters: qFilters{fCommune: {"Poya", "Koné", "Pouembout", "Voh", "Kaala-Gomen", "Koumac", "Poum", "Belep", "Ouégoa", "Pouébo", "Hienghène", "Touho", "Poindimié", "Ponérihouen", "Houaïlou", "Kouaoua", "Canala"}},
+		},
+		{
+			name: "the province as an employer is no place", text: "Quels postes propose la Province Sud ?",
+			intent: IntentList, subject: "Province Sud",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
