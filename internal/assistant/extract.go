@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -325,12 +326,16 @@ func (a *Assistant) firstOpen(q Question, offers []found, today offres.Date) int
 	return -1
 }
 
+// askedAliases are the words a clause says for a condition asked in other
+// words: a « voiture de service » is a « véhicule de service ».
+var askedAliases = map[string]string{"voiture": "vehicule", "company": "vehicule", "service": "vehicule"}
+
 // answerAbout answers what intent asks of one offer; asked is the word the
 // question names it by (Question.Asked).
 func (a *Assistant) answerAbout(w *writer, intent Intent, asked string, o *offres.Offer, passage *offres.PassageMatch, today offres.Date) {
 	if c, ok := clauseKinds[intent]; ok {
 		if intent == IntentConditions {
-			c.asked = asked
+			c.asked = cmp.Or(askedAliases[asked], asked)
 		}
 		a.clauses(w, o, c, today)
 		return

@@ -6,6 +6,7 @@
 package assistant
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -192,6 +193,9 @@ func (q *Question) settle(intents []Intent) {
 	if q.Intent == IntentPosts && q.Subject == "" && q.Reference == "" && len(q.Filters) > 0 {
 		q.Intent = IntentList
 	}
+	if q.Intent == IntentOther && mustBeRE.MatchString(foldKey(q.Text)) {
+		q.Intent = IntentProfile // « Faut-il être ingénieur pour… ? »: what the offer asks of a candidate
+	}
 	if _, ok := q.Filters[offres.FacetDeadline]; ok && q.Intent == IntentOther && q.Reference == "" {
 		q.Intent = IntentList // « Which travailleur social jobs are closed? »: the offers of that status
 	}
@@ -208,6 +212,11 @@ func (q *Question) settle(intents []Intent) {
 		q.Compare = false
 	}
 }
+
+// mustBeRE finds a question of what one must be or have for a job, when
+// no other intent says what (« Faut-il être ingénieur… ? »; « Faut-il être
+// titulaire du permis B ? » asks the licence).
+var mustBeRE = regexp.MustCompile(`^(faut[ -]il|doit[ -]on|dois[ -]je|est[ -]ce qu'il faut|do i need to|must i) (etre|avoir|be|have)\b`)
 
 // dropAskedContract drops the contract filter of a question about a job's
 // contract: its contract words are what it asks, not a filter (« le poste

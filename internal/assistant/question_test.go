@@ -343,6 +343,19 @@ func TestUnderstand(t *testing.T) {
 			name: "English: which jobs are closed lists them (demo-e09)", text: "Which travailleur social jobs are closed?",
 			intent: IntentList, filters: qFilters{fDeadline: {stClosed}}, subject: "travailleur social", family: FamilySocial,
 		},
+		// The held-out batch demo-n (questions.json), each misread before.
+		{
+			name: "English: is the job open asks its status", text: "Is the cattle farming technician job in Bourail open?",
+			intent: IntentDeadline, filters: qFilters{fCommune: {"Bourail"}}, subject: "bovin agriculture technicien", family: FamilyAgriculture,
+		},
+		{
+			name: "must one be an engineer asks the profile", text: "Faut-il être ingénieur pour le poste de chargé d'opérations bâtiment ?",
+			intent: IntentProfile, subject: "ingénieur chargé d'opérations bâtiment", family: FamilyPublicWorks,
+		},
+		{
+			name: "a company car is a condition", text: "Il y a une voiture de service pour le technicien télécoms ?",
+			intent: IntentConditions, subject: "technicien télécoms", family: FamilyDigital,
+		},
 		// The held-out batch nc-m (questions-nc.json), each misread before.
 		{
 			name: "how much one earns, at most", text: "Le mécanicien de Païta gagne combien au maximum ?",
