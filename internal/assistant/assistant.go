@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"offres/indexer"
@@ -365,6 +366,7 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 		}
 		req.IncludeClosed = true
 		req.Mode = offres.ModeKeyword
+		req.Limit = factualCandidates
 	}
 	res, err := a.search.Search(ctx, req)
 	if err != nil {
@@ -394,6 +396,37 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 			family = append(family, found{offer: o, passage: h.Passage})
 		}
 	}
+	if !list && len(out) == 0 && len(names(subject)) > 0 {
+		// No offer found has the name the question gives (« à Groslay »):
+		// the offers of that name, those the subject names.
+		byName, err := a.search.Search(ctx, search.Request{Text: strings.Join(names(subject), " "), Filters: q.Filters,
+			Limit: factualCandidates, IncludeClosed: true, Mode: offres.ModeKeyword})
+		if err != nil {
+			return nil, fmt.Errorf("assistant: search: %w", err)
+		}
+		for _, h := range byName.Hits {
+			o, err := a.catalog.Get(ctx, h.ID)
+			if errors.Is(err, offres.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if covers(&o, subject) {
+				out = append(out, found{offer: o, passage: h.Passage})
+			}
+		}
+	}
+	if !list {
+		// The offer the question names most fully first: « l'agent
+		// d'entretien à Groslay » is the offer at Groslay (whose title says
+		// « entretient »), not one ranked above it for « agent d'entretien ».
+		slices.SortStableFunc(out, func(a, b found) int {
+			na, _ := coverage(&a.offer, subject)
+			nb, _ := coverage(&b.offer, subject)
+			return nb - na
+		})
+	}
 	if list && (len(out) == 0 || isFamilyName(subject)) {
 		// A field (« informatique », « santé »), or no offer named by the
 		// words: the offers of the job family too. When a job is named
@@ -403,6 +436,10 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 	}
 	return out, nil
 }
+
+// factualCandidates is how many offers a factual question's search
+// proposes: the one it names may rank below others sharing its job's words.
+const factualCandidates = 10
 
 // isFamilyName reports whether the subject names a job family (« santé »,
 // « informatique »): the name of one of Families, or its first word.
@@ -444,13 +481,21 @@ func withoutOpenFilter(filters map[string][]string) map[string][]string {
 func covers(o *offres.Offer, subject string) bool {
 	matched, significant := coverage(o, subject)
 	// Every word of a short subject; of a longer one, all but a third (a
-	// verb the question understanding left in: « dépend », « pouvait »).
-	return matched == significant || (significant >= 3 && 3*matched >= 2*significant)
+	// verb the question understanding left in: « dépend », « pouvait »),
+	// but not a name (« l'agent d'entretien à Groslay » is not an offer
+	// elsewhere that says « agent d'entretien »).
+	return matched == significant || (significant >= 3 && 3*matched >= 2*significant && len(missedNames(identity(o), subject)) == 0)
 }
 
 // coverage counts the significant words of the subject, and those of them
 // what names the offer has (see covers).
 func coverage(o *offres.Offer, subject string) (matched, significant int) {
+	return subjectWords(identity(o), subject)
+}
+
+// identity is what names an offer: its title, cadre d'emploi, direction,
+// employer, reference, place, short contract sections and skills.
+func identity(o *offres.Offer) string {
 	ident := []string{o.Title, o.CadreEmploi, o.Direction, o.Employer, o.ID, o.Location.Commune, o.Location.Province}
 	for _, sec := range o.Sections {
 		if strings.Contains(foldKey(sec.Heading), "contrat") && len(sec.Text) <= 200 {
@@ -460,7 +505,36 @@ func coverage(o *offres.Offer, subject string) (matched, significant int) {
 	for _, sk := range o.Skills {
 		ident = append(ident, sk.Label)
 	}
-	return subjectWords(strings.Join(ident, " "), subject)
+	return strings.Join(ident, " ")
+}
+
+// names are the words of a subject written with a capital (not all of
+// them: a question in capitals names nothing by its case), a place or an
+// organisation the question names: « Groslay », « DNUM ».
+func names(subject string) []string {
+	var out []string
+	fields := strings.Fields(subject)
+	for _, w := range fields {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsUpper(r) && utf8.RuneCountInString(w) >= 3 {
+			out = append(out, w)
+		}
+	}
+	if len(out) == len(fields) {
+		return nil
+	}
+	return out
+}
+
+// missedNames returns the names of the subject that text does not have.
+func missedNames(text, subject string) []string {
+	var out []string
+	for _, n := range names(subject) {
+		if m, _ := subjectWords(text, n); m == 0 {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // titleShares reports whether an offer's title has one of the significant

@@ -404,13 +404,16 @@ func TestJobInGeneral(t *testing.T) {
 // TestOffersNamedAlike: offers a question names alike (two « Ripeur »
 // offers at Beaune) are answered from the one that states what is asked;
 // a place is named as France Travail writes it (« 974 - ST DENIS ») or by
-// its department (the held-out batch ft-m of questions-shared.json).
+// its department; a name the question gives (« à Groslay ») is never
+// missed (the held-out batches ft-m and ft-n of questions-shared.json).
 func TestOffersNamedAlike(t *testing.T) {
 	e := openFiles(t)
 	const offers = `[
 {"id":"R1","intitule":"Ripeur / Ripeuse (H/F)","description":"Collecte des déchets ménagers.","dateCreation":"2026-11-20T08:00:00Z","lieuTravail":{"libelle":"21 - BEAUNE"},"typeContrat":"MIS","typeContratLibelle":"Mission intérimaire - 1 Mois"},
 {"id":"R2","intitule":"Ripeur / Ripeuse (H/F)","description":"Collecter les déchets et ordures ménagères.","dateCreation":"2026-11-21T08:00:00Z","lieuTravail":{"libelle":"21 - BEAUNE"},"entreprise":{"nom":"SKILLS OFFICE"},"typeContrat":"MIS","typeContratLibelle":"Intérim - 1 Mois"},
-{"id":"N1","intitule":"Agent / Agente de nettoiement d'espace urbain","description":"Nettoyage des rues et des parcs.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"974 - ST DENIS"},"salaire":{"libelle":"Mensuel de 1801.8 Euros sur 12 mois"}}
+{"id":"N1","intitule":"Agent / Agente de nettoiement d'espace urbain","description":"Nettoyage des rues et des parcs.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"974 - ST DENIS"},"salaire":{"libelle":"Mensuel de 1801.8 Euros sur 12 mois"}},
+{"id":"E1","intitule":"Agent d'entretien et de maintenance (H/F)","description":"Entretien des locaux.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"67 - ST NABOR"},"dureeTravailLibelle":"35H"},
+{"id":"E2","intitule":"Agent d'entretient (H/F)","description":"Nettoyage quotidien des bureaux.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"95 - GROSLAY"},"dureeTravailLibelle":"35H Travail dimanche et jours fériés"}
 ]`
 	if _, _, err := e.Import(context.Background(), "ft.json", strings.NewReader(offers)); err != nil {
 		t.Fatal(err)
@@ -419,6 +422,9 @@ func TestOffersNamedAlike(t *testing.T) {
 	for _, tc := range []struct{ question, offer, fact string }{
 		{"Quelle agence d'intérim propose le poste de ripeur à Beaune ?", "R2", "SKILLS OFFICE"},
 		{"Salaire de l'agent de nettoiement à Saint-Denis de La Réunion ?", "N1", "1801.8"},
+		// The place names the offer, though another has more of its words
+		// (and its title is misspelt).
+		{"L'agent d'entretien à Groslay travaille le dimanche ?", "E2", "dimanche"},
 	} {
 		ans := ask(t, a, tc.question, "")
 		if cited := ans.CitedOffers(); len(cited) == 0 || cited[0] != tc.offer || !strings.Contains(ans.Answer, tc.fact) {

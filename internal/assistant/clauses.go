@@ -27,12 +27,27 @@ type clauseKind struct {
 	asked string
 }
 
+// holdsAsked reports whether a sentence holds what the question names
+// (asked, « | » between alternatives), or nothing is named.
+func (c clauseKind) holdsAsked(s string) bool {
+	if c.asked == "" {
+		return true
+	}
+	k := foldKey(s)
+	for alt := range strings.SplitSeq(c.asked, "|") {
+		if strings.Contains(k, alt) {
+			return true
+		}
+	}
+	return false
+}
+
 // maxClauses bounds the clauses quoted for one value.
 const maxClauses = 3
 
 var clauseKinds = map[Intent]clauseKind{
 	IntentContract: {labels: []string{"Contrat"},
-		re:   regexp.MustCompile(`(?i)(\bcontrats?\b|\bcdd\b|\bcdi\b|dur[ée]e (d[ée]termin|ind[ée]termin)|int[ée]rim|\bremplacement\b|ouverts? aux|\bvacations?\b)`),
+		re:   regexp.MustCompile(`(?i)(\bcontrats?\b|\bcdd\b|\bcdi\b|dur[ée]e (d[ée]termin|ind[ée]termin)|int[ée]rim|\bremplacement\b|ouverts? aux|r[ée]serv[ée]e?s? aux|\bvacations?\b)`),
 		what: what{"le type de contrat", "the type of contract"}},
 	IntentExperience: {re: regexp.MustCompile(`(?i)(exp[ée]rience|d[ée]butants?\b|jeunes? dipl[ôo]m)`),
 		what: what{"l'expérience demandée", "the experience required"}},
@@ -49,9 +64,15 @@ var clauseKinds = map[Intent]clauseKind{
 	IntentPosts: {labels: []string{"Nombre de postes"}, titleToo: true,
 		re:   regexp.MustCompile(`(?i)(nombre de postes|\b\d+ postes\b|\b(deux|trois|quatre|cinq|six|sept|huit|dix) (postes|gardes|agents|animateurs)\b)`),
 		what: what{"le nombre de postes", "the number of positions"}},
-	IntentConditions: {re: regexp.MustCompile(`(?i)(logement|astreintes?|uniforme|d[ée]placements?|v[ée]hicule de service|\bprimes?\b|avantages?)`),
+	IntentConditions: {re: regexp.MustCompile(`(?i)(logement|log[ée]e?s?\b|h[ée]berg|astreintes?|uniforme|d[ée]placements?|v[ée]hicule de service|\bprimes?\b|avantages?)`),
 		what: what{"ces conditions", "these conditions"}},
 }
+
+// categoryClause is what states an offer's category or cadre d'emploi in
+// its text, for an offer without those fields.
+var categoryClause = clauseKind{
+	re:   regexp.MustCompile(`(?i)(cat[ée]gorie\s+[abc]\b|cadres? d.emplois?\b)`),
+	what: what{"la catégorie ni le cadre d'emploi", "its category or cadre d'emploi"}}
 
 // startClause is what states when a job starts, for an offer without a
 // « Poste à pourvoir » line: « un remplacement … du 1er février au 30 juin
@@ -105,6 +126,16 @@ func findClauses(o *offres.Offer, c clauseKind) []clauseQuote {
 	for _, q := range prose {
 		add(q.text, q.section)
 	}
+	if len(out) == 0 && !c.descriptionToo {
+		// Nothing in the sections: the description may say it, all the
+		// more when it is most of the posting (a Place de l'emploi public
+		// offer, « Poste ouvert aux personnels titulaires ou en CDI »).
+		for _, s := range sentences(o.Description) {
+			if c.re.MatchString(s) && c.holdsAsked(s) {
+				add(s, summarySection)
+			}
+		}
+	}
 	return out
 }
 
@@ -119,7 +150,7 @@ func stated(o *offres.Offer, c clauseKind, outsideMissions bool) iter.Seq2[strin
 				continue
 			}
 			for _, s := range sentences(p.Text) {
-				if !c.re.MatchString(s) || (c.asked != "" && !strings.Contains(foldKey(s), c.asked)) {
+				if !c.re.MatchString(s) || !c.holdsAsked(s) {
 					continue
 				}
 				if !yield(s, p) {

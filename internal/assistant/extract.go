@@ -327,8 +327,9 @@ func (a *Assistant) firstOpen(q Question, offers []found, today offres.Date) int
 }
 
 // askedAliases are the words a clause says for a condition asked in other
-// words: a « voiture de service » is a « véhicule de service ».
-var askedAliases = map[string]string{"voiture": "vehicule", "company": "vehicule", "service": "vehicule"}
+// words, « | » between alternatives: a « voiture de service » is a
+// « véhicule de service »; one is « logé » when « hébergé sur place ».
+var askedAliases = map[string]string{"voiture": "vehicule", "company": "vehicule", "service": "vehicule", "loge": "loge|heberg", "logement": "loge|heberg", "heberge": "loge|heberg", "hebergement": "loge|heberg"}
 
 // answerAbout answers what intent asks of one offer; asked is the word the
 // question names it by (Question.Asked).
@@ -397,7 +398,8 @@ func (a *Assistant) deadline(w *writer, o *offres.Offer, today offres.Date) {
 func (a *Assistant) category(w *writer, o *offres.Offer, today offres.Date) {
 	cat, cadre := summaryLine(o, "Catégorie"), summaryLine(o, "Cadre d'emploi")
 	if cat == "" && cadre == "" {
-		a.refuse(w, o, what{"la catégorie ni le cadre d'emploi", "its category or cadre d'emploi"})
+		// Its text may say it (« Cadre d'emplois des attachés »).
+		a.clauses(w, o, categoryClause, today)
 		return
 	}
 	w.say("Pour l'offre %s :", "For the offer %s:", named(o))
@@ -455,6 +457,13 @@ func (a *Assistant) section(w *writer, o *offres.Offer, kind offres.SectionKind,
 			w.say("Pour l'offre %s, section « %s » : « %s » %s", "For the offer %s, %s — section « %s »: « %s » %s", w.sectionArgs(o, x, s.Heading, quote)...)
 		}
 		w.printf("\n%s", w.statusSentence(o, today))
+		return
+	}
+	if kind == offres.SectionMissions && len(o.Sections) == 0 && strings.TrimSpace(o.Description) != "" {
+		// An offer without sections is its description, which says what the
+		// job does (« - Assurer l'accueil des usagers… »).
+		quote := excerpt(o.Description, 400)
+		w.say("Pour l'offre %s : « %s » %s\n%s", "For the offer %s: « %s » %s\n%s", named(o), quote, w.cite(o, summarySection, quote), w.statusSentence(o, today))
 		return
 	}
 	if re != nil {

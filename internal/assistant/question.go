@@ -150,6 +150,9 @@ func Understand(text string, today offres.Date) Question {
 	q.Asked = p.asked
 	q.Family = p.family()
 	q.Runs = p.runs()
+	if q.Lang == langEnglish {
+		q.Runs = withoutEnglishFunctionWords(q.Runs)
+	}
 	q.Subject = strings.Join(q.Runs, " ")
 	if len(p.filters) > 0 {
 		q.Filters = p.filters
@@ -157,6 +160,23 @@ func Understand(text string, today offres.Date) Question {
 	q.settle(p.intents)
 	q.Condition, q.ConditionText = p.condition()
 	return q
+}
+
+// englishFunctionWords are the English words a subject keeps between the
+// French words it is translated to (« déchetterie agent in Carquefou »):
+// no offer's word, and a word the search would look for.
+var englishFunctionWords = set("in", "at", "of", "for", "to", "on", "with", "and", "or", "from", "by", "the", "a", "an")
+
+// withoutEnglishFunctionWords drops them from the runs of a subject.
+func withoutEnglishFunctionWords(runs []string) []string {
+	var out []string
+	for _, r := range runs {
+		kept := slices.DeleteFunc(strings.Fields(r), func(w string) bool { return englishFunctionWords[strings.ToLower(w)] })
+		if len(kept) > 0 {
+			out = append(out, strings.Join(kept, " "))
+		}
+	}
+	return out
 }
 
 // ListsCondition reports whether a question lists the offers that state

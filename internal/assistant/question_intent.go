@@ -155,7 +155,7 @@ func (p *parser) condition() (Intent, string) {
 // count something else than the people hired: time, offers, money.
 var countedNotPeople = set("jours", "jour", "semaines", "semaine", "mois", "heures", "heure", "ans", "annees", "annee",
 	"temps", "fois", "offres", "offre", "annonces", "euros", "francs", "xpf", "days", "day", "weeks", "months", "hours",
-	"years", "offers", "times", "de", "d'", "des", "les", "the")
+	"years", "offers", "times", "de", "d'", "des", "les", "l'", "la", "le", "the")
 
 // howManyPeople reports whether « combien de », « combien d' » or « how
 // many » at i counts the people a job hires (« Combien de policiers

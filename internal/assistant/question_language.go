@@ -60,13 +60,14 @@ func replaceWords(toks []token, table map[string]string) []token {
 	out := make([]token, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
 		n, fr := 0, ""
-		if i+1 < len(toks) {
-			if v, ok := table[toks[i].key+" "+toks[i+1].key]; ok {
-				n, fr = 2, v
+		for k := min(3, len(toks)-i); k >= 1 && n == 0; k-- { // the longest entry: « waste disposal site »
+			keys := make([]string, k)
+			for j := range keys {
+				keys[j] = toks[i+j].key
 			}
-		}
-		if v, ok := table[toks[i].key]; n == 0 && ok {
-			n, fr = 1, v
+			if v, ok := table[strings.Join(keys, " ")]; ok {
+				n, fr = k, v
+			}
 		}
 		if n == 0 {
 			out = append(out, toks[i])

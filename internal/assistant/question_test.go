@@ -343,6 +343,23 @@ func TestUnderstand(t *testing.T) {
 			name: "English: which jobs are closed lists them (demo-e09)", text: "Which travailleur social jobs are closed?",
 			intent: IntentList, filters: qFilters{fDeadline: {stClosed}}, subject: "travailleur social", family: FamilySocial,
 		},
+		// The held-out batch ft-n (questions-shared.json), each misread before.
+		{
+			name: "who may apply asks the contract", text: "Qui peut postuler au poste de responsable administratif licence DEG ?",
+			intent: IntentContract, subject: "responsable administratif licence DEG", family: FamilyAdministration,
+		},
+		{
+			name: "open to contract staff asks the contract, no filter; « licence » is a degree", text: "Le poste de responsable administratif licence DEG est-il ouvert aux contractuels ?",
+			intent: IntentContract, subject: "responsable administratif licence DEG", family: FamilyAdministration,
+		},
+		{
+			name: "how much an hour is the salary, not the posts", text: "C'est combien de l'heure, l'agent de propreté urbaine à Pornic ?",
+			intent: IntentSalary, subject: "agent de propreté urbaine à Pornic",
+		},
+		{
+			name: "English: the longest phrase, no English function word", text: "How much is the pay for the waste disposal site agent in Carquefou?",
+			intent: IntentSalary, subject: "déchetterie agent Carquefou",
+		},
 		// The held-out batch demo-n (questions.json), each misread before.
 		{
 			name: "English: is the job open asks its status", text: "Is the cattle farming technician job in Bourail open?",
