@@ -399,23 +399,11 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 	if !list && len(out) == 0 && len(names(subject)) > 0 {
 		// No offer found has the name the question gives (« à Groslay »):
 		// the offers of that name, those the subject names.
-		byName, err := a.search.Search(ctx, search.Request{Text: strings.Join(names(subject), " "), Filters: q.Filters,
-			Limit: factualCandidates, IncludeClosed: true, Mode: offres.ModeKeyword})
+		byName, err := a.namedOffers(ctx, strings.Join(names(subject), " "), subject, q.Filters, factualCandidates, factualCandidates)
 		if err != nil {
 			return nil, fmt.Errorf("assistant: search: %w", err)
 		}
-		for _, h := range byName.Hits {
-			o, err := a.catalog.Get(ctx, h.ID)
-			if errors.Is(err, offres.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			if covers(&o, subject) {
-				out = append(out, found{offer: o, passage: h.Passage})
-			}
-		}
+		out = byName
 	}
 	if !list {
 		// The offer the question names most fully first: « l'agent

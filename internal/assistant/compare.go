@@ -84,10 +84,21 @@ func comparisonSegments(runs []string) []string {
 // namedOffer returns the offer a subject names (the first keyword hit whose
 // title, employer… have its words), or nil.
 func (a *Assistant) namedOffer(ctx context.Context, subject string, filters map[string][]string) (*found, error) {
-	res, err := a.search.Search(ctx, search.Request{Text: subject, Filters: filters, Limit: 5, IncludeClosed: true, Mode: offres.ModeKeyword})
+	named, err := a.namedOffers(ctx, subject, subject, filters, 5, 1)
+	if err != nil || len(named) == 0 {
+		return nil, err
+	}
+	return &named[0], nil
+}
+
+// namedOffers returns, of the first n offers a keyword search for text
+// finds (closed ones too), at most most that subject names (covers).
+func (a *Assistant) namedOffers(ctx context.Context, text, subject string, filters map[string][]string, n, most int) ([]found, error) {
+	res, err := a.search.Search(ctx, search.Request{Text: text, Filters: filters, Limit: n, IncludeClosed: true, Mode: offres.ModeKeyword})
 	if err != nil {
 		return nil, err
 	}
+	var out []found
 	for _, h := range res.Hits {
 		o, err := a.catalog.Get(ctx, h.ID)
 		if errors.Is(err, offres.ErrNotFound) {
@@ -97,10 +108,12 @@ func (a *Assistant) namedOffer(ctx context.Context, subject string, filters map[
 			return nil, err
 		}
 		if covers(&o, subject) {
-			return &found{offer: o, passage: h.Passage}, nil
+			if out = append(out, found{offer: o, passage: h.Passage}); len(out) == most {
+				break
+			}
 		}
 	}
-	return nil, nil
+	return out, nil
 }
 
 // extractComparison answers a comparison: what each offer states of the
