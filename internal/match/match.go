@@ -522,7 +522,7 @@ func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
 	// logistique » is a domain a CV mentions.
 	if s, e, ok := titleInProfile(a.pd, title); ok && (m.rome == nil || len(significant(title)) > 1 || (len(tj.matches) > 0 && tj.matches[0].Score >= titleMinScore)) {
 		it.Status, it.strength, it.confidence = Matched, agreeSame, 1
-		it.ProfileEvidence, it.Note = a.pd.sentence(s, e), "intitulé de l'offre"
+		it.ProfileEvidence, it.Note = a.pd.sentence(s, e), noteOfferTitle
 		return it
 	}
 	if m.rome != nil && len(a.occupations) == 0 {
@@ -535,6 +535,10 @@ func (m *Matcher) job(a *Analyzed, o *offres.Offer) Item {
 	}
 	return it
 }
+
+// noteOfferTitle is the note of a job requirement met by the offer's job
+// title written in the profile.
+const noteOfferTitle = "intitulé de l'offre"
 
 // otherDomains reports whether an offer's codes are known and none is of
 // the grand domains of the profile's stated titles (known too).

@@ -380,3 +380,18 @@ func TestTitleClosenessSynonyms(t *testing.T) {
 		t.Errorf("« Gestionnaire paye » against « Gestionnaire comptable »: closeness %.2f, want < 0.5", got)
 	}
 }
+
+// TestStatedOfferTitleFirst: an offer whose job title the profile writes
+// ranks above the offers of the same ROME job read from another line of
+// it (heldout2's scolarité manager: « Agent administratif », an older
+// line, made the administrative agents' offers the same job).
+func TestStatedOfferTitleFirst(t *testing.T) {
+	m := New(taxonomy(t))
+	p := &offres.Profile{Text: "Laura Kaouma\nGestionnaire de scolarité\n2018 – 2024 Gestionnaire de scolarité, Université : inscriptions, examens.\n2015 – 2018 Agent administratif, lycée Jules Garnier"}
+	a := m.Analyze(p)
+	stated := m.ExplainAnalyzed(a, &offres.Offer{ID: "s", Title: "Gestionnaire de scolarité"}, today)
+	same := m.ExplainAnalyzed(a, &offres.Offer{ID: "a", Title: "Agent administratif - gestion de site H/F"}, today)
+	if rs, ra := jobRank(stated), jobRank(same); rs <= ra || ra != 1 {
+		t.Errorf("job ranks: the stated title %d (%+v), the same code %d (%+v); want the stated title above 1", rs, find(stated, KindJob), ra, find(same, KindJob))
+	}
+}
