@@ -420,8 +420,8 @@ func (s *Service) Candidates(ctx context.Context, offerID string, profiles []off
 // jobRank orders explanations by their job requirement: 2 the offer's
 // job title written in the profile (« Gestionnaire de scolarité », a title
 // the referential lacks, for a CV whose older line « Agent administratif »
-// it knows: heldout2's scolarité manager 0.361 → 0.476, the set 0.653 →
-// 0.667, the codes set 0.803 → 0.801, the other sets unchanged, offres eval
+// it knows: heldout2's scolarité manager 0.361 → 0.476, the set 0.683 →
+// 0.697, the codes set 0.803 → 0.801, the other sets unchanged, offres eval
 // --match, 2026-12-07), 1 the same job (the same ROME code), 0 otherwise. Offers of the same family of jobs, or
 // of a job the ROME's mobility links to, rank by their closeness to the
 // profile among the others: a family holds distinct jobs (M1203 holds the
