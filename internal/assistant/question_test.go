@@ -343,6 +343,19 @@ func TestUnderstand(t *testing.T) {
 			name: "English: which jobs are closed lists them (demo-e09)", text: "Which travailleur social jobs are closed?",
 			intent: IntentList, filters: qFilters{fDeadline: {stClosed}}, subject: "travailleur social", family: FamilySocial,
 		},
+		// The held-out batch nc-n (questions-nc.json), each misread before.
+		{
+			name: "days of remote work are no deadline", text: "Combien de jours de télétravail pour le dev full stack du gouvernement ?",
+			intent: IntentRemote, subject: "développeur full stack du gouvernement", family: FamilyDigital,
+		},
+		{
+			name: "still possible to apply asks the status", text: "Est-ce encore possible de postuler comme technicien informatique à La Foa ?",
+			intent: IntentDeadline, filters: qFilters{fCommune: {"La Foa"}}, subject: "technicien informatique", family: FamilyDigital,
+		},
+		{
+			name: "having lived in Caledonia asks the residence", text: "Combien d'années faut-il avoir vécu en Calédonie pour le poste de chargé de communication numérique ?",
+			intent: IntentResidence, subject: "chargé de communication numérique", family: FamilyDigital,
+		},
 		// The held-out batch ft-n (questions-shared.json), each misread before.
 		{
 			name: "who may apply asks the contract", text: "Qui peut postuler au poste de responsable administratif licence DEG ?",
