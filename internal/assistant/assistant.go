@@ -8,6 +8,7 @@
 package assistant
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -409,10 +410,21 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 		// The offer the question names most fully first: « l'agent
 		// d'entretien à Groslay » is the offer at Groslay (whose title says
 		// « entretient »), not one ranked above it for « agent d'entretien ».
+		// Then the offers whose commune is a name the question gives, before
+		// those of a department of that name (« in Vienne »: the town, not
+		// an offer at Poitiers, in the Vienne).
+		inCommune := func(o *offres.Offer) int {
+			for _, n := range names(subject) {
+				if m, _ := subjectWords(o.Location.Commune, n); m > 0 {
+					return 1
+				}
+			}
+			return 0
+		}
 		slices.SortStableFunc(out, func(a, b found) int {
 			na, _ := coverage(&a.offer, subject)
 			nb, _ := coverage(&b.offer, subject)
-			return nb - na
+			return cmp.Or(nb-na, inCommune(&b.offer)-inCommune(&a.offer))
 		})
 	}
 	if list && (len(out) == 0 || isFamilyName(subject)) {

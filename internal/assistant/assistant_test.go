@@ -413,7 +413,9 @@ func TestOffersNamedAlike(t *testing.T) {
 {"id":"R2","intitule":"Ripeur / Ripeuse (H/F)","description":"Collecter les déchets et ordures ménagères.","dateCreation":"2026-11-21T08:00:00Z","lieuTravail":{"libelle":"21 - BEAUNE"},"entreprise":{"nom":"SKILLS OFFICE"},"typeContrat":"MIS","typeContratLibelle":"Intérim - 1 Mois"},
 {"id":"N1","intitule":"Agent / Agente de nettoiement d'espace urbain","description":"Nettoyage des rues et des parcs.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"974 - ST DENIS"},"salaire":{"libelle":"Mensuel de 1801.8 Euros sur 12 mois"}},
 {"id":"E1","intitule":"Agent d'entretien et de maintenance (H/F)","description":"Entretien des locaux.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"67 - ST NABOR"},"dureeTravailLibelle":"35H"},
-{"id":"E2","intitule":"Agent d'entretient (H/F)","description":"Nettoyage quotidien des bureaux.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"95 - GROSLAY"},"dureeTravailLibelle":"35H Travail dimanche et jours fériés"}
+{"id":"E2","intitule":"Agent d'entretient (H/F)","description":"Nettoyage quotidien des bureaux.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"95 - GROSLAY"},"dureeTravailLibelle":"35H Travail dimanche et jours fériés"},
+{"id":"V1","intitule":"Conducteur de balayeuse (H/F)","description":"Conduite de la balayeuse.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"86 - POITIERS"},"salaire":{"libelle":"Horaire de 11.88 Euros"}},
+{"id":"V2","intitule":"Conducteur de balayeuse (H/F)","description":"Conduite de la balayeuse.","dateCreation":"2026-11-22T08:00:00Z","lieuTravail":{"libelle":"38 - VIENNE"},"salaire":{"libelle":"Mensuel de 1950.0 Euros"}}
 ]`
 	if _, _, err := e.Import(context.Background(), "ft.json", strings.NewReader(offers)); err != nil {
 		t.Fatal(err)
@@ -425,6 +427,8 @@ func TestOffersNamedAlike(t *testing.T) {
 		// The place names the offer, though another has more of its words
 		// (and its title is misspelt).
 		{"L'agent d'entretien à Groslay travaille le dimanche ?", "E2", "dimanche"},
+		// « Vienne » is a town (V2) and a department (V1's, Poitiers): the town.
+		{"What's the monthly pay of the sweeper driver in Vienne?", "V2", "1950"},
 	} {
 		ans := ask(t, a, tc.question, "")
 		if cited := ans.CitedOffers(); len(cited) == 0 || cited[0] != tc.offer || !strings.Contains(ans.Answer, tc.fact) {

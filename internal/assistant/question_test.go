@@ -356,6 +356,15 @@ func TestUnderstand(t *testing.T) {
 			name: "having lived in Caledonia asks the residence", text: "Combien d'années faut-il avoir vécu en Calédonie pour le poste de chargé de communication numérique ?",
 			intent: IntentResidence, subject: "chargé de communication numérique", family: FamilyDigital,
 		},
+		// The held-out batch ft-p (questions-shared.json), each misread before.
+		{
+			name: "English: a temp contract and a collection crew member", text: "How long is the temp contract for the collection crew member in Neuves-Maisons?",
+			intent: IntentContract, subject: "équipier de collecte Neuves-Maisons",
+		},
+		{
+			name: "English: the monthly pay", text: "What's the monthly pay of the sweeper driver in Vienne?",
+			intent: IntentSalary, subject: "conducteur de balayeuse Vienne",
+		},
 		// The held-out batch ft-n (questions-shared.json), each misread before.
 		{
 			name: "who may apply asks the contract", text: "Qui peut postuler au poste de responsable administratif licence DEG ?",
