@@ -836,6 +836,24 @@ func TestIntentOf(t *testing.T) {
 		"Combien de jours reste-t-il pour le poste d'ATSEM ?":                                     IntentDeadline,
 		"Combien d'années de résidence faut-il ?":                                                 IntentResidence,
 		"Combien d'offres en informatique ?":                                                      IntentList,
+		// Everyday phrasings of each intent (sixth session), French and English.
+		"Le poste de juriste, ça paye combien ?":                    IntentSalary,
+		"What does the nurse job in Yaté pay?":                      IntentSalary,
+		"Le garde-nature, c'est où ?":                               IntentPlace,
+		"Where is the job of garde-nature?":                         IntentPlace,
+		"Où envoyer mon CV pour le poste de secrétaire ?":           IntentContact,
+		"What is the email address for the secretary job?":          IntentContact,
+		"Le poste de juriste, ça consiste en quoi ?":                IntentMissions,
+		"What does the job involve for the data analyst?":           IntentMissions,
+		"Peut-on postuler sans expérience au poste d'ATSEM ?":       IntentExperience,
+		"Is the geometer job entry level?":                          IntentExperience,
+		"Quel niveau faut-il pour le poste de géomètre ?":           IntentDiploma,
+		"What are the hours for the ATSEM job?":                     IntentHours,
+		"Peut-on faire du travail à domicile pour le développeur ?": IntentRemote,
+		"How many openings for police officers in Dumbéa?":          IntentPosts,
+		"Faut-il une voiture pour le poste de garde-pêche ?":        IntentLicence,
+		"Le poste de comptable donne-t-il des tickets restaurant ?": IntentConditions,
+		"When do applications close for the secretary job?":         IntentDeadline,
 	} {
 		if got := Understand(text, qToday).Intent; got != want {
 			t.Errorf("Understand(%q).Intent = %s, want %s", text, got, want)
