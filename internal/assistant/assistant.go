@@ -432,7 +432,54 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 		// words: the offers of the job family too. When a job is named
 		// (« infirmier »), the others of its family (doctors,
 		// physiotherapists) are not what was asked.
+		if isFamilyName(subject) && q.Family != "" {
+			// The field's own word is in few offers (« santé » is not in a
+			// physiotherapist's): its jobs' words find them.
+			more, err := a.familyOffers(ctx, q, today)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range more {
+				if !slices.ContainsFunc(out, func(x found) bool { return x.offer.ID == f.offer.ID }) &&
+					!slices.ContainsFunc(family, func(x found) bool { return x.offer.ID == f.offer.ID }) {
+					family = append(family, f)
+				}
+			}
+		}
 		return append(out, family...), nil
+	}
+	return out, nil
+}
+
+// familyOffers returns the offers, closed ones too, that a keyword search
+// for the words of a question's job family finds (within the question's
+// filters) and whose title is of that family.
+func (a *Assistant) familyOffers(ctx context.Context, q Question, today offres.Date) ([]found, error) {
+	var text []rune
+	for _, w := range familySeeds(q.Family) {
+		if len(text)+len([]rune(w))+1 > offres.MaxQueryLen {
+			break
+		}
+		text = append(append(text, ' '), []rune(w)...)
+	}
+	res, err := a.search.Search(ctx, search.Request{Text: strings.TrimSpace(string(text)), Filters: withoutOpenFilter(q.Filters),
+		Limit: offres.MaxPageSize, IncludeClosed: true, Mode: offres.ModeKeyword})
+	if err != nil {
+		return nil, fmt.Errorf("assistant: search: %w", err)
+	}
+	var out []found
+	for _, h := range res.Hits {
+		if Understand(h.Title, today).Family != q.Family {
+			continue
+		}
+		o, err := a.catalog.Get(ctx, h.ID)
+		if errors.Is(err, offres.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found{offer: o, passage: h.Passage})
 	}
 	return out, nil
 }

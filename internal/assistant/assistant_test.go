@@ -436,3 +436,16 @@ func TestOffersNamedAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestFamilyList: a list of a field lists its jobs' offers though they do
+// not say the field's word: « santé » at Dumbéa is the nurse's offer and
+// the physiotherapist's (demo-q04).
+func TestFamilyList(t *testing.T) {
+	a := newAssistant(t, openDemo(t), nil)
+	ans := ask(t, a, "Y a-t-il des offres dans la santé à Dumbéa ?", "")
+	for _, id := range []string{"CHT-Médecine-2026-03", "CHT-Rééducation-2026-08"} {
+		if !slices.Contains(ans.CitedOffers(), id) {
+			t.Errorf("does not list %s: %s", id, ans.Answer)
+		}
+	}
+}
