@@ -624,7 +624,7 @@ func subjectWords(text, subject string) (matched, significant int) {
 		}
 		found := false
 		for _, t := range words {
-			if ts := lightStem(t); strings.HasPrefix(ts, prefix) && len(ts) <= len(stem)+tolerance {
+			if ts := lightStem(t); strings.HasPrefix(ts, prefix) && len(ts) <= len(stem)+tolerance || misspelt(w, t) {
 				found = true
 				break
 			}
@@ -634,6 +634,48 @@ func subjectWords(text, subject string) (matched, significant int) {
 		}
 	}
 	return matched, significant
+}
+
+// misspelt reports whether the question's word w is the offer's word t
+// misspelt: one letter added, dropped, replaced or two neighbours swapped
+// (oneTypo), or, in a word of eight letters or more that starts as t does,
+// two edits (« devellopeur » for « développeur », not « technicien » for
+// « mécanicien »). Both are folded.
+func misspelt(w, t string) bool {
+	if oneTypo(w, t) {
+		return true
+	}
+	return len(w) >= 8 && len(t) >= 8 && w[:2] == t[:2] && editsWithin(w, t, 2)
+}
+
+// editsWithin reports whether a and b are at most limit insertions,
+// deletions or substitutions apart (Levenshtein, on bytes).
+func editsWithin(a, b string, limit int) bool {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return false
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)] <= limit
 }
 
 // lightStem drops a plural and a final e; a plural in « -aux » is the

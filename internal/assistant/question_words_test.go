@@ -64,3 +64,23 @@ func TestOneTypo(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspelt: a question's word misspelt names the offer's word (the
+// held-out batch demo-t: « devellopeur »), not another word.
+func TestMisspelt(t *testing.T) {
+	for _, tc := range []struct {
+		w, t string
+		want bool
+	}{
+		{"devellopeur", "developpeur", true},
+		{"infirmiere", "infirmier", true},
+		{"comptabl", "comptable", true},
+		{"technicien", "mecanicien", false},
+		{"juriste", "jardinier", false},
+		{"chauffeur", "chauffe", false},
+	} {
+		if got := misspelt(tc.w, tc.t); got != tc.want {
+			t.Errorf("misspelt(%q, %q) = %v, want %v", tc.w, tc.t, got, tc.want)
+		}
+	}
+}
