@@ -343,6 +343,12 @@ func TestUnderstand(t *testing.T) {
 			name: "English: which jobs are closed lists them (demo-e09)", text: "Which travailleur social jobs are closed?",
 			intent: IntentList, filters: qFilters{fDeadline: {stClosed}}, subject: "travailleur social", family: FamilySocial,
 		},
+		// The held-out follow-ups nc-f (questions-nc.json): a follow-up keeps
+		// no verb for a subject (it would read as a question of its own).
+		{
+			name: "who to write to is a follow-up", text: "Je dois écrire à qui ?",
+			intent: IntentContact,
+		},
 		// The held-out batch nc-n (questions-nc.json), each misread before.
 		{
 			name: "days of remote work are no deadline", text: "Combien de jours de télétravail pour le dev full stack du gouvernement ?",
