@@ -210,15 +210,11 @@ func (q *Question) settle(intents []Intent) {
 			q.Filters = nil
 		}
 	}
-	if q.Intent == IntentPosts && q.Subject == "" && q.Reference == "" && len(q.Filters) > 0 {
-		q.Intent = IntentList
-	}
+	q.countsOffers()
 	if q.Intent == IntentOther && mustBeRE.MatchString(foldKey(q.Text)) {
 		q.Intent = IntentProfile // « Faut-il être ingénieur pour… ? »: what the offer asks of a candidate
 	}
-	if _, ok := q.Filters[offres.FacetDeadline]; ok && q.Intent == IntentOther && q.Reference == "" {
-		q.Intent = IntentList // « Which travailleur social jobs are closed? »: the offers of that status
-	}
+
 	if q.Compare && q.Intent == IntentList {
 		// « Quel poste paie le mieux entre … ? » compares the pay.
 		for _, in := range intents {
@@ -237,6 +233,19 @@ func (q *Question) settle(intents []Intent) {
 // no other intent says what (« Faut-il être ingénieur… ? »; « Faut-il être
 // titulaire du permis B ? » asks the licence).
 var mustBeRE = regexp.MustCompile(`^(faut[ -]il|doit[ -]on|dois[ -]je|est[ -]ce qu'il faut|do i need to|must i) (etre|avoir|be|have)\b`)
+
+// countsOffers reads as a list « combien de postes » without a job nor an
+// offer but with filters (« Combien de postes pour les contractuels ? »
+// counts the offers), and a question with a status filter and no other
+// intent (« Which travailleur social jobs are closed? »).
+func (q *Question) countsOffers() {
+	if q.Intent == IntentPosts && q.Subject == "" && q.Reference == "" && len(q.Filters) > 0 {
+		q.Intent = IntentList
+	}
+	if _, ok := q.Filters[offres.FacetDeadline]; ok && q.Intent == IntentOther && q.Reference == "" {
+		q.Intent = IntentList // « Which travailleur social jobs are closed? »: the offers of that status
+	}
+}
 
 // dropAskedContract drops the contract filter of a question about a job's
 // contract: its contract words are what it asks, not a filter (« le poste
@@ -316,6 +325,7 @@ func Rewrite(followUp string, prev Question, prevOffers []string, today offres.D
 	if len(out.Filters) == 0 {
 		out.Filters = nil
 	}
+	out.countsOffers() // « Combien de A ? », then « contractuel »: as its standalone form reads
 	out.Text = standalone(out)
 	return out, true
 }
