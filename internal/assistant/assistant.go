@@ -413,18 +413,24 @@ func (a *Assistant) retrieve(ctx context.Context, q Question, today offres.Date)
 		// Then the offers whose commune is a name the question gives, before
 		// those of a department of that name (« in Vienne »: the town, not
 		// an offer at Poitiers, in the Vienne).
-		inCommune := func(o *offres.Offer) int {
-			for _, n := range names(subject) {
-				if m, _ := subjectWords(o.Location.Commune, n); m > 0 {
-					return 1
+		// Each offer's keys once, not at every comparison of the sort.
+		named := names(subject)
+		type keys struct{ covered, inCommune int }
+		key := make(map[string]keys, len(out))
+		for _, f := range out {
+			k := keys{}
+			k.covered, _ = coverage(&f.offer, subject)
+			for _, n := range named {
+				if m, _ := subjectWords(f.offer.Location.Commune, n); m > 0 {
+					k.inCommune = 1
+					break
 				}
 			}
-			return 0
+			key[f.offer.ID] = k
 		}
 		slices.SortStableFunc(out, func(a, b found) int {
-			na, _ := coverage(&a.offer, subject)
-			nb, _ := coverage(&b.offer, subject)
-			return cmp.Or(nb-na, inCommune(&b.offer)-inCommune(&a.offer))
+			ka, kb := key[a.offer.ID], key[b.offer.ID]
+			return cmp.Or(kb.covered-ka.covered, kb.inCommune-ka.inCommune)
 		})
 	}
 	if list && (len(out) == 0 || isFamilyName(subject)) {
